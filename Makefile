@@ -1,0 +1,52 @@
+# Two commands on a fresh clone: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CHILDREN ?= 35000
+
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: install manifest run test ui lint format bench clean
+
+install: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip uv
+	$(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode -e '.[dev]'
+	touch $(STAMP)
+
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	printf 'telemetry:\n  enabled: false\n' > $@
+
+# The dbt manifest must exist before the Dagster definitions import it.
+manifest: install
+	$(BIN)/python -c "from pipelines.project import prepare_manifest; prepare_manifest()"
+
+run: manifest
+	$(BIN)/send-pipeline generate --children $(CHILDREN) --out data --if-missing
+	$(BIN)/send-pipeline run
+
+test: manifest
+	$(BIN)/ruff check pipelines schemas tests bench
+	$(BIN)/pytest -q -n 2 --dist loadfile
+
+ui: manifest
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+lint: install
+	$(BIN)/ruff check pipelines schemas tests bench
+	$(BIN)/ruff format --check pipelines schemas tests bench
+
+format: install
+	$(BIN)/ruff format pipelines schemas tests bench
+	$(BIN)/ruff check --fix pipelines schemas tests bench
+
+bench: manifest
+	$(BIN)/python bench/bench_pipeline.py
+
+clean:
+	rm -rf data/warehouse data/landing data/truth dbt_project/target dbt_project/logs .dagster_home

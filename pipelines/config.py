@@ -1,0 +1,52 @@
+"""Where things live and the few settings an operator may change, read once from the environment.
+
+Every path defaults to a folder of this repository so `make run` works on a fresh clone; a
+deployment points the same variables at real extracts and a secure warehouse location.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    warehouse_dir: Path
+    key_file: Path
+    # A table whose quarantined share of rows exceeds this fails its asset check (warning severity).
+    quarantine_rate_threshold: float = 0.01
+
+    @property
+    def restricted_db(self) -> Path:
+        """Identifiable data: raw extracts, staging, identity resolution. Engineers only."""
+        return self.warehouse_dir / "restricted.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return REPO_ROOT / ".dagster_home"
+
+
+def _path(var: str, default: Path) -> Path:
+    value = os.environ.get(var)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def get_settings() -> Settings:
+    return Settings(
+        landing_dir=_path("SEND_LANDING_DIR", REPO_ROOT / "data" / "landing"),
+        warehouse_dir=_path("SEND_WAREHOUSE_DIR", REPO_ROOT / "data" / "warehouse"),
+        key_file=_path("SEND_PSEUDONYMISATION_KEY_FILE", REPO_ROOT / "data" / "secrets" / "pseudonymisation.key"),
+        quarantine_rate_threshold=float(os.environ.get("SEND_QUARANTINE_RATE_THRESHOLD", "0.01")),
+    )
+
+
+def export_dbt_environment(settings: Settings) -> None:
+    """dbt's profile reads the warehouse path from the environment: one absolute path for both."""
+    os.environ["SEND_RESTRICTED_DB"] = str(settings.restricted_db)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")

@@ -1,0 +1,1 @@
+"""Landing files → Pandera contract → quarantine + audit → raw tables in the restricted DuckDB."""

@@ -1,0 +1,258 @@
+"""Load one source table into the restricted DuckDB: all or nothing, audited, idempotent.
+
+For each table the newest delivered extract wins. An identical re-delivery (same sha256) loads
+nothing; an extract older than the one loaded is recorded and ignored. Replacing the raw table,
+writing its quarantine and its audit row happen in one transaction, so a load that fails half-way
+leaves the previous good state exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.catalogue import SourceTable
+from pipelines.ingest.read import ROW_COLUMN, read_extract
+from schemas.validate import ContractError, validate
+
+AUDIT_DDL = """
+create schema if not exists raw;
+create schema if not exists audit;
+create table if not exists audit.file_loads (
+    load_id varchar primary key,
+    source varchar not null,
+    table_name varchar not null,
+    file_path varchar not null,
+    sheet varchar,
+    sha256 varchar,
+    extract_date date,
+    status varchar not null,          -- loaded | unchanged | superseded | failed
+    rows_read bigint,
+    rows_loaded bigint,
+    rows_quarantined bigint,
+    values_nullified bigint,
+    message varchar,
+    loaded_at timestamp not null
+);
+create table if not exists audit.quarantine (
+    load_id varchar not null,
+    source varchar not null,
+    table_name varchar not null,
+    file_path varchar not null,
+    source_row bigint,
+    column_name varchar,
+    value varchar,
+    rule varchar,
+    reason varchar not null,
+    severity varchar not null,        -- error: row quarantined | warning: value nulled, row kept
+    raw_row json                      -- the whole row as delivered, for error rows
+);
+create or replace view audit.current_loads as
+    select * from audit.file_loads
+    where status = 'loaded'
+    qualify row_number() over (partition by table_name order by extract_date desc, loaded_at desc) = 1;
+create or replace view audit.current_quarantine as
+    select q.* from audit.quarantine as q join audit.current_loads using (load_id);
+"""
+
+
+@dataclass
+class LoadOutcome:
+    table: str
+    status: str
+    file_path: str
+    extract_date: date | None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    values_nullified: int = 0
+    load_id: str | None = None
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def quarantine_rate(self) -> float:
+        return self.rows_quarantined / self.rows_read if self.rows_read else 0.0
+
+
+def sha256_of(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path))
+    con.execute(AUDIT_DDL)
+    return con
+
+
+def _pick_latest(candidates: list[tuple[date, Path]]) -> tuple[date, Path]:
+    # On the same date a table's own CSV (a sheet too long for Excel) wins over the workbook.
+    return max(candidates, key=lambda c: (c[0], c[1].suffix.lower() == ".csv", c[1].name))
+
+
+def _audit(con, *, load_id, spec, path, sha, extract_date, status, now, message=None, counts=None):
+    counts = counts or {}
+    con.execute(
+        "insert into audit.file_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            load_id,
+            spec.source,
+            spec.table,
+            str(path),
+            spec.sheet,
+            sha,
+            extract_date,
+            status,
+            counts.get("read"),
+            counts.get("loaded"),
+            counts.get("quarantined"),
+            counts.get("nullified"),
+            message,
+            now,
+        ],
+    )
+
+
+def _record_older_deliveries(con, spec, older, now) -> None:
+    """Each delivered file appears in the audit once, even one that a newer extract superseded."""
+    for extract_date, path in older:
+        seen = con.execute(
+            "select 1 from audit.file_loads where table_name = ? and file_path = ?",
+            [spec.table, str(path)],
+        ).fetchone()
+        if not seen:
+            _audit(
+                con, load_id=_load_id(spec, now, path), spec=spec, path=path, sha=sha256_of(path),
+                extract_date=extract_date, status="superseded", now=now,
+                message="a newer extract of this table was delivered",
+            )
+
+
+def _load_id(spec: SourceTable, now: datetime, path: Path) -> str:
+    return f"{spec.table}:{now:%Y%m%dT%H%M%S%f}:{hashlib.sha1(str(path).encode()).hexdigest()[:8]}"
+
+
+def _quarantine_frame(issues: pl.DataFrame, quarantined: pl.DataFrame, spec, load_id, path):
+    raw_rows = quarantined.select(
+        pl.col(ROW_COLUMN).alias("source_row"),
+        pl.struct(pl.exclude(ROW_COLUMN)).struct.json_encode().alias("raw_row"),
+    )
+    return (
+        issues.join(raw_rows, on="source_row", how="left")
+        .with_columns(
+            pl.when(pl.col("severity") == "error").then(pl.col("raw_row")).alias("raw_row"),
+            pl.lit(load_id).alias("load_id"),
+            pl.lit(spec.source).alias("source"),
+            pl.lit(spec.table).alias("table_name"),
+            pl.lit(str(path)).alias("file_path"),
+        )
+        .select(
+            "load_id", "source", "table_name", "file_path", "source_row",
+            pl.col("column").alias("column_name"), "value", "rule", "reason", "severity", "raw_row",
+        )
+    )
+
+
+def current_outcome(con, spec: SourceTable, status: str) -> LoadOutcome:
+    """The figures of the load currently in force, for a run that loaded nothing new."""
+    row = con.execute(
+        """select file_path, extract_date, rows_read, rows_loaded, rows_quarantined,
+                  values_nullified, load_id
+           from audit.current_loads where table_name = ?""",
+        [spec.table],
+    ).fetchone()
+    if row is None:
+        return LoadOutcome(spec.table, status, "", None)
+    reasons = dict(
+        con.execute(
+            "select rule, count(*) from audit.current_quarantine where table_name = ? group by rule",
+            [spec.table],
+        ).fetchall()
+    )
+    return LoadOutcome(spec.table, status, row[0], row[1], *row[2:6], load_id=row[6], reasons=reasons)
+
+
+def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOutcome:
+    """Load the newest extract of one table, or explain why nothing was loaded.
+
+    Raises ContractError (file named, reason given) when the extract cannot be used at all; the
+    failure is audited and the table keeps its previous good state.
+    """
+    now = datetime.now()
+    candidates = spec.candidates(landing_dir)
+    if not candidates:
+        raise ContractError(
+            f"no extract for {spec.table} in {landing_dir / spec.source} "
+            f"(expected a file name matching {' or '.join(spec.patterns)})"
+        )
+    extract_date, path = _pick_latest(candidates)
+    sha = sha256_of(path)
+    load_id = _load_id(spec, now, path)
+
+    con = connect(db_path)
+    try:
+        _record_older_deliveries(con, spec, [c for c in candidates if c[1] != path], now)
+        current = con.execute(
+            "select sha256, extract_date from audit.current_loads where table_name = ?",
+            [spec.table],
+        ).fetchone()
+        if current and current[0] == sha:
+            return current_outcome(con, spec, "unchanged")
+        if current and extract_date < current[1]:
+            _audit(con, load_id=load_id, spec=spec, path=path, sha=sha, extract_date=extract_date,
+                   status="superseded", now=now,
+                   message=f"older than the extract of {current[1]} already loaded")
+            return current_outcome(con, spec, "superseded")
+
+        try:
+            raw = read_extract(path, spec.sheet)
+            result = validate(raw, spec.table, file_name=path.name, extract_date=extract_date)
+        except ContractError as error:
+            _audit(con, load_id=load_id, spec=spec, path=path, sha=sha, extract_date=extract_date,
+                   status="failed", now=now, message=str(error))
+            raise
+
+        loaded = result.valid.with_columns(
+            pl.lit(path.name).alias("_source_file"),
+            pl.lit(extract_date).alias("_extract_date"),
+            pl.lit(load_id).alias("_load_id"),
+        )
+        quarantine = _quarantine_frame(result.issues, result.quarantined, spec, load_id, path)
+        counts = {
+            "read": raw.height,
+            "loaded": loaded.height,
+            "quarantined": result.quarantined.height,
+            "nullified": int((result.issues["severity"] == "warning").sum()),
+        }
+        con.execute("begin transaction")
+        try:
+            con.register("loaded_frame", loaded.to_arrow())
+            con.register("quarantine_frame", quarantine.to_arrow())
+            con.execute(f'create or replace table raw."{spec.table}" as select * from loaded_frame')
+            con.execute("insert into audit.quarantine select * from quarantine_frame")
+            _audit(con, load_id=load_id, spec=spec, path=path, sha=sha, extract_date=extract_date,
+                   status="loaded", now=now, counts=counts)
+            con.execute("commit")
+        except Exception as error:
+            con.execute("rollback")
+            _audit(con, load_id=load_id, spec=spec, path=path, sha=sha, extract_date=extract_date,
+                   status="failed", now=now, message=f"load rolled back: {error}")
+            raise
+        finally:
+            con.unregister("loaded_frame")
+            con.unregister("quarantine_frame")
+        reasons = Counter(result.issues["rule"].to_list())
+        return LoadOutcome(
+            spec.table, "loaded", str(path), extract_date, counts["read"], counts["loaded"],
+            counts["quarantined"], counts["nullified"], load_id, dict(reasons),
+        )
+    finally:
+        con.close()
+

@@ -1,0 +1,99 @@
+"""Read a landing file as delivered: every value as text, with its row number in the file.
+
+Encodings and delimiters vary by system (the county's lists are Windows-1252 and its top-up file
+uses semicolons), so both are detected rather than assumed. Nothing is typed here: the contract
+decides what a value means, and the raw layer keeps what was sent.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+from charset_normalizer import from_bytes
+
+from schemas.validate import ContractError
+
+ROW_COLUMN = "_source_row"
+_SNIFF_BYTES = 64 * 1024
+_DELIMITERS = ",;\t|"
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 when it decodes as UTF-8, else the best guess, preferring Windows-1252."""
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut by the sample boundary is still UTF-8.
+        if error.start >= len(sample) - 3:
+            return "utf-8"
+    best = from_bytes(sample, cp_isolation=["cp1252", "latin_1", "utf_8"]).best()
+    return "cp1252" if best is None or best.encoding in {"latin_1", "iso8859_1"} else best.encoding
+
+
+def detect_delimiter(header_text: str) -> str:
+    first_line = header_text.splitlines()[0] if header_text else ""
+    try:
+        return csv.Sniffer().sniff(first_line, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _tidy(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
+    """Trim whitespace, turn blanks into nulls, and number rows as they are in the file."""
+    frame = frame.rename({c: c.strip().lstrip("\ufeff") for c in frame.columns})
+    cleaned = [
+        pl.col(c).cast(pl.String).str.strip_chars().replace("", None).alias(c) for c in frame.columns
+    ]
+    return frame.select(cleaned).with_row_index(ROW_COLUMN, offset=first_row).with_columns(
+        pl.col(ROW_COLUMN).cast(pl.Int64)
+    )
+
+
+def read_csv(path: Path) -> pl.DataFrame:
+    with path.open("rb") as handle:
+        sample = handle.read(_SNIFF_BYTES)
+    if not sample.strip():
+        raise ContractError(f"{path.name}: the file is empty")
+    encoding = detect_encoding(sample)
+    delimiter = detect_delimiter(sample.decode(encoding, errors="replace"))
+    source: Path | io.BytesIO = path
+    if encoding not in {"utf-8", "ascii"}:
+        try:
+            text = path.read_bytes().decode(encoding)
+        except UnicodeDecodeError as error:
+            raise ContractError(f"{path.name}: cannot be decoded as {encoding}: {error}") from error
+        source = io.BytesIO(text.encode("utf-8"))
+    try:
+        frame = pl.read_csv(
+            source, separator=delimiter, infer_schema=False, encoding="utf8", quote_char='"'
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
+        raise ContractError(f"{path.name}: unreadable as CSV: {error}") from error
+    return _tidy(frame, first_row=2)  # header is row 1
+
+
+def read_sheet(path: Path, sheet: str) -> pl.DataFrame:
+    try:
+        workbook = fastexcel.read_excel(path)
+    except Exception as error:  # fastexcel raises its own hierarchy for corrupt files
+        raise ContractError(f"{path.name}: unreadable as an Excel workbook: {error}") from error
+    if sheet not in workbook.sheet_names:
+        raise ContractError(
+            f"{path.name}: no sheet named '{sheet}' (sheets found: {', '.join(workbook.sheet_names)})"
+        )
+    frame = workbook.load_sheet_by_name(sheet, dtypes="string").to_polars()
+    return _tidy(frame, first_row=2)
+
+
+def read_extract(path: Path, sheet: str | None) -> pl.DataFrame:
+    """Dispatch on the file type; a workbook table is read from its sheet."""
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        if sheet is None:
+            raise ContractError(f"{path.name}: a workbook needs a sheet name")
+        return read_sheet(path, sheet)
+    return read_csv(path)

@@ -1,0 +1,80 @@
+"""Keyed pseudonymisation of child identifiers (HMAC-SHA-256).
+
+NHS numbers, UPNs and ULNs are short, check-digited identifiers: a plain hash of one can be
+reversed by hashing every possible value. A keyed HMAC cannot, as long as the key is held outside
+the analytics platform. The key is read from `SEND_PSEUDONYMISATION_KEY` (hex) or from a key file
+outside git; `ensure_demo_key` creates a local one for the synthetic demo only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+import polars as pl
+
+from schemas.identifiers import normalise_nhs_number
+
+KEY_ENV = "SEND_PSEUDONYMISATION_KEY"
+MIN_KEY_BYTES = 32
+IDENTIFIER_KINDS = ("nhs_number", "upn", "uln", "child")
+
+
+class PseudonymisationKeyError(RuntimeError):
+    """The pseudonymisation key is missing or too short."""
+
+
+def ensure_demo_key(key_file: Path) -> Path:
+    """Create a random local key for the synthetic demo if none exists (never for real data)."""
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(MIN_KEY_BYTES) + "\n")
+        key_file.chmod(0o600)
+    return key_file
+
+
+def load_key(key_file: Path | None = None) -> bytes:
+    """The key from the environment, else from the key file; refuse anything shorter than 256 bits."""
+    text = os.environ.get(KEY_ENV)
+    if not text:
+        if key_file is None or not key_file.exists():
+            raise PseudonymisationKeyError(
+                f"no pseudonymisation key: set {KEY_ENV} or create the key file {key_file} "
+                "(the key custodian holds it; `send-pipeline run` creates a demo key for synthetic data)"
+            )
+        text = key_file.read_text()
+    key = bytes.fromhex(text.strip())
+    if len(key) < MIN_KEY_BYTES:
+        raise PseudonymisationKeyError(f"the pseudonymisation key must be at least {MIN_KEY_BYTES} bytes")
+    return key
+
+
+def normalise_identifier(value: str | None, kind: str) -> str | None:
+    """Strip spaces and hyphens and upper-case, so '943 476 5919' and '9434765919' agree."""
+    if value is None:
+        return None
+    if kind == "nhs_number":
+        return normalise_nhs_number(value)
+    cleaned = "".join(value.split()).replace("-", "").upper()
+    return cleaned or None
+
+
+def pseudonymise(value: str | None, kind: str, key: bytes) -> str | None:
+    """HMAC-SHA-256 of the normalised identifier, domain-separated by kind; hex digest."""
+    if kind not in IDENTIFIER_KINDS:
+        raise ValueError(f"unknown identifier kind {kind!r}; expected one of {IDENTIFIER_KINDS}")
+    normalised = normalise_identifier(value, kind)
+    if normalised is None:
+        return None
+    message = f"{kind}:{normalised}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def pseudonymise_column(column: pl.Series, kind: str, key: bytes) -> pl.Series:
+    """Vector form: each distinct value is hashed once."""
+    unique = column.unique().drop_nulls()
+    mapping = {value: pseudonymise(value, kind, key) for value in unique.to_list()}
+    return column.replace_strict(mapping, default=None, return_dtype=pl.String)

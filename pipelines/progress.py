@@ -1,0 +1,41 @@
+"""A Dagster logger that turns step events into one readable line each, for the command line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+import dagster as dg
+
+_SYMBOLS = {"STEP_START": "…", "STEP_SUCCESS": "✓", "STEP_FAILURE": "✗", "STEP_SKIPPED": "-"}
+
+
+class StepProgressHandler(logging.Handler):
+    def __init__(self, stream=None):
+        super().__init__(level=logging.DEBUG)
+        self.stream = stream or sys.stdout
+        self.started: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        if event is None or event.event_type_value not in _SYMBOLS:
+            return
+        step = event.step_key or "?"
+        kind = event.event_type_value
+        if kind == "STEP_START":
+            self.started[step] = time.monotonic()
+            return
+        elapsed = time.monotonic() - self.started.get(step, time.monotonic())
+        line = f"  {_SYMBOLS[kind]} {step:<40} {elapsed:6.1f}s"
+        if kind == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
+            line += f"  {event.step_failure_data.error.message.strip().splitlines()[-1][:160]}"
+        print(line, file=self.stream, flush=True)
+
+
+@dg.logger(description="One line per finished step, for the send-pipeline command")
+def step_progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    logger = logging.Logger("send_pipeline_progress", level=logging.DEBUG)
+    logger.addHandler(StepProgressHandler())
+    return logger

@@ -1,0 +1,160 @@
+"""Loading extracts: audit, quarantine, idempotence, supersession, failure isolation, rollback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.ingest import load as load_module
+from pipelines.ingest.catalogue import BY_TABLE
+from pipelines.ingest.load import ingest_table
+from schemas.validate import ContractError
+
+
+@pytest.fixture()
+def landing(sample, tmp_path) -> Path:
+    """A private copy of the sample delivery that a test may damage."""
+    target = tmp_path / "landing"
+    shutil.copytree(sample / "landing", target)
+    return target
+
+
+def _query(db: Path, sql: str, params=None):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_every_row_is_loaded_or_quarantined(landing, tmp_path, sample):
+    db = tmp_path / "restricted.duckdb"
+    for table in ("city_person", "county_clients", "icb_patients", "county_sen_support"):
+        outcome = ingest_table(BY_TABLE[table], landing, db)
+        assert outcome.status == "loaded"
+        assert outcome.rows_loaded + outcome.rows_quarantined == outcome.rows_read > 0
+        (loaded,) = _query(db, f"select count(*) from raw.{table}")[0]
+        assert loaded == outcome.rows_loaded
+        quarantined = _query(
+            db,
+            "select count(distinct source_row) from audit.current_quarantine "
+            "where table_name = ? and severity = 'error'",
+            [table],
+        )[0][0]
+        assert quarantined == outcome.rows_quarantined
+    truth = pl.read_parquet(sample / "truth" / "record_truth.parquet")
+    delivered = truth.filter(pl.col("table") == "city_person").height
+    assert _query(db, "select rows_read from audit.current_loads where table_name = 'city_person'")[
+        0
+    ][0] == delivered
+
+
+def test_quarantine_names_file_row_column_value_and_reason(landing, tmp_path):
+    db = tmp_path / "restricted.duckdb"
+    path = next((landing / "icb").glob("CSDS_CYP001_patients_*.csv"))
+    frame = pl.read_csv(path, infer_schema=False)
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 4)
+        .then(pl.lit("2031-02-30"))
+        .otherwise(pl.col("PersonBirthDate"))
+        .alias("PersonBirthDate")
+    )
+    frame.write_csv(path)
+    ingest_table(BY_TABLE["icb_patients"], landing, db)
+    rows = _query(
+        db,
+        "select file_path, source_row, column_name, value, reason, severity, raw_row "
+        "from audit.current_quarantine where value = '2031-02-30'",
+    )
+    assert len(rows) >= 1
+    file_path, source_row, column, value, reason, severity, raw_row = rows[0]
+    assert file_path.endswith(path.name) and source_row == 6  # data row 5 is file row 6
+    assert column == "PersonBirthDate" and severity == "error"
+    assert "PersonBirthDate" in reason and "2031-02-30" in reason
+    assert "2031-02-30" in raw_row  # the whole row is kept for correction and re-delivery
+
+
+def test_identical_redelivery_loads_nothing_twice(landing, tmp_path):
+    db = tmp_path / "restricted.duckdb"
+    spec = BY_TABLE["city_requests"]
+    first = ingest_table(spec, landing, db)
+    second = ingest_table(spec, landing, db)
+    assert second.status == "unchanged" and second.rows_loaded == first.rows_loaded
+    assert _query(db, "select count(*) from raw.city_requests")[0][0] == first.rows_loaded
+    statuses = _query(db, "select status from audit.file_loads order by loaded_at")
+    assert [s for (s,) in statuses] == ["loaded"]  # an unchanged re-run adds no load
+    assert _query(db, "select count(distinct load_id) from audit.quarantine")[0][0] <= 1
+
+
+def test_newer_extract_supersedes_and_older_is_ignored(landing, tmp_path):
+    db = tmp_path / "restricted.duckdb"
+    spec = BY_TABLE["icb_referrals"]
+    original = next((landing / "icb").glob("CSDS_CYP101_referrals_*.csv"))
+    ingest_table(spec, landing, db)
+    newer = original.with_name("CSDS_CYP101_referrals_20990101.csv")
+    pl.read_csv(original, infer_schema=False).head(10).write_csv(newer)
+    outcome = ingest_table(spec, landing, db)
+    assert outcome.status == "loaded" and outcome.file_path.endswith(newer.name)
+    assert _query(db, "select count(*) from raw.icb_referrals")[0][0] == outcome.rows_loaded <= 10
+    older = original.with_name("CSDS_CYP101_referrals_20000101.csv")
+    shutil.copy(original, older)
+    again = ingest_table(spec, landing, db)
+    assert again.status == "unchanged"
+    audited = dict(_query(db, "select file_path, status from audit.file_loads"))
+    assert audited[str(older)] == "superseded"
+
+
+def test_unusable_file_fails_with_its_name_and_keeps_previous_state(landing, tmp_path):
+    db = tmp_path / "restricted.duckdb"
+    spec = BY_TABLE["icb_patients"]
+    first = ingest_table(spec, landing, db)
+    path = next((landing / "icb").glob("CSDS_CYP001_patients_*.csv"))
+    broken = path.with_name("CSDS_CYP001_patients_20990101.csv")
+    pl.read_csv(path, infer_schema=False).drop("PersonBirthDate").write_csv(broken)
+    with pytest.raises(ContractError, match=r"CSDS_CYP001_patients_20990101.csv.*PersonBirthDate"):
+        ingest_table(spec, landing, db)
+    assert _query(db, "select count(*) from raw.icb_patients")[0][0] == first.rows_loaded
+    status, message = _query(
+        db, "select status, message from audit.file_loads where file_path = ?", [str(broken)]
+    )[0]
+    assert status == "failed" and "PersonBirthDate" in message
+
+
+def test_load_failing_half_way_rolls_back(landing, tmp_path, monkeypatch):
+    db = tmp_path / "restricted.duckdb"
+    spec = BY_TABLE["city_assessment"]
+    first = ingest_table(spec, landing, db)
+    path = next((landing / "city").glob("Blade-Export_*_assessment.csv"))
+    newer = path.with_name("Blade-Export_01-01-2099_assessment.csv")
+    pl.read_csv(path, infer_schema=False).head(3).write_csv(newer)
+
+    real_audit = load_module._audit
+
+    def failing_audit(con, **kwargs):
+        if kwargs["status"] == "loaded":  # after the table was replaced, before commit
+            raise RuntimeError("disk full")
+        return real_audit(con, **kwargs)
+
+    monkeypatch.setattr(load_module, "_audit", failing_audit)
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest_table(spec, landing, db)
+    assert _query(db, "select count(*) from raw.city_assessment")[0][0] == first.rows_loaded
+    assert _query(db, "select count(*) from audit.current_loads where table_name = ?", [spec.table])[
+        0
+    ][0] == 1
+
+
+def test_windows_1252_list_keeps_accented_names(landing, tmp_path, sample):
+    db = tmp_path / "restricted.duckdb"
+    ingest_table(BY_TABLE["county_sen_support"], landing, db)
+    names = {n for (n,) in _query(db, "select LegalForename from raw.county_sen_support")}
+    accented = {n for n in names if n and any(ord(ch) > 127 for ch in n)}
+    assert accented, "the sample should carry accented names"
+    assert all("\ufffd" not in n and "Ã" not in n for n in accented)  # no mojibake
+
+
+def test_missing_extract_is_named(tmp_path):
+    (tmp_path / "landing" / "city").mkdir(parents=True)
+    with pytest.raises(ContractError, match=r"no extract for city_person in .*city"):
+        ingest_table(BY_TABLE["city_person"], tmp_path / "landing", tmp_path / "r.duckdb")

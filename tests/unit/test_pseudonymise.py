@@ -1,0 +1,84 @@
+import stat
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipelines.privacy.pseudonymise import (
+    KEY_ENV,
+    PseudonymisationKeyError,
+    ensure_demo_key,
+    load_key,
+    pseudonymise,
+    pseudonymise_column,
+)
+
+KEY = bytes.fromhex("11" * 32)
+OTHER_KEY = bytes.fromhex("22" * 32)
+
+
+def test_same_identifier_same_pseudonym_whatever_the_spacing():
+    assert pseudonymise("943 476 5919", "nhs_number", KEY) == pseudonymise(
+        "9434765919", "nhs_number", KEY
+    )
+    assert pseudonymise("b801200005001", "upn", KEY) == pseudonymise("B801200005001", "upn", KEY)
+
+
+def test_key_and_kind_both_change_the_pseudonym():
+    base = pseudonymise("9434765919", "nhs_number", KEY)
+    assert base != pseudonymise("9434765919", "nhs_number", OTHER_KEY)
+    assert base != pseudonymise("9434765919", "uln", KEY)
+
+
+def test_pseudonym_is_not_a_plain_hash_and_hides_the_identifier():
+    import hashlib
+
+    value = pseudonymise("9434765919", "nhs_number", KEY)
+    assert value != hashlib.sha256(b"9434765919").hexdigest()
+    assert "9434765919" not in value and len(value) == 64
+
+
+def test_blank_identifier_stays_null():
+    assert pseudonymise(None, "upn", KEY) is None
+    assert pseudonymise("   ", "upn", KEY) is None
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="unknown identifier kind"):
+        pseudonymise("x", "passport", KEY)
+
+
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="0123456789 ", max_size=12)), max_size=30))
+def test_column_form_matches_scalar_form(values):
+    series = pl.Series("id", values, dtype=pl.String)
+    expected = [pseudonymise(v, "nhs_number", KEY) for v in values]
+    assert pseudonymise_column(series, "nhs_number", KEY).to_list() == expected
+
+
+def test_key_from_environment_beats_key_file(tmp_path, monkeypatch):
+    key_file = tmp_path / "k.key"
+    key_file.write_text("33" * 32)
+    monkeypatch.setenv(KEY_ENV, "44" * 32)
+    assert load_key(key_file) == bytes.fromhex("44" * 32)
+    monkeypatch.delenv(KEY_ENV)
+    assert load_key(key_file) == bytes.fromhex("33" * 32)
+
+
+def test_missing_or_short_key_is_refused(tmp_path, monkeypatch):
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    with pytest.raises(PseudonymisationKeyError, match="no pseudonymisation key"):
+        load_key(tmp_path / "absent.key")
+    short = tmp_path / "short.key"
+    short.write_text("ab" * 8)
+    with pytest.raises(PseudonymisationKeyError, match="at least 32 bytes"):
+        load_key(short)
+
+
+def test_demo_key_is_created_once_and_private(tmp_path, monkeypatch):
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    key_file = ensure_demo_key(tmp_path / "secrets" / "demo.key")
+    first = load_key(key_file)
+    ensure_demo_key(key_file)
+    assert load_key(key_file) == first and len(first) == 32
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
