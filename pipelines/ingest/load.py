@@ -229,7 +229,11 @@ def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOut
             "read": raw.height,
             "loaded": loaded.height,
             "quarantined": result.quarantined.height,
-            "nullified": int((result.issues["severity"] == "warning").sum()),
+            # warnings on rows quarantined anyway nulled nothing that was loaded
+            "nullified": result.issues.filter(
+                (pl.col("severity") == "warning")
+                & ~pl.col("source_row").is_in(result.quarantined[ROW_COLUMN].implode())
+            ).height,
         }
         con.execute("begin transaction")
         try:

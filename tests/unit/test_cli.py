@@ -1,0 +1,37 @@
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+
+runner = CliRunner()
+
+
+def test_help_lists_the_commands():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("generate", "run"):
+        assert command in result.output
+
+
+def test_run_on_a_missing_landing_folder_fails_with_one_line(tmp_path, monkeypatch):
+    # the command sets these for the rest of its process; restore them afterwards
+    monkeypatch.setenv("SEND_LANDING_DIR", str(tmp_path))
+    monkeypatch.setenv("SEND_WAREHOUSE_DIR", str(tmp_path))
+    result = runner.invoke(app, ["run", "--landing", str(tmp_path / "absent"),
+                                 "--warehouse", str(tmp_path / "wh")])
+    assert result.exit_code == 1
+    assert "does not exist" in result.output
+
+
+def test_generate_rejects_a_bad_date(tmp_path):
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path), "--as-at", "16/01/2025"])
+    assert result.exit_code == 1
+    assert "not an ISO date" in result.output
+
+
+def test_generate_if_missing_leaves_existing_extracts_alone(tmp_path):
+    (tmp_path / "landing" / "city").mkdir(parents=True)
+    marker = tmp_path / "landing" / "city" / "existing.csv"
+    marker.write_text("x\n")
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path), "--if-missing"])
+    assert result.exit_code == 0 and "nothing generated" in result.output
+    assert sorted(p.name for p in (tmp_path / "landing").rglob("*.csv")) == ["existing.csv"]
