@@ -17,7 +17,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # a failure reason stays on one line
 
 
 def _fail(message: str) -> None:
@@ -47,16 +47,17 @@ def generate(
     ),
 ) -> None:
     """Write synthetic city, county and ICB extracts (and their truth) for demos, tests and benchmarks."""
-    from pipelines.synthetic import generate as run_generator
-
-    landing = out / "landing"
-    if if_missing and landing.is_dir() and any(p.is_file() for p in landing.rglob("*")):
-        console.print(f"extracts already present in {landing}; nothing generated")
-        return
     try:
         as_at_date = date.fromisoformat(as_at)
     except ValueError:
         _fail(f"--as-at {as_at!r} is not an ISO date (YYYY-MM-DD)")
+    landing = out / "landing"
+    if if_missing and landing.is_dir() and any(p.is_file() for p in landing.rglob("*")):
+        console.print(f"extracts already present in {landing}; nothing generated")
+        return
+
+    from pipelines.synthetic import generate as run_generator
+
     started = time.monotonic()
     with console.status("generating…") as status:
         summary = run_generator(

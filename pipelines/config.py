@@ -7,6 +7,7 @@ deployment points the same variables at real extracts and a secure warehouse loc
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,5 +49,9 @@ def get_settings() -> Settings:
 
 def export_dbt_environment(settings: Settings) -> None:
     """dbt's profile reads the warehouse path from the environment: one absolute path for both."""
+    # dbt is installed beside this interpreter; make sure dagster-dbt finds it even from a bare PATH.
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     os.environ["SEND_RESTRICTED_DB"] = str(settings.restricted_db)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")

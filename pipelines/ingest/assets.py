@@ -1,7 +1,5 @@
 """One Dagster asset per source table, with its quarantine check reported inline."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.ingest.catalogue import SOURCE_TABLES, SourceTable

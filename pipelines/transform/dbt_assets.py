@@ -1,10 +1,8 @@
 """The dbt project as Dagster assets, one asset group per source system and layer.
-
 Staging is split by source so that a county extract that fails its contract holds back only the
 county's staging models; the city and the ICB still build on their fresh data.
 """
 
-from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
