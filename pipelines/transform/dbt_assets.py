@@ -45,7 +45,10 @@ def build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
     )
     def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
         export_dbt_environment(warehouse.settings())
-        yield from dbt.cli(["build"], context=context).stream()
+        # "buildable": a test runs in the step that builds the last of its parents, never before.
+        yield from dbt.cli(
+            ["build", "--indirect-selection", "buildable"], context=context
+        ).stream()
 
     return _dbt_build
 
