@@ -50,7 +50,9 @@ def _run_stage(stage: str, workdir: Path, children: int) -> None:
             raise_on_error=False,
         )
         if not result.success:
-            raise SystemExit(f"{stage} failed: {[e.step_key for e in result.get_step_failure_events()]}")
+            raise SystemExit(
+                f"{stage} failed: {[e.step_key for e in result.get_step_failure_events()]}"
+            )
     elapsed = time.perf_counter() - started
     peak_kb = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -61,9 +63,19 @@ def _run_stage(stage: str, workdir: Path, children: int) -> None:
 
 def _measure(stage: str, workdir: Path, children: int) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--stage", stage, "--workdir", str(workdir),
-         "--children", str(children)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            __file__,
+            "--stage",
+            stage,
+            "--workdir",
+            str(workdir),
+            "--children",
+            str(children),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -97,11 +109,16 @@ def main() -> None:
         for stage in STAGES:
             figures = _measure(stage, workdir, children)
             total += figures["seconds"]
-            print(f"{children:>10,} {stage:<9} {figures['seconds']:>8.1f} {figures['peak_mb']:>8.0f}",
-                  flush=True)
+            print(
+                f"{children:>10,} {stage:<9} {figures['seconds']:>8.1f} {figures['peak_mb']:>8.0f}",
+                flush=True,
+            )
         landing_mb, warehouse_mb = _sizes_on_disk(workdir)
-        print(f"{children:>10,} {'total':<9} {total:>8.1f}   landing {landing_mb:.0f} MB, "
-              f"warehouse {warehouse_mb:.0f} MB", flush=True)
+        print(
+            f"{children:>10,} {'total':<9} {total:>8.1f}   landing {landing_mb:.0f} MB, "
+            f"warehouse {warehouse_mb:.0f} MB",
+            flush=True,
+        )
         shutil.rmtree(workdir, ignore_errors=True)
 
 

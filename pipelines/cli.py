@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -40,13 +41,15 @@ def _use_dagster_home() -> None:
 def generate(
     children: int = typer.Option(35_000, min=100, help="Number of distinct children to simulate."),
     seed: int = typer.Option(42, help="Random seed: the same seed gives byte-identical files."),
-    out: Path = typer.Option(Path("data"), help="Writes OUT/landing/{city,county,icb} and OUT/truth."),
+    out: Path = typer.Option(
+        Path("data"), help="Writes OUT/landing/{city,county,icb} and OUT/truth."
+    ),
     as_at: str = typer.Option("2025-01-16", help="Extract date (ISO) the synthetic data is as at."),
     if_missing: bool = typer.Option(
         False, "--if-missing", help="Do nothing when OUT/landing already holds extracts."
     ),
 ) -> None:
-    """Write synthetic city, county and ICB extracts (and their truth) for demos, tests and benchmarks."""
+    """Write synthetic city, county and ICB extracts, and their truth, for demos and tests."""
     try:
         as_at_date = date.fromisoformat(as_at)
     except ValueError:
@@ -61,10 +64,15 @@ def generate(
     started = time.monotonic()
     with console.status("generating…") as status:
         summary = run_generator(
-            children=children, seed=seed, out=out, as_at=as_at_date,
+            children=children,
+            seed=seed,
+            out=out,
+            as_at=as_at_date,
             progress=lambda message: status.update(message),
         )
-    console.print(f"generated {children:,} children into {out} in {time.monotonic() - started:.1f}s")
+    console.print(
+        f"generated {children:,} children into {out} in {time.monotonic() - started:.1f}s"
+    )
     console.print(summary)
 
 
@@ -85,7 +93,9 @@ def run(
 
     settings = get_settings()
     if not settings.landing_dir.is_dir():
-        _fail(f"landing folder {settings.landing_dir} does not exist (run `send-pipeline generate`)")
+        _fail(
+            f"landing folder {settings.landing_dir} does not exist (run `send-pipeline generate`)"
+        )
     if not os.environ.get(KEY_ENV):
         ensure_demo_key(settings.key_file)
 
@@ -99,10 +109,16 @@ def run(
     from pipelines.definitions import defs
 
     console.print(f"running the pipeline on {settings.landing_dir} → {settings.warehouse_dir}")
+    # dbt writes its own log lines to stdout: keep them in a file, one progress line per step here.
+    log_path = settings.warehouse_dir / "logs" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    result = defs.resolve_job_def("refresh").execute_in_process(
-        instance=dg.DagsterInstance.get(), raise_on_error=False
-    )
+    with log_path.open("w") as log, contextlib.redirect_stdout(log):
+        result = defs.resolve_job_def("refresh").execute_in_process(
+            instance=dg.DagsterInstance.get(),
+            raise_on_error=False,
+            run_config={"loggers": {"progress": {}}},  # full logs are in the Dagster UI
+        )
     elapsed = time.monotonic() - started
     if not result.success:
         failures = [
@@ -110,7 +126,11 @@ def run(
             for event in result.get_step_failure_events()
             if event.step_failure_data and event.step_failure_data.error
         ]
-        _fail(f"run {result.run_id} failed after {elapsed:.0f}s; " + " | ".join(failures))
+        _fail(
+            f"run {result.run_id} failed after {elapsed:.0f}s; "
+            + " | ".join(failures)
+            + f" (dbt log: {log_path})"
+        )
     console.print(f"[green]pipeline finished in {elapsed:.0f}s[/] (run {result.run_id})")
 
 

@@ -42,14 +42,17 @@ def get_settings() -> Settings:
     return Settings(
         landing_dir=_path("SEND_LANDING_DIR", REPO_ROOT / "data" / "landing"),
         warehouse_dir=_path("SEND_WAREHOUSE_DIR", REPO_ROOT / "data" / "warehouse"),
-        key_file=_path("SEND_PSEUDONYMISATION_KEY_FILE", REPO_ROOT / "data" / "secrets" / "pseudonymisation.key"),
+        key_file=_path(
+            "SEND_PSEUDONYMISATION_KEY_FILE",
+            REPO_ROOT / "data" / "secrets" / "pseudonymisation.key",
+        ),
         quarantine_rate_threshold=float(os.environ.get("SEND_QUARANTINE_RATE_THRESHOLD", "0.01")),
     )
 
 
 def export_dbt_environment(settings: Settings) -> None:
     """dbt's profile reads the warehouse path from the environment: one absolute path for both."""
-    # dbt is installed beside this interpreter; make sure dagster-dbt finds it even from a bare PATH.
+    # dbt is installed beside this interpreter: dagster-dbt must find it even from a bare PATH.
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")

@@ -14,7 +14,7 @@ _SYMBOLS = {"STEP_START": "…", "STEP_SUCCESS": "✓", "STEP_FAILURE": "✗", "
 class StepProgressHandler(logging.Handler):
     def __init__(self, stream=None):
         super().__init__(level=logging.DEBUG)
-        self.stream = stream or sys.stdout
+        self.stream = stream or sys.__stderr__  # stdout may be redirected to the run log
         self.started: dict[str, float] = {}
 
     def emit(self, record: logging.LogRecord) -> None:

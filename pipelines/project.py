@@ -27,6 +27,10 @@ def prepare_manifest(force: bool = False) -> Path:
     `dagster dev` does this itself; the command line, the tests and CI call this first.
     """
     manifest = send_dbt_project.manifest_path
-    if force or not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(DBT_PROJECT_DIR):
+    if (
+        force
+        or not manifest.exists()
+        or manifest.stat().st_mtime < _newest_source_mtime(DBT_PROJECT_DIR)
+    ):
         send_dbt_project.preparer.prepare(send_dbt_project)
     return manifest

@@ -19,7 +19,9 @@ class WarehouseResource(dg.ConfigurableResource):
         defaults = get_settings()
         return Settings(
             landing_dir=Path(self.landing_dir) if self.landing_dir else defaults.landing_dir,
-            warehouse_dir=Path(self.warehouse_dir) if self.warehouse_dir else defaults.warehouse_dir,
+            warehouse_dir=Path(self.warehouse_dir)
+            if self.warehouse_dir
+            else defaults.warehouse_dir,
             key_file=defaults.key_file,
             quarantine_rate_threshold=defaults.quarantine_rate_threshold,
         )

@@ -56,7 +56,9 @@ create table if not exists audit.quarantine (
 create or replace view audit.current_loads as
     select * from audit.file_loads
     where status = 'loaded'
-    qualify row_number() over (partition by table_name order by extract_date desc, loaded_at desc) = 1;
+    qualify row_number() over (
+        partition by table_name order by extract_date desc, loaded_at desc
+    ) = 1;
 create or replace view audit.current_quarantine as
     select q.* from audit.quarantine as q join audit.current_loads using (load_id);
 """
@@ -129,8 +131,14 @@ def _record_older_deliveries(con, spec, older, now) -> None:
         ).fetchone()
         if not seen:
             _audit(
-                con, load_id=_load_id(spec, now, path), spec=spec, path=path, sha=sha256_of(path),
-                extract_date=extract_date, status="superseded", now=now,
+                con,
+                load_id=_load_id(spec, now, path),
+                spec=spec,
+                path=path,
+                sha=sha256_of(path),
+                extract_date=extract_date,
+                status="superseded",
+                now=now,
                 message="a newer extract of this table was delivered",
             )
 
@@ -154,8 +162,17 @@ def _quarantine_frame(issues: pl.DataFrame, quarantined: pl.DataFrame, spec, loa
             pl.lit(str(path)).alias("file_path"),
         )
         .select(
-            "load_id", "source", "table_name", "file_path", "source_row",
-            pl.col("column").alias("column_name"), "value", "rule", "reason", "severity", "raw_row",
+            "load_id",
+            "source",
+            "table_name",
+            "file_path",
+            "source_row",
+            pl.col("column").alias("column_name"),
+            "value",
+            "rule",
+            "reason",
+            "severity",
+            "raw_row",
         )
     )
 
@@ -172,11 +189,14 @@ def current_outcome(con, spec: SourceTable, status: str) -> LoadOutcome:
         return LoadOutcome(spec.table, status, "", None)
     reasons = dict(
         con.execute(
-            "select rule, count(*) from audit.current_quarantine where table_name = ? group by rule",
+            "select rule, count(*) from audit.current_quarantine "
+            "where table_name = ? group by rule",
             [spec.table],
         ).fetchall()
     )
-    return LoadOutcome(spec.table, status, row[0], row[1], *row[2:6], load_id=row[6], reasons=reasons)
+    return LoadOutcome(
+        spec.table, status, row[0], row[1], *row[2:6], load_id=row[6], reasons=reasons
+    )
 
 
 def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOutcome:
@@ -206,17 +226,34 @@ def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOut
         if current and current[0] == sha:
             return current_outcome(con, spec, "unchanged")
         if current and extract_date < current[1]:
-            _audit(con, load_id=load_id, spec=spec, path=path, sha=sha, extract_date=extract_date,
-                   status="superseded", now=now,
-                   message=f"older than the extract of {current[1]} already loaded")
+            _audit(
+                con,
+                load_id=load_id,
+                spec=spec,
+                path=path,
+                sha=sha,
+                extract_date=extract_date,
+                status="superseded",
+                now=now,
+                message=f"older than the extract of {current[1]} already loaded",
+            )
             return current_outcome(con, spec, "superseded")
 
         try:
             raw = read_extract(path, spec.sheet)
             result = validate(raw, spec.table, file_name=path.name, extract_date=extract_date)
         except ContractError as error:
-            _audit(con, load_id=load_id, spec=spec, path=path, sha=sha, extract_date=extract_date,
-                   status="failed", now=now, message=str(error))
+            _audit(
+                con,
+                load_id=load_id,
+                spec=spec,
+                path=path,
+                sha=sha,
+                extract_date=extract_date,
+                status="failed",
+                now=now,
+                message=str(error),
+            )
             raise
 
         loaded = result.valid.with_columns(
@@ -241,22 +278,47 @@ def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOut
             con.register("quarantine_frame", quarantine.to_arrow())
             con.execute(f'create or replace table raw."{spec.table}" as select * from loaded_frame')
             con.execute("insert into audit.quarantine select * from quarantine_frame")
-            _audit(con, load_id=load_id, spec=spec, path=path, sha=sha, extract_date=extract_date,
-                   status="loaded", now=now, counts=counts)
+            _audit(
+                con,
+                load_id=load_id,
+                spec=spec,
+                path=path,
+                sha=sha,
+                extract_date=extract_date,
+                status="loaded",
+                now=now,
+                counts=counts,
+            )
             con.execute("commit")
         except Exception as error:
             con.execute("rollback")
-            _audit(con, load_id=load_id, spec=spec, path=path, sha=sha, extract_date=extract_date,
-                   status="failed", now=now, message=f"load rolled back: {error}")
+            _audit(
+                con,
+                load_id=load_id,
+                spec=spec,
+                path=path,
+                sha=sha,
+                extract_date=extract_date,
+                status="failed",
+                now=now,
+                message=f"load rolled back: {error}",
+            )
             raise
         finally:
             con.unregister("loaded_frame")
             con.unregister("quarantine_frame")
         reasons = Counter(result.issues["rule"].to_list())
         return LoadOutcome(
-            spec.table, "loaded", str(path), extract_date, counts["read"], counts["loaded"],
-            counts["quarantined"], counts["nullified"], load_id, dict(reasons),
+            spec.table,
+            "loaded",
+            str(path),
+            extract_date,
+            counts["read"],
+            counts["loaded"],
+            counts["quarantined"],
+            counts["nullified"],
+            load_id,
+            dict(reasons),
         )
     finally:
         con.close()
-

@@ -47,10 +47,13 @@ def _tidy(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
     """Trim whitespace, turn blanks into nulls, and number rows as they are in the file."""
     frame = frame.rename({c: c.strip().lstrip("\ufeff") for c in frame.columns})
     cleaned = [
-        pl.col(c).cast(pl.String).str.strip_chars().replace("", None).alias(c) for c in frame.columns
+        pl.col(c).cast(pl.String).str.strip_chars().replace("", None).alias(c)
+        for c in frame.columns
     ]
-    return frame.select(cleaned).with_row_index(ROW_COLUMN, offset=first_row).with_columns(
-        pl.col(ROW_COLUMN).cast(pl.Int64)
+    return (
+        frame.select(cleaned)
+        .with_row_index(ROW_COLUMN, offset=first_row)
+        .with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
     )
 
 
@@ -84,7 +87,8 @@ def read_sheet(path: Path, sheet: str) -> pl.DataFrame:
         raise ContractError(f"{path.name}: unreadable as an Excel workbook: {error}") from error
     if sheet not in workbook.sheet_names:
         raise ContractError(
-            f"{path.name}: no sheet named '{sheet}' (sheets found: {', '.join(workbook.sheet_names)})"
+            f"{path.name}: no sheet named '{sheet}' "
+            f"(sheets found: {', '.join(workbook.sheet_names)})"
         )
     frame = workbook.load_sheet_by_name(sheet, dtypes="string").to_polars()
     return _tidy(frame, first_row=2)

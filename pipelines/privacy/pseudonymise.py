@@ -37,18 +37,20 @@ def ensure_demo_key(key_file: Path) -> Path:
 
 
 def load_key(key_file: Path | None = None) -> bytes:
-    """The key from the environment, else from the key file; refuse anything shorter than 256 bits."""
+    """The key from the environment, else from the key file; at least 256 bits."""
     text = os.environ.get(KEY_ENV)
     if not text:
         if key_file is None or not key_file.exists():
             raise PseudonymisationKeyError(
                 f"no pseudonymisation key: set {KEY_ENV} or create the key file {key_file} "
-                "(the key custodian holds it; `send-pipeline run` creates a demo key for synthetic data)"
+                "(held by the key custodian; `send-pipeline run` creates a demo key for synthetic data)"
             )
         text = key_file.read_text()
     key = bytes.fromhex(text.strip())
     if len(key) < MIN_KEY_BYTES:
-        raise PseudonymisationKeyError(f"the pseudonymisation key must be at least {MIN_KEY_BYTES} bytes")
+        raise PseudonymisationKeyError(
+            f"the pseudonymisation key must be at least {MIN_KEY_BYTES} bytes"
+        )
     return key
 
 

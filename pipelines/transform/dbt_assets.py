@@ -3,7 +3,6 @@ Staging is split by source so that a county extract that fails its contract hold
 county's staging models; the city and the ICB still build on their fresh data.
 """
 
-
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,12 +42,12 @@ def build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
         name=name,
         dagster_dbt_translator=SendDbtTranslator(),
     )
-    def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    def _dbt_build(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    ):
         export_dbt_environment(warehouse.settings())
         # "buildable": a test runs in the step that builds the last of its parents, never before.
-        yield from dbt.cli(
-            ["build", "--indirect-selection", "buildable"], context=context
-        ).stream()
+        yield from dbt.cli(["build", "--indirect-selection", "buildable"], context=context).stream()
 
     return _dbt_build
 

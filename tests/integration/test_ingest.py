@@ -45,9 +45,12 @@ def test_every_row_is_loaded_or_quarantined(landing, tmp_path, sample):
         assert quarantined == outcome.rows_quarantined
     truth = pl.read_parquet(sample / "truth" / "record_truth.parquet")
     delivered = truth.filter(pl.col("table") == "city_person").height
-    assert _query(db, "select rows_read from audit.current_loads where table_name = 'city_person'")[
-        0
-    ][0] == delivered
+    assert (
+        _query(db, "select rows_read from audit.current_loads where table_name = 'city_person'")[0][
+            0
+        ]
+        == delivered
+    )
 
 
 def test_quarantine_names_file_row_column_value_and_reason(landing, tmp_path):
@@ -140,9 +143,12 @@ def test_load_failing_half_way_rolls_back(landing, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="disk full"):
         ingest_table(spec, landing, db)
     assert _query(db, "select count(*) from raw.city_assessment")[0][0] == first.rows_loaded
-    assert _query(db, "select count(*) from audit.current_loads where table_name = ?", [spec.table])[
-        0
-    ][0] == 1
+    assert (
+        _query(db, "select count(*) from audit.current_loads where table_name = ?", [spec.table])[
+            0
+        ][0]
+        == 1
+    )
 
 
 def test_windows_1252_list_keeps_accented_names(landing, tmp_path, sample):

@@ -114,7 +114,5 @@ def test_a_broken_source_does_not_block_the_others(sample, tmp_path):
     assert _scalar(db, "select count(*) from staging.stg_city__persons") > 0
     assert _scalar(db, "select count(*) from staging.stg_icb__persons") > 0
     assert _scalar(db, "select count(*) from raw.county_sen_support") > 0
-    message = _scalar(
-        db, "select message from audit.file_loads where status = 'failed' limit 1"
-    )
+    message = _scalar(db, "select message from audit.file_loads where status = 'failed' limit 1")
     assert workbook.name in message

@@ -16,8 +16,9 @@ def test_run_on_a_missing_landing_folder_fails_with_one_line(tmp_path, monkeypat
     # the command sets these for the rest of its process; restore them afterwards
     monkeypatch.setenv("SEND_LANDING_DIR", str(tmp_path))
     monkeypatch.setenv("SEND_WAREHOUSE_DIR", str(tmp_path))
-    result = runner.invoke(app, ["run", "--landing", str(tmp_path / "absent"),
-                                 "--warehouse", str(tmp_path / "wh")])
+    result = runner.invoke(
+        app, ["run", "--landing", str(tmp_path / "absent"), "--warehouse", str(tmp_path / "wh")]
+    )
     assert result.exit_code == 1
     assert "does not exist" in result.output
 

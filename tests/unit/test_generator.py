@@ -1,0 +1,290 @@
+"""The synthetic extract generator: contract shape, truth, planted issues, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+import pytest
+
+from pipelines.synthetic import generate
+from pipelines.synthetic.names import nickname_table
+from schemas.identifiers import nhs_number_valid_expr, uln_valid_expr, upn_valid_expr
+
+ROOT = Path(__file__).resolve().parents[2]
+CHILDREN = 1500
+AS_AT = date(2025, 1, 16)
+CP1252_FILES = ("SEN_Support_16012025.csv", "HighNeeds_TopUp_16012025.csv")
+WORKBOOK = "EHC_Casework_16012025.xlsx"
+
+
+def contract() -> dict[str, tuple[str, list[str]]]:
+    """Raw table → (file or sheet name for AS_AT, column names), read from the contract doc."""
+    text = (ROOT / "docs" / "source-extracts.md").read_text(encoding="utf-8")
+    dates = {
+        "<DD-MM-YYYY>": AS_AT.strftime("%d-%m-%Y"), "<YYYY-MM-DD>": AS_AT.isoformat(),
+        "<DDMMYYYY>": AS_AT.strftime("%d%m%Y"), "<YYYYMMDD>": AS_AT.strftime("%Y%m%d"),
+    }
+    tables = {}
+    for table, where, columns in re.findall(r"^\| `(\w+)` \| (.+?) \| (.+?) \|$", text, re.M):
+        name = re.search(r"`([^`]+)`", where).group(1)
+        if name.startswith("_"):
+            name = "Blade-Export_<d>" + name
+        if table.startswith("city_") and "<d>" in name:
+            name = name.replace("<d>", dates["<DD-MM-YYYY>"])
+        name = name.replace("<d>", dates["<YYYYMMDD>"])
+        for pattern, value in dates.items():
+            name = name.replace(pattern, value)
+        plain = re.sub(r"\s*\([^)]*\)", "", columns)
+        tables[table] = (name, [c.strip().strip("*").strip() for c in plain.split(",")])
+    return tables
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def hashes(out: Path) -> dict[str, str]:
+    return {str(p.relative_to(out)): sha256(p) for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("synthetic")
+    out = {"a": base / "a", "b": base / "b", "other_seed": base / "c"}
+    messages: list[str] = []
+    summary = generate(CHILDREN, 42, out["a"], AS_AT, progress=messages.append)
+    assert messages, "progress is reported"
+    assert summary.rows and summary.files
+    generate(CHILDREN, 42, out["b"], AS_AT)
+    generate(CHILDREN, 7, out["other_seed"], AS_AT)
+    return out
+
+
+@pytest.fixture(scope="module")
+def out(runs) -> Path:
+    return runs["a"]
+
+
+def read_table(out: Path, table: str) -> pl.DataFrame:
+    name, _ = contract()[table]
+    source = table.split("_", 1)[0]
+    path = out / "landing" / source / name
+    if source == "county" and not name.endswith(".csv"):
+        overflow = out / "landing" / "county" / f"EHC_Casework_16012025_{name}.csv"
+        if overflow.exists():
+            return pl.read_csv(overflow, infer_schema=False)
+        return pl.read_excel(out / "landing" / "county" / WORKBOOK, sheet_name=name,
+                             infer_schema_length=0)
+    if name in CP1252_FILES:
+        separator = ";" if "TopUp" in name else ","
+        return pl.read_csv(path.read_bytes().decode("cp1252").encode("utf-8"),
+                           separator=separator, infer_schema=False)
+    return pl.read_csv(path, infer_schema=False)
+
+
+def truth(out: Path, name: str) -> pl.DataFrame:
+    return pl.read_parquet(out / "truth" / f"{name}.parquet")
+
+
+def test_same_seed_gives_identical_files(runs):
+    first, second = hashes(runs["a"]), hashes(runs["b"])
+    assert first == second
+    assert any(name.endswith(".xlsx") for name in first)
+
+
+def test_other_seed_gives_other_files(runs):
+    first, other = hashes(runs["a"]), hashes(runs["other_seed"])
+    assert first.keys() == other.keys()
+    assert sum(first[k] != other[k] for k in first) >= len(first) - 1
+
+
+def test_every_contract_file_has_the_contract_columns(out):
+    sheets = fastexcel.read_excel(out / "landing" / "county" / WORKBOOK).sheet_names
+    for table, (name, columns) in contract().items():
+        source = table.split("_", 1)[0]
+        if source == "county" and not name.endswith(".csv"):
+            assert name in sheets, table
+        else:
+            assert (out / "landing" / source / name).exists(), name
+        assert read_table(out, table).columns == columns, table
+
+
+def test_truth_covers_every_row_of_every_table(out):
+    records = truth(out, "record_truth")
+    children = truth(out, "children")
+    assert records["true_child_id"].is_in(children["true_child_id"].implode()).all()
+    for table in contract():
+        frame = read_table(out, table)
+        ids = frame.get_column(frame.columns[0])
+        assert ids.null_count() == 0 and ids.n_unique() == frame.height, table
+        expected = records.filter(pl.col("table") == table)
+        assert expected.height == frame.height, table
+        assert set(expected["source_record_id"]) == set(ids), table
+        assert expected["source"].unique().to_list() == [table.split("_", 1)[0]]
+
+
+def test_planted_issue_types_are_present(out):
+    issues = truth(out, "planted_issues")
+    found = set(issues["issue_type"])
+    assert {"transfer_city_to_county", "transfer_county_to_city", "dual_council", "twins",
+            "cross_border_school"} <= found
+    assert {"name_typo", "nickname", "dob_typo", "missing_upn", "missing_nhs"} <= found
+
+
+def _invalid_ids(out: Path, table: str) -> set[str]:
+    rows = truth(out, "planted_invalid_rows")
+    return set(rows.filter(pl.col("table") == table)["source_record_id"])
+
+
+def _rows_of(out: Path, table: str, child_ids) -> pl.DataFrame:
+    records = truth(out, "record_truth").filter(pl.col("table") == table)
+    frame = read_table(out, table)
+    return frame.join(records.select("source_record_id", "true_child_id"),
+                      left_on=frame.columns[0], right_on="source_record_id").filter(
+        pl.col("true_child_id").is_in(list(child_ids))
+        & ~pl.col(frame.columns[0]).is_in(list(_invalid_ids(out, table)))
+    )
+
+
+def test_transfers_cease_in_one_council_and_start_in_the_other(out):
+    issues = truth(out, "planted_issues")
+    city_to_county = set(issues.filter(pl.col("issue_type") == "transfer_city_to_county")
+                         ["true_child_id"])
+    county_to_city = set(issues.filter(pl.col("issue_type") == "transfer_county_to_city")
+                         ["true_child_id"])
+    assert city_to_county and county_to_city
+    city_plans = _rows_of(out, "city_namedplan", city_to_county)
+    county_plans = _rows_of(out, "county_plans", city_to_county)
+    for child in city_to_county:
+        assert "5" in city_plans.filter(pl.col("true_child_id") == child)["ceasereason"].to_list()
+        assert "892" in county_plans.filter(pl.col("true_child_id") == child)[
+            "TransferredFromLA"].to_list()
+    county_plans = _rows_of(out, "county_plans", county_to_city)
+    city_requests = _rows_of(out, "city_requests", county_to_city)
+    city_active = read_table(out, "city_activeplans").join(
+        city_requests.select("requeststableid", "true_child_id"), on="requeststableid")
+    for child in county_to_city:
+        assert "Moved to another LA" in county_plans.filter(
+            pl.col("true_child_id") == child)["EndReason"].to_list()
+        assert "891" in city_active.filter(pl.col("true_child_id") == child)[
+            "transferla"].to_list()
+
+
+def test_twins_share_details_but_are_different_children(out):
+    children = truth(out, "children")
+    twins = children.filter(pl.col("twin_of").is_not_null())
+    assert twins.height >= 2
+    pairs = twins.join(children, left_on="twin_of", right_on="true_child_id", suffix="_twin")
+    assert (pairs["true_child_id"] != pairs["twin_of"]).all()
+    for column in ("surname", "dob", "postcode", "school_urn"):
+        assert (pairs[column] == pairs[f"{column}_twin"]).all(), column
+    assert (pairs["forename"] != pairs["forename_twin"]).all()
+
+
+IDENTIFIERS = {
+    "upn": (upn_valid_expr, [("city_person", "upn"), ("city_sen_support", "UPN"),
+                             ("city_topup_funding", "UPN"), ("county_clients", "UPN"),
+                             ("county_sen_support", "PupilUPN"),
+                             ("county_topup_funding", "UPN")]),
+    "nhs": (nhs_number_valid_expr, [("county_clients", "NHSNumber"),
+                                    ("icb_patients", "NHSNumber")]),
+    "uln": (uln_valid_expr, [("city_person", "uniquelearnernumber"), ("county_clients", "ULN")]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(IDENTIFIERS))
+def test_identifiers_are_valid_except_the_mis_keyed_ones(out, kind):
+    valid, columns = IDENTIFIERS[kind]
+    issues = truth(out, "planted_issues").filter(pl.col("issue_type") == f"{kind}_invalid_check")
+    checked = 0
+    for table, column in columns:
+        frame = read_table(out, table)
+        values = frame.filter(pl.col(column).is_not_null())
+        bad = values.filter(~valid(pl.col(column)))[frame.columns[0]].to_list()
+        planted = set(issues.filter(pl.col("table") == table)["source_record_id"])
+        assert set(bad) <= planted, (table, set(bad) - planted)
+        checked += values.height
+    assert checked > 0
+    assert issues.height > 0 or kind == "uln"
+
+
+def test_nhs_numbers_are_in_the_never_issued_range(out):
+    children = truth(out, "children")
+    numbers = children["nhs_number"].drop_nulls()
+    assert numbers.len() > 0
+    assert numbers.str.starts_with("999").all()
+    assert numbers.is_unique().all()
+    assert children["upn"].drop_nulls().is_unique().all()
+
+
+def test_county_lists_are_windows_1252_with_accented_names(out):
+    text = ""
+    for name in CP1252_FILES:
+        raw = (out / "landing" / "county" / name).read_bytes()
+        text += raw.decode("cp1252")
+        with pytest.raises(UnicodeDecodeError):
+            raw.decode("utf-8")
+    assert re.search(r"[À-ÿ]", text)
+    header = (out / "landing" / "county" / CP1252_FILES[1]).read_bytes().decode("cp1252")
+    assert header.startswith("FundingRef;ClientID;")
+    assert re.search(r";£\d{1,3}(,\d{3})*\.\d{2}\r\n", header)
+
+
+def test_city_dates_use_the_blade_format(out):
+    person = read_table(out, "city_person")
+    invalid = _invalid_ids(out, "city_person")
+    dates = person.filter(~pl.col("persontableid").is_in(list(invalid)))["personbirthdate"]
+    assert dates.str.contains(r"^\d{4}-[A-Z][a-z]{2}-\d{2} 00:00:00$").all()
+
+
+def test_dates_are_in_order_and_not_after_as_at_except_planted(out):
+    invalid = truth(out, "planted_invalid_rows")
+    requests = read_table(out, "county_requests").filter(
+        ~pl.col("RequestID").is_in(list(_invalid_ids(out, "county_requests"))))
+    received = requests["DateReceived"].str.to_date("%d/%m/%Y")
+    decided = requests["DecisionDate"].str.to_date("%d/%m/%Y")
+    assert (received <= AS_AT).all()
+    assert ((decided >= received) | decided.is_null()).all()
+    placements = read_table(out, "city_placementdetail").filter(
+        ~pl.col("placementdetailtableid").is_in(list(_invalid_ids(out,
+                                                                  "city_placementdetail"))))
+    entry = placements["entrydate"].str.to_date("%Y-%b-%d 00:00:00")
+    leaving = placements["leavingdate"].str.to_date("%Y-%b-%d 00:00:00")
+    assert ((leaving >= entry) | leaving.is_null()).all()
+    contacts = read_table(out, "icb_care_contacts").filter(
+        ~pl.col("CareContactID").is_in(list(_invalid_ids(out, "icb_care_contacts"))))
+    assert (contacts["CareContactDate"].str.to_date("%Y-%m-%d") <= AS_AT).all()
+    assert set(invalid["kind"]) >= {"unknown_code", "unparseable_date", "future_date"}
+
+
+def test_invalid_rows_point_at_real_records(out):
+    invalid = truth(out, "planted_invalid_rows")
+    records = truth(out, "record_truth")
+    assert invalid.height > 0
+    joined = invalid.join(records, on=["source", "table", "source_record_id"])
+    assert joined.height == invalid.height
+
+
+def test_workbook_is_stamped_with_the_extract_date(out):
+    import zipfile
+
+    with zipfile.ZipFile(out / "landing" / "county" / WORKBOOK) as workbook:
+        core = workbook.read("docProps/core.xml").decode("utf-8")
+    assert datetime(2025, 1, 16).strftime("%Y-%m-%dT%H:%M:%SZ") in core
+
+
+def test_nickname_table_has_formal_and_short_forms():
+    pairs = set(nickname_table().iter_rows())
+    assert {("William", "Bill"), ("Elizabeth", "Beth"), ("Mohammed", "Muhammad")} <= pairs
+
+
+def test_a_thousand_children_work(tmp_path):
+    summary = generate(1000, 3, tmp_path, AS_AT)
+    assert summary.children == 1000
+    assert truth(tmp_path, "children").height == 1000
+    assert summary.rows["city_person"] > 0 and summary.rows["icb_patients"] > 0
