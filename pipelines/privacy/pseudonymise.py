@@ -43,7 +43,7 @@ def load_key(key_file: Path | None = None) -> bytes:
         if key_file is None or not key_file.exists():
             raise PseudonymisationKeyError(
                 f"no pseudonymisation key: set {KEY_ENV} or create the key file {key_file} "
-                "(held by the key custodian; `send-pipeline run` creates a demo key for synthetic data)"
+                "(held by the key custodian; `send-pipeline run` makes one for synthetic data)"
             )
         text = key_file.read_text()
     key = bytes.fromhex(text.strip())
