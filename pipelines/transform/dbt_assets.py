@@ -19,6 +19,7 @@ DBT_SELECTIONS = {
     "city_staging": "path:models/staging/city",
     "county_staging": "path:models/staging/county",
     "icb_staging": "path:models/staging/icb",
+    "identity": "path:models/intermediate/identity",
 }
 
 
@@ -31,6 +32,8 @@ class SendDbtTranslator(DagsterDbtTranslator):
         fqn = dbt_resource_props["fqn"]
         if len(fqn) > 2 and fqn[1] == "staging":
             return f"{fqn[2]}_staging"
+        if len(fqn) > 3 and fqn[1] == "intermediate":
+            return fqn[2]
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
