@@ -26,8 +26,10 @@ def contract() -> dict[str, tuple[str, list[str]]]:
     """Raw table → (file or sheet name for AS_AT, column names), read from the contract doc."""
     text = (ROOT / "docs" / "source-extracts.md").read_text(encoding="utf-8")
     dates = {
-        "<DD-MM-YYYY>": AS_AT.strftime("%d-%m-%Y"), "<YYYY-MM-DD>": AS_AT.isoformat(),
-        "<DDMMYYYY>": AS_AT.strftime("%d%m%Y"), "<YYYYMMDD>": AS_AT.strftime("%Y%m%d"),
+        "<DD-MM-YYYY>": AS_AT.strftime("%d-%m-%Y"),
+        "<YYYY-MM-DD>": AS_AT.isoformat(),
+        "<DDMMYYYY>": AS_AT.strftime("%d%m%Y"),
+        "<YYYYMMDD>": AS_AT.strftime("%Y%m%d"),
     }
     tables = {}
     for table, where, columns in re.findall(r"^\| `(\w+)` \| (.+?) \| (.+?) \|$", text, re.M):
@@ -78,12 +80,16 @@ def read_table(out: Path, table: str) -> pl.DataFrame:
         overflow = out / "landing" / "county" / f"EHC_Casework_16012025_{name}.csv"
         if overflow.exists():
             return pl.read_csv(overflow, infer_schema=False)
-        return pl.read_excel(out / "landing" / "county" / WORKBOOK, sheet_name=name,
-                             infer_schema_length=0)
+        return pl.read_excel(
+            out / "landing" / "county" / WORKBOOK, sheet_name=name, infer_schema_length=0
+        )
     if name in CP1252_FILES:
         separator = ";" if "TopUp" in name else ","
-        return pl.read_csv(path.read_bytes().decode("cp1252").encode("utf-8"),
-                           separator=separator, infer_schema=False)
+        return pl.read_csv(
+            path.read_bytes().decode("cp1252").encode("utf-8"),
+            separator=separator,
+            infer_schema=False,
+        )
     return pl.read_csv(path, infer_schema=False)
 
 
@@ -131,8 +137,13 @@ def test_truth_covers_every_row_of_every_table(out):
 def test_planted_issue_types_are_present(out):
     issues = truth(out, "planted_issues")
     found = set(issues["issue_type"])
-    assert {"transfer_city_to_county", "transfer_county_to_city", "dual_council", "twins",
-            "cross_border_school"} <= found
+    assert {
+        "transfer_city_to_county",
+        "transfer_county_to_city",
+        "dual_council",
+        "twins",
+        "cross_border_school",
+    } <= found
     assert {"name_typo", "nickname", "dob_typo", "missing_upn", "missing_nhs"} <= found
 
 
@@ -144,8 +155,11 @@ def _invalid_ids(out: Path, table: str) -> set[str]:
 def _rows_of(out: Path, table: str, child_ids) -> pl.DataFrame:
     records = truth(out, "record_truth").filter(pl.col("table") == table)
     frame = read_table(out, table)
-    return frame.join(records.select("source_record_id", "true_child_id"),
-                      left_on=frame.columns[0], right_on="source_record_id").filter(
+    return frame.join(
+        records.select("source_record_id", "true_child_id"),
+        left_on=frame.columns[0],
+        right_on="source_record_id",
+    ).filter(
         pl.col("true_child_id").is_in(list(child_ids))
         & ~pl.col(frame.columns[0]).is_in(list(_invalid_ids(out, table)))
     )
@@ -153,26 +167,32 @@ def _rows_of(out: Path, table: str, child_ids) -> pl.DataFrame:
 
 def test_transfers_cease_in_one_council_and_start_in_the_other(out):
     issues = truth(out, "planted_issues")
-    city_to_county = set(issues.filter(pl.col("issue_type") == "transfer_city_to_county")
-                         ["true_child_id"])
-    county_to_city = set(issues.filter(pl.col("issue_type") == "transfer_county_to_city")
-                         ["true_child_id"])
+    city_to_county = set(
+        issues.filter(pl.col("issue_type") == "transfer_city_to_county")["true_child_id"]
+    )
+    county_to_city = set(
+        issues.filter(pl.col("issue_type") == "transfer_county_to_city")["true_child_id"]
+    )
     assert city_to_county and county_to_city
     city_plans = _rows_of(out, "city_namedplan", city_to_county)
     county_plans = _rows_of(out, "county_plans", city_to_county)
     for child in city_to_county:
         assert "5" in city_plans.filter(pl.col("true_child_id") == child)["ceasereason"].to_list()
-        assert "892" in county_plans.filter(pl.col("true_child_id") == child)[
-            "TransferredFromLA"].to_list()
+        assert (
+            "892"
+            in county_plans.filter(pl.col("true_child_id") == child)["TransferredFromLA"].to_list()
+        )
     county_plans = _rows_of(out, "county_plans", county_to_city)
     city_requests = _rows_of(out, "city_requests", county_to_city)
     city_active = read_table(out, "city_activeplans").join(
-        city_requests.select("requeststableid", "true_child_id"), on="requeststableid")
+        city_requests.select("requeststableid", "true_child_id"), on="requeststableid"
+    )
     for child in county_to_city:
-        assert "Moved to another LA" in county_plans.filter(
-            pl.col("true_child_id") == child)["EndReason"].to_list()
-        assert "891" in city_active.filter(pl.col("true_child_id") == child)[
-            "transferla"].to_list()
+        assert (
+            "Moved to another LA"
+            in county_plans.filter(pl.col("true_child_id") == child)["EndReason"].to_list()
+        )
+        assert "891" in city_active.filter(pl.col("true_child_id") == child)["transferla"].to_list()
 
 
 def test_twins_share_details_but_are_different_children(out):
@@ -187,12 +207,21 @@ def test_twins_share_details_but_are_different_children(out):
 
 
 IDENTIFIERS = {
-    "upn": (upn_valid_expr, [("city_person", "upn"), ("city_sen_support", "UPN"),
-                             ("city_topup_funding", "UPN"), ("county_clients", "UPN"),
-                             ("county_sen_support", "PupilUPN"),
-                             ("county_topup_funding", "UPN")]),
-    "nhs": (nhs_number_valid_expr, [("county_clients", "NHSNumber"),
-                                    ("icb_patients", "NHSNumber")]),
+    "upn": (
+        upn_valid_expr,
+        [
+            ("city_person", "upn"),
+            ("city_sen_support", "UPN"),
+            ("city_topup_funding", "UPN"),
+            ("county_clients", "UPN"),
+            ("county_sen_support", "PupilUPN"),
+            ("county_topup_funding", "UPN"),
+        ],
+    ),
+    "nhs": (
+        nhs_number_valid_expr,
+        [("county_clients", "NHSNumber"), ("icb_patients", "NHSNumber")],
+    ),
     "uln": (uln_valid_expr, [("city_person", "uniquelearnernumber"), ("county_clients", "ULN")]),
 }
 
@@ -245,19 +274,21 @@ def test_city_dates_use_the_blade_format(out):
 def test_dates_are_in_order_and_not_after_as_at_except_planted(out):
     invalid = truth(out, "planted_invalid_rows")
     requests = read_table(out, "county_requests").filter(
-        ~pl.col("RequestID").is_in(list(_invalid_ids(out, "county_requests"))))
+        ~pl.col("RequestID").is_in(list(_invalid_ids(out, "county_requests")))
+    )
     received = requests["DateReceived"].str.to_date("%d/%m/%Y")
     decided = requests["DecisionDate"].str.to_date("%d/%m/%Y")
     assert (received <= AS_AT).all()
     assert ((decided >= received) | decided.is_null()).all()
     placements = read_table(out, "city_placementdetail").filter(
-        ~pl.col("placementdetailtableid").is_in(list(_invalid_ids(out,
-                                                                  "city_placementdetail"))))
+        ~pl.col("placementdetailtableid").is_in(list(_invalid_ids(out, "city_placementdetail")))
+    )
     entry = placements["entrydate"].str.to_date("%Y-%b-%d 00:00:00")
     leaving = placements["leavingdate"].str.to_date("%Y-%b-%d 00:00:00")
     assert ((leaving >= entry) | leaving.is_null()).all()
     contacts = read_table(out, "icb_care_contacts").filter(
-        ~pl.col("CareContactID").is_in(list(_invalid_ids(out, "icb_care_contacts"))))
+        ~pl.col("CareContactID").is_in(list(_invalid_ids(out, "icb_care_contacts")))
+    )
     assert (contacts["CareContactDate"].str.to_date("%Y-%m-%d") <= AS_AT).all()
     assert set(invalid["kind"]) >= {"unknown_code", "unparseable_date", "future_date"}
 
@@ -288,3 +319,90 @@ def test_a_thousand_children_work(tmp_path):
     assert summary.children == 1000
     assert truth(tmp_path, "children").height == 1000
     assert summary.rows["city_person"] > 0 and summary.rows["icb_patients"] > 0
+
+
+def _codes(name: str, column: str | None = None, where: pl.Expr | None = None) -> set[str]:
+    frame = pl.read_csv(ROOT / "schemas" / "codelists" / f"{name}.csv", infer_schema=False)
+    if where is not None:
+        frame = frame.filter(where)
+    return set(frame.get_column(column or frame.columns[0]))
+
+
+CODED_COLUMNS = [
+    ("city_person", "sex", lambda: _codes("sex", "source_code", pl.col("source") == "city")),
+    ("city_person", "ethnicity", lambda: _codes("ethnicity")),
+    ("city_person", "upnunknown", lambda: _codes("upn_unknown")),
+    ("city_requests", "requestsource", lambda: _codes("request_source")),
+    ("city_requests", "requestoutcome", lambda: _codes("request_outcome")),
+    ("city_assessment", "assessmentoutcome", lambda: _codes("assessment_outcome")),
+    ("city_namedplan", "ceasereason", lambda: _codes("cease_reason")),
+    ("city_plandetail", "sensetting", lambda: _codes("sen_setting")),
+    ("city_placementdetail", "sensetting", lambda: _codes("sen_setting")),
+    ("city_activeplans", "reviewoutcome", lambda: _codes("city_review_outcome")),
+    ("city_activeplans", "transferla", lambda: _codes("local_authority")),
+    ("city_senneed", "sentype", lambda: _codes("sen_type", where=pl.col("census_only") == "false")),
+    ("city_sen_support", "SENtype1", lambda: _codes("sen_type")),
+    ("city_sen_support", "SENtype2", lambda: _codes("sen_type")),
+    (
+        "county_clients",
+        "Gender",
+        lambda: _codes("sex", "source_code", pl.col("source") == "county"),
+    ),
+    ("county_clients", "Ethnicity", lambda: _codes("county_ethnicity")),
+    ("county_clients", "UPNMissingReason", lambda: _codes("upn_unknown")),
+    ("county_requests", "RequestedBy", lambda: _codes("county_requested_by")),
+    ("county_requests", "Decision", lambda: _codes("county_request_decision")),
+    ("county_assessments", "Outcome", lambda: _codes("county_assessment_outcome")),
+    ("county_plans", "EndReason", lambda: _codes("county_end_reason")),
+    ("county_plans", "TransferredFromLA", lambda: _codes("local_authority")),
+    ("county_plan_settings", "SettingCode", lambda: _codes("sen_setting")),
+    ("county_placements", "SettingCode", lambda: _codes("sen_setting")),
+    ("county_needs", "NeedCode", lambda: _codes("county_need_code")),
+    ("county_reviews", "Outcome", lambda: _codes("county_review_outcome")),
+    ("county_sen_support", "PrimaryNeed", lambda: _codes("county_need_code")),
+    ("county_sen_support", "SecondaryNeed", lambda: _codes("county_need_code")),
+    ("icb_patients", "Gender", lambda: _codes("sex", "source_code", pl.col("source") == "icb")),
+    ("icb_patients", "EthnicCategory", lambda: _codes("nhs_ethnic_category")),
+    ("icb_patients", "NHSNumberStatusIndicator", lambda: _codes("nhs_number_status")),
+    ("icb_referrals", "ServiceTypeReferredTo", lambda: _codes("health_service")),
+    ("icb_care_contacts", "AttendedOrDidNotAttend", lambda: _codes("attendance")),
+]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "allowed"), CODED_COLUMNS, ids=[f"{t}.{c}" for t, c, _ in CODED_COLUMNS]
+)
+def test_coded_values_are_in_their_code_lists_except_planted(out, table, column, allowed):
+    frame = read_table(out, table)
+    clean = frame.filter(~pl.col(frame.columns[0]).is_in(list(_invalid_ids(out, table))))
+    values = set(clean[column].drop_nulls())
+    assert values, (table, column)
+    assert values <= allowed(), values - allowed()
+
+
+def test_streamed_workbook_rows_match_cell_by_cell_writing(tmp_path):
+    from pipelines.synthetic.writers import write_workbook
+
+    frame = pl.DataFrame(
+        {
+            "A": ["1", None, " lead", "x&y<z>", "", "2"],
+            "B": ["Zoë", "", None, "tail ", 'Łukasz "q"', None],
+            "C": [None] * 6,
+        },
+        schema={"A": pl.String, "B": pl.String, "C": pl.String},
+    )
+    created = datetime(2025, 1, 16)
+    sheets = [("First", frame), ("Empty", frame.head(0)), ("Blank", frame.select("C"))]
+    write_workbook(tmp_path / "streamed.xlsx", sheets, created, streamed=True)
+    write_workbook(tmp_path / "cells.xlsx", sheets, created, streamed=False)
+    assert sha256(tmp_path / "streamed.xlsx") == sha256(tmp_path / "cells.xlsx")
+
+
+def test_reference_seeds_are_what_the_module_builds():
+    from pipelines.synthetic import reference
+
+    committed = reference.load()
+    assert reference.build_postcodes().equals(committed.postcodes)
+    assert reference.build_settings().equals(committed.settings)
+    assert 4_000 <= committed.postcodes.height <= 8_000
+    assert committed.settings["urn"].str.contains(r"^\d{6}$").all()

@@ -1,0 +1,836 @@
+"""EHC journeys for both councils: requests, assessments, plans, placements, needs and reviews.
+
+Plans are built backwards from the published stock and flows (calibration.py): plans in force at
+as_at with the published ages and years in place, plans ceased each year with the published
+reasons, transfers between the two councils, and then each plan's request and assessment dated
+back from its issue date so that the share issued within 20 weeks matches the year it was issued
+in. Requests that did not (yet) lead to a plan fill each year up to the published number of
+requests and the published share decided to assess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+from pipelines.synthetic import calibration as cal
+from pipelines.synthetic import codes
+from pipelines.synthetic.dates import YEAR, day, jan1, month_day, school_start, year_of
+from pipelines.synthetic.streams import pick, split_counts, stream
+
+# Children groups (a child belongs to exactly one).
+IN_FORCE, CEASED, REQUESTED, SEN_SUPPORT, ICB_ONLY = range(5)
+GROUP_NAMES = ("in_force", "ceased", "requested", "sen_support", "icb_only")
+
+SEN_TYPES = codes.values("sen_type")
+ETHNICITIES = codes.values("ethnicity")
+REQUEST_SOURCES = codes.values("request_source")
+TRANSFER = codes.code("cease_reason", "5")
+LEFT_ENGLAND = codes.code("cease_reason", "7")
+CEASE_AFTER_REVIEW = {codes.code("cease_reason", c) for c in ("1", "2", "3", "4", "6")}
+REVIEW_OUTCOMES = codes.values("review_outcome")
+REVIEW_CEASE = codes.code("review_outcome", "cease")
+YES, NO, PENDING, WITHDRAWN = (codes.code("request_outcome", c) for c in ("Y", "N", "A", "W"))
+HISTORIC = codes.code("request_outcome", "H")
+PLAN_ISSUED, NO_PLAN, IN_PROGRESS, ASSESSMENT_WITHDRAWN = (
+    codes.code("assessment_outcome", c) for c in ("Y", "N", "A", "W")
+)
+PLACEMENT_CATEGORIES = tuple(cal.CITY_FIGURES.placements)
+URN_CATEGORIES = (
+    "mainstream",
+    "special",
+    "independent_special",
+    "alternative_provision",
+    "further_education",
+)
+
+# Age (years) at which plans end, by cease reason (modelling choice, after ceased_plans.csv).
+CEASE_AGE = {
+    "1": (19.5, 25.9),
+    "2": (5.0, 18.9),
+    "3": (18.0, 23.9),
+    "4": (17.0, 24.9),
+    "5": (4.0, 19.9),
+    "6": (16.5, 24.9),
+    "7": (3.0, 18.9),
+    "8": (2.0, 24.9),
+    "9": (5.0, 20.9),
+}
+# Age at a request that led nowhere (weights by whole year, modelling choice).
+REQUEST_AGE = {
+    1: 1,
+    2: 3,
+    3: 6,
+    4: 8,
+    5: 8,
+    6: 7,
+    7: 6,
+    8: 6,
+    9: 5,
+    10: 5,
+    11: 5,
+    12: 4,
+    13: 4,
+    14: 3,
+    15: 3,
+    16: 2,
+    17: 1.5,
+    18: 1,
+}
+REQUEST_SOURCE_WEIGHTS = (45, 40, 8, 4, 3)
+EHC_PLANS_BEGIN = day(date(2014, 9, 1))
+TRANSITION_END = day(date(2018, 3, 31))
+
+
+@dataclass
+class Ehcp:
+    children: pl.DataFrame
+    requests: pl.DataFrame
+    plans: pl.DataFrame
+    placements: pl.DataFrame
+    plan_settings: pl.DataFrame
+    needs: pl.DataFrame
+    reviews: pl.DataFrame
+    transfers: pl.DataFrame
+
+
+class _Ids:
+    """Sequential keys for children, plans and requests (shuffled later where they show)."""
+
+    def __init__(self) -> None:
+        self.next = {"child": 0, "plan": 0, "request": 0, "placement": 0}
+
+    def take(self, kind: str, n: int) -> np.ndarray:
+        start = self.next[kind]
+        self.next[kind] = start + n
+        return np.arange(start, start + n, dtype=np.int64)
+
+
+def _uniform(rng: np.random.Generator, lo, hi, n: int | None = None) -> np.ndarray:
+    size = n if n is not None else np.broadcast(np.asarray(lo), np.asarray(hi)).shape
+    return np.floor(lo + rng.random(size) * (np.asarray(hi) - np.asarray(lo) + 1)).astype(np.int64)
+
+
+def _need_indices(rng, n: int, weights: dict[str, float]) -> np.ndarray:
+    keys = [k for k in weights if k]
+    chosen = pick(rng, n, [weights[k] for k in keys])
+    return np.array([SEN_TYPES.index(k) for k in keys], dtype=np.int16)[chosen]
+
+
+def _children_block(
+    rng, ids: _Ids, n: int, *, group: int, la: int, dob: np.ndarray, fig: cal.CouncilFigures
+) -> dict[str, np.ndarray]:
+    male = rng.random(n) < fig.male / (fig.male + fig.female)
+    ethnicity_keys = list(fig.ethnicity)
+    ethnicity = np.array([ETHNICITIES.index(k) for k in ethnicity_keys], dtype=np.int16)[
+        pick(rng, n, list(fig.ethnicity.values()))
+    ]
+    need2 = _need_indices(rng, n, fig.primary_need)
+    need1 = _need_indices(rng, n, fig.primary_need)
+    need2 = np.where((rng.random(n) < 0.4) & (need2 != need1), need2, -1).astype(np.int16)
+    return {
+        "child": ids.take("child", n),
+        "group": np.full(n, group, np.int8),
+        "ehcp_la": np.full(n, la, np.int8),
+        "home_la": np.full(n, la, np.int8),
+        "prev_la": np.full(n, -1, np.int8),
+        "dob": dob.astype(np.int64),
+        "male": male,
+        "need1": need1,
+        "need2": need2,
+        "ethnicity": ethnicity,
+        "need_recorded": rng.random(n)
+        >= fig.primary_need.get("", 0) / sum(fig.primary_need.values()),
+    }
+
+
+def _concat(blocks: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    keys = blocks[0].keys()
+    return {k: np.concatenate([b[k] for b in blocks]) for k in keys}
+
+
+def _year_window(as_at_day: int, year: int, offset: int) -> tuple[int, int]:
+    """First and last day of the calendar year `offset` years before `year` (0 = to as_at)."""
+    lo = int(jan1(year - offset))
+    hi = min(int(jan1(year - offset + 1)) - 1, as_at_day)
+    return lo, hi
+
+
+def _yearly_counts(
+    total_last_year: float, growth: dict[int, float], scale: float, as_at: date
+) -> dict[int, int]:
+    """Counts by years before as_at's year: 1..6 from the growth profile, 0 = year to date."""
+    counts = {k: round(scale * total_last_year * g) for k, g in growth.items()}
+    elapsed = (as_at - date(as_at.year, 1, 1)).days + 1
+    counts[0] = round(scale * total_last_year * growth[1] * elapsed / 365.25)
+    return counts
+
+
+def _within_20(fig: cal.CouncilFigures, offsets: np.ndarray) -> np.ndarray:
+    rates = np.full(offsets.shape, cal.DEFAULT_WITHIN_20_WEEKS)
+    for k, rate in fig.within_20_weeks.items():
+        rates[offsets == k] = rate
+    rates[offsets == 0] = fig.within_20_weeks[1]
+    return rates
+
+
+def _durations(rng, within: np.ndarray) -> np.ndarray:
+    """Days from request to final plan: within 20 weeks or a long tail beyond."""
+    n = len(within)
+    late = 141 + np.minimum(rng.gamma(2.0, 55.0, n), 560)
+    return np.where(within, _uniform(rng, 63, 140, n), late.astype(np.int64))
+
+
+def build(seed: int, scale: float, as_at: date) -> Ehcp:
+    rng = stream(seed, "ehcp")
+    a = day(as_at)
+    year = as_at.year
+    ids = _Ids()
+
+    # 1. Plans ceased in each of the last six years and this year to date.
+    ceased_children, ceased_plans = [], []
+    for la, fig in enumerate(cal.FIGURES):
+        counts = _yearly_counts(fig.ceased, cal.CEASED_GROWTH, scale, as_at)
+        cease = np.concatenate(
+            [_uniform(rng, *_year_window(a, year, k), counts[k]) for k in sorted(counts)]
+        )
+        n = len(cease)
+        # Reasons in the published proportions each year (exact counts, in random order).
+        reasons = np.concatenate(
+            [
+                np.repeat(
+                    np.array(list(fig.cease_reasons)),
+                    split_counts(counts[k], list(fig.cease_reasons.values())),
+                )[rng.permutation(counts[k])]
+                for k in sorted(counts)
+            ]
+        )
+        lo = np.array([CEASE_AGE[r][0] for r in reasons])
+        hi = np.array([CEASE_AGE[r][1] for r in reasons])
+        age = lo + rng.random(n) * (hi - lo)
+        dob = cease - (age * YEAR).astype(np.int64)
+        longest = np.clip(age - 2.0, 0.3, 14.0)
+        years = 0.25 + (longest - 0.25) * rng.random(n) ** 1.3
+        start = np.minimum(_converted(rng, cease - (years * YEAR).astype(np.int64)), cease - 30)
+        block = _children_block(rng, ids, n, group=CEASED, la=la, dob=dob, fig=fig)
+        partner = (reasons == TRANSFER) & (rng.random(n) < fig.transfer_to_partner)
+        moved_away = ((reasons == TRANSFER) & ~partner) | (reasons == LEFT_ENGLAND)
+        block["home_la"] = np.where(partner, 1 - la, np.where(moved_away, cal.OUTSIDE, la)).astype(
+            np.int8
+        )
+        block["prev_la"] = np.where(partner | moved_away, la, -1).astype(np.int8)
+        ceased_children.append(block)
+        ceased_plans.append(
+            {
+                "child": block["child"],
+                "la": np.full(n, la, np.int8),
+                "start": start,
+                "cease": cease,
+                "reason": reasons,
+                "transfer_from": np.full(n, -1, np.int8),
+                "partner": partner,
+            }
+        )
+
+    # 2. Transfers between the councils: a new plan in the receiving council.
+    transfer_in = []
+    for la in (cal.CITY, cal.COUNTY):
+        old = ceased_plans[la]
+        mask = old["partner"]
+        n = int(mask.sum())
+        move = old["cease"][mask] - _uniform(rng, -7, 21, n)
+        lag = np.where(rng.random(n) < 0.8, _uniform(rng, 7, 42, n), _uniform(rng, 90, 270, n))
+        new_start = move + lag
+        arrived = new_start <= a
+        transfer_in.append(
+            {
+                "child": old["child"][mask][arrived],
+                "la": np.full(int(arrived.sum()), 1 - la, np.int8),
+                "start": new_start[arrived],
+                "cease": np.full(int(arrived.sum()), -1, np.int64),
+                "reason": np.full(int(arrived.sum()), "", dtype=object),
+                "transfer_from": np.full(int(arrived.sum()), la, np.int8),
+                "old_index": np.flatnonzero(mask)[arrived],
+            }
+        )
+
+    # 3. Plans in force at as_at that began in the council (the rest came by transfer).
+    in_force_children, in_force_plans = [], []
+    for la, fig in enumerate(cal.FIGURES):
+        arrivals = transfer_in[1 - la]["child"].size
+        n = max(0, round(scale * fig.plans_in_force) - arrivals)
+        ages = np.array(list(fig.ages), dtype=float)
+        age = ages[pick(rng, n, list(fig.ages.values()))] + rng.random(n)
+        dob = a - (age * YEAR).astype(np.int64)
+        # The first band follows the year's new plans rather than the published band, which
+        # counts from each plan's anniversary rather than from 1 January.
+        bands = (round(fig.new_plans * cal.NEW_PLAN_BAND), *fig.years_in_place[1:])
+        in_place = _years_in_place(rng, bands, np.maximum(age - 1.0, 0.05))
+        start = np.minimum(_converted(rng, a - (in_place * YEAR).astype(np.int64)), a)
+        block = _children_block(rng, ids, n, group=IN_FORCE, la=la, dob=dob, fig=fig)
+        in_force_children.append(block)
+        in_force_plans.append(
+            {
+                "child": block["child"],
+                "la": np.full(n, la, np.int8),
+                "start": start,
+                "cease": np.full(n, -1, np.int64),
+                "reason": np.full(n, "", dtype=object),
+                "transfer_from": np.full(n, -1, np.int8),
+            }
+        )
+
+    children = _concat(in_force_children + ceased_children)
+    native = _concat(
+        [{k: v for k, v in p.items() if k != "partner"} for p in in_force_plans + ceased_plans]
+    )
+
+    # 4. Each native plan's request and assessment, dated back from its issue (= start) date.
+    n = native["child"].size
+    plan_keys = ids.take("plan", n)
+    request_keys = ids.take("request", n)
+    figs_la = native["la"]
+    within = np.zeros(n, bool)
+    for la, fig in enumerate(cal.FIGURES):
+        m = figs_la == la
+        rates = _within_20(fig, year - year_of(native["start"][m]))
+        within[m] = rng.random(int(m.sum())) < rates
+    duration = _durations(rng, within)
+    received = native["start"] - duration
+    on_time = np.array([cal.FIGURES[la].decision_within_6_weeks for la in figs_la])
+    delay = np.where(rng.random(n) < on_time, _uniform(rng, 10, 42, n), _uniform(rng, 43, 84, n))
+    decision = np.minimum(received + delay, native["start"] - 7)
+    week20 = np.where(within, rng.random(n) < 0.02, rng.random(n) < 0.08)
+    plan_requests = _request_frame(
+        rng,
+        request_keys,
+        native["child"],
+        figs_la,
+        received,
+        decision,
+        np.full(n, YES, dtype=object),
+        np.full(n, PLAN_ISSUED, dtype=object),
+        native["start"],
+        week20,
+        plan_keys,
+    )
+
+    # Transfers in: the receiving council's record of the same plan.
+    arrivals = _concat(transfer_in)
+    old_rows = np.concatenate(
+        [
+            _ceased_row_index(native, la, transfer_in[la]["old_index"])
+            for la in (cal.CITY, cal.COUNTY)
+        ]
+    )
+    m = arrivals["child"].size
+    arrival_plan_keys = ids.take("plan", m)
+    # The city records a transferred plan under a request marked historic, carrying the
+    # original request and issue dates; the county records the plan alone.
+    city_arrival = arrivals["la"] == cal.CITY
+    arrival_request_keys = np.where(city_arrival, ids.take("request", m), -1)
+    arrival_requests = _request_frame(
+        rng,
+        arrival_request_keys[city_arrival],
+        arrivals["child"][city_arrival],
+        arrivals["la"][city_arrival],
+        received[old_rows][city_arrival],
+        np.full(int(city_arrival.sum()), -1, np.int64),
+        np.full(int(city_arrival.sum()), HISTORIC, dtype=object),
+        np.full(int(city_arrival.sum()), PLAN_ISSUED, dtype=object),
+        native["start"][old_rows][city_arrival],
+        week20[old_rows][city_arrival],
+        arrival_plan_keys[city_arrival],
+    )
+
+    plans = pl.DataFrame(
+        {
+            "plan": np.concatenate([plan_keys, arrival_plan_keys]),
+            "child": np.concatenate([native["child"], arrivals["child"]]),
+            "la": np.concatenate([native["la"], arrivals["la"]]),
+            "start": np.concatenate([native["start"], arrivals["start"]]),
+            "cease": np.concatenate([native["cease"], arrivals["cease"]]),
+            "reason": np.concatenate([native["reason"], arrivals["reason"]]).astype(str),
+            "transfer_from": np.concatenate([native["transfer_from"], arrivals["transfer_from"]]),
+            "request": np.concatenate([request_keys, arrival_request_keys]),
+        }
+    )
+    transfers = pl.DataFrame(
+        {
+            "child": arrivals["child"],
+            "from_la": arrivals["transfer_from"],
+            "to_la": arrivals["la"],
+            "old_plan": plan_keys[old_rows],
+            "new_plan": arrival_plan_keys,
+            "old_cease": native["cease"][old_rows],
+            "new_start": arrivals["start"],
+        }
+    )
+
+    # 5. Earlier refused requests for some plan children, then requests that led nowhere yet.
+    prior_mask = rng.random(n) < cal.PRIOR_REFUSAL_SHARE
+    prior_received = received - _uniform(rng, 180, 540, n)
+    dob_native = children["dob"]  # children and native plans are in the same order
+    prior_mask &= (prior_received >= int(jan1(year - 6))) & (
+        prior_received >= dob_native + int(1.5 * YEAR)
+    )
+    k = int(prior_mask.sum())
+    prior_decision = prior_received[prior_mask] + _uniform(rng, 10, 42, k)
+    prior_requests = _request_frame(
+        rng,
+        ids.take("request", k),
+        native["child"][prior_mask],
+        native["la"][prior_mask],
+        prior_received[prior_mask],
+        prior_decision,
+        np.full(k, NO, dtype=object),
+        np.full(k, "", dtype=object),
+        np.full(k, -1, np.int64),
+        np.zeros(k, bool),
+        np.full(k, -1, np.int64),
+    )
+
+    other_children, other_requests = [], []
+    for la, fig in enumerate(cal.FIGURES):
+        block, frame = _requests_without_plans(
+            rng, ids, la, fig, scale, as_at, plan_requests, prior_requests
+        )
+        other_children.append(block)
+        other_requests.append(frame)
+
+    children = _concat([children, *other_children])
+    requests = pl.concat(
+        [plan_requests, arrival_requests, prior_requests, *other_requests], how="vertical"
+    ).sort("request")
+    plans = plans.sort("plan")
+    children_frame = pl.DataFrame(children).sort("child")
+
+    placements, plan_settings = _placements(rng, ids, plans, children_frame, a)
+    needs = _needs(plans, children_frame)
+    reviews = _reviews(rng, plans, a)
+    return Ehcp(
+        children=children_frame,
+        requests=requests,
+        plans=plans,
+        placements=placements,
+        plan_settings=plan_settings,
+        needs=needs,
+        reviews=reviews,
+        transfers=transfers,
+    )
+
+
+def _converted(rng, start: np.ndarray) -> np.ndarray:
+    """Plans dated before EHC plans existed (September 2014) began as statements converted to
+    plans during the transition (September 2014 to March 2018)."""
+    early = start < EHC_PLANS_BEGIN
+    converted = _uniform(rng, EHC_PLANS_BEGIN, TRANSITION_END, int(early.sum()))
+    start = start.copy()
+    start[early] = converted
+    return start
+
+
+def _ceased_row_index(native: dict[str, np.ndarray], la: int, old_index: np.ndarray) -> np.ndarray:
+    """Row in `native` of the council's ceased plan number `old_index`.
+
+    `native` holds the in-force plans of both councils first, then the ceased plans of the city,
+    then those of the county."""
+    in_force_total = int((native["cease"] < 0).sum())
+    city_ceased = int(((native["cease"] >= 0) & (native["la"] == cal.CITY)).sum())
+    offset = in_force_total + (0 if la == cal.CITY else city_ceased)
+    return offset + old_index
+
+
+def _years_in_place(rng, counts: tuple[int, ...], longest: np.ndarray) -> np.ndarray:
+    """Years a plan has been in place, from the published bands, never more than `longest`."""
+    density = np.array([*counts[:-1], *(counts[-1] / 4,) * 4], dtype=float)  # 12+ → 11-15 yrs
+    cumulative = np.concatenate([[0.0], np.cumsum(density)])
+    whole = np.minimum(np.floor(longest).astype(np.int64), len(density) - 1)
+    limit = np.minimum(cumulative[whole] + (longest - whole) * density[whole], cumulative[-1])
+    target = rng.random(len(longest)) * limit
+    band = np.clip(np.searchsorted(cumulative, target, side="right") - 1, 0, len(density) - 1)
+    return band + (target - cumulative[band]) / density[band]
+
+
+def _request_frame(
+    rng, keys, child, la, received, decision, outcome, assessment, assessed, week20, plan
+) -> pl.DataFrame:
+    n = len(keys)
+    source = np.array(REQUEST_SOURCES)[pick(rng, n, REQUEST_SOURCE_WEIGHTS)]
+    return pl.DataFrame(
+        {
+            "request": np.asarray(keys, np.int64),
+            "child": np.asarray(child, np.int64),
+            "la": np.asarray(la, np.int8),
+            "received": np.asarray(received, np.int64),
+            "decision": np.asarray(decision, np.int64),
+            "outcome": np.asarray(outcome, dtype=str),
+            "source": source.astype(str),
+            "assessment": np.asarray(assessment, dtype=str),
+            "assessed": np.asarray(assessed, np.int64),
+            "week20": np.asarray(week20, bool),
+            "exported": np.zeros(n, bool),
+            "plan": np.asarray(plan, np.int64),
+            "rya": rng.random(n) < 0.002,
+            "request_mediation": rng.random(n) < 0.01,
+            "request_tribunal": rng.random(n) < 0.01,
+            "assessment_mediation": rng.random(n) < 0.01,
+            "assessment_tribunal": rng.random(n) < 0.02,
+            "other_mediation": rng.random(n) < 0.01,
+            "other_tribunal": rng.random(n) < 0.01,
+        }
+    )
+
+
+def _requests_without_plans(
+    rng,
+    ids: _Ids,
+    la: int,
+    fig: cal.CouncilFigures,
+    scale: float,
+    as_at: date,
+    plan_requests: pl.DataFrame,
+    prior_requests: pl.DataFrame,
+):
+    a = day(as_at)
+    year = as_at.year
+    targets = _yearly_counts(fig.requests, cal.REQUEST_GROWTH, scale, as_at)
+    counted = pl.concat([plan_requests, prior_requests]).filter(pl.col("la") == la)
+    by_year = counted.group_by(
+        year_of_received=pl.col("received").cast(pl.Int32).cast(pl.Date).dt.year(),
+        refused=pl.col("outcome") == NO,
+    ).len()
+    blocks, frames = [], []
+    for offset in sorted(targets):
+        target = targets[offset]
+        lo, hi = _year_window(a, year, offset)
+        rows = by_year.filter(pl.col("year_of_received") == year - offset)
+        planned = int(rows.filter(~pl.col("refused"))["len"].sum())
+        refused = int(rows.filter(pl.col("refused"))["len"].sum())
+        decided = target * (1 - cal.WITHDRAWN_SHARE)
+        want = [
+            max(0.0, fig.pct_decided_to_assess * decided - planned),
+            max(0.0, (1 - fig.pct_decided_to_assess) * decided - refused),
+            target * cal.WITHDRAWN_SHARE,
+        ]
+        n_yes, n_no, n_withdrawn = split_counts(max(0, target - planned - refused), want)
+        n = int(n_yes + n_no + n_withdrawn)
+        kind = np.repeat(np.array([0, 1, 2]), [n_yes, n_no, n_withdrawn])
+        received = _uniform(rng, lo, hi, n)
+        on_time = rng.random(n) < fig.decision_within_6_weeks
+        decision = received + np.where(on_time, _uniform(rng, 10, 42, n), _uniform(rng, 43, 84, n))
+        decided_yet = decision <= a
+        outcome = np.where(kind == 0, YES, np.where(kind == 1, NO, WITHDRAWN)).astype(object)
+        outcome[(kind < 2) & ~decided_yet] = PENDING
+        decision = np.where((kind < 2) & decided_yet, decision, -1)
+        # Assessments agreed but with no plan: still running, ended with no plan, or withdrawn.
+        within = rng.random(n) < _within_20(fig, np.full(n, offset))
+        would_issue = received + _durations(rng, within)
+        assessed = outcome == YES
+        recent = offset <= 1
+        roll = rng.random(n)
+        pending = assessed & ((would_issue > a) | (recent & (roll < 0.8)))
+        no_plan = assessed & ~pending & (roll < 0.93)
+        assessment = np.full(n, "", dtype=object)
+        assessment[pending] = IN_PROGRESS
+        assessment[no_plan] = NO_PLAN
+        assessment[assessed & ~pending & ~no_plan] = ASSESSMENT_WITHDRAWN
+        assessed_on = np.where(no_plan, np.minimum(would_issue - 30, a), -1)
+        exported = (outcome == WITHDRAWN) & (rng.random(n) < 0.3)
+        ages = np.array(list(REQUEST_AGE), dtype=float)
+        age = ages[pick(rng, n, list(REQUEST_AGE.values()))] + rng.random(n)
+        dob = received - (age * YEAR).astype(np.int64)
+        block = _children_block(rng, ids, n, group=REQUESTED, la=la, dob=dob, fig=fig)
+        block["home_la"] = np.where(exported, cal.OUTSIDE, la).astype(np.int8)
+        block["prev_la"] = np.where(exported, la, -1).astype(np.int8)
+        frame = _request_frame(
+            rng,
+            ids.take("request", n),
+            block["child"],
+            np.full(n, la, np.int8),
+            received,
+            decision,
+            outcome,
+            assessment,
+            assessed_on,
+            np.zeros(n, bool),
+            np.full(n, -1, np.int64),
+        ).with_columns(exported=pl.Series(exported))
+        blocks.append(block)
+        frames.append(frame)
+    return _concat(blocks), pl.concat(frames)
+
+
+# --- placements, needs, reviews ----------------------------------------------------------------
+
+
+def _settings_index():
+    from pipelines.synthetic.reference import COUNTY_LA, load
+
+    settings = load().settings
+    la = np.where(settings["la_code"].to_numpy() == COUNTY_LA, cal.COUNTY, cal.CITY)
+    kind = settings["setting_type"].to_numpy()
+    phase = settings["phase"].to_numpy()
+    return settings, la, kind, phase
+
+
+def setting_groups() -> dict[tuple[str, int], np.ndarray]:
+    """Setting row numbers by (kind, council); mainstream split into primary and secondary."""
+    _, la, kind, phase = _settings_index()
+    groups: dict[tuple[str, int], np.ndarray] = {}
+    for council in (cal.CITY, cal.COUNTY):
+        here = la == council
+        for category in URN_CATEGORIES + ("early_years",):
+            if category == "mainstream":
+                primary = here & (kind == "mainstream") & np.isin(phase, ["Primary", "All-through"])
+                secondary = (
+                    here & (kind == "mainstream") & np.isin(phase, ["Secondary", "All-through"])
+                )
+                groups[("primary", council)] = np.flatnonzero(primary)
+                groups[("secondary", council)] = np.flatnonzero(secondary)
+            else:
+                groups[(category, council)] = np.flatnonzero(here & (kind == category))
+    return groups
+
+
+def choose_settings(rng, kinds: np.ndarray, councils: np.ndarray) -> np.ndarray:
+    """A setting row for each (kind, council) pair; -1 where the kind has no settings."""
+    groups = setting_groups()
+    chosen = np.full(len(kinds), -1, np.int64)
+    for (kind, council), rows in groups.items():
+        mask = (kinds == kind) & (councils == council)
+        if mask.any() and rows.size:
+            chosen[mask] = rows[rng.integers(0, rows.size, int(mask.sum()))]
+    return chosen
+
+
+def _placements(rng, ids: _Ids, plans: pl.DataFrame, children: pl.DataFrame, a: int):
+    n = plans.height
+    child_row = children.select("child", "dob").join(
+        plans.select("child"), on="child", how="right", maintain_order="right"
+    )
+    dob = child_row["dob"].to_numpy()
+    la = plans["la"].to_numpy()
+    start = plans["start"].to_numpy()
+    cease = plans["cease"].to_numpy()
+    until = np.where(cease >= 0, cease, a)
+    age = (until - dob) / YEAR
+    band = np.searchsorted(np.array([5, 11, 16, 20]), age, side="right")
+    category = np.empty(n, dtype=object)
+    for council, fig in enumerate(cal.FIGURES):
+        weights = np.array([fig.placements[c] for c in PLACEMENT_CATEGORIES], dtype=float)
+        for b in range(5):
+            mask = (la == council) & (band == b)
+            category[mask] = np.array(PLACEMENT_CATEGORIES)[
+                pick(rng, int(mask.sum()), weights[:, b])
+            ]
+    category = category.astype(str)
+
+    kind = category.copy()
+    kind[category == "mainstream"] = np.where(
+        age[category == "mainstream"] < 11, "primary", "secondary"
+    )
+    same_la = {
+        "mainstream": 0.93,
+        "special": 0.85,
+        "further_education": 0.85,
+        "alternative_provision": 0.95,
+        "early_years": 0.95,
+        "independent_special": 0.5,
+    }
+    stay = np.array([same_la.get(c, 1.0) for c in category])
+    council = np.where(rng.random(n) < stay, la, 1 - la).astype(np.int8)
+    early_years_code = (category == "early_years") & (rng.random(n) < 0.5)
+    setting = np.where(early_years_code, -1, choose_settings(rng, kind, council))
+
+    sen_setting = np.full(n, "", dtype=object)
+    for cat, weights in (("not_in_education", cal.NOT_IN_EDUCATION_CODES),):
+        mask = category == cat
+        sen_setting[mask] = np.array(list(weights))[
+            pick(rng, int(mask.sum()), list(weights.values()))
+        ]
+    for c, fig in enumerate(cal.FIGURES):
+        mask = (category == "elsewhere") & (la == c)
+        sen_setting[mask] = np.array(list(fig.elsewhere_codes))[
+            pick(rng, int(mask.sum()), list(fig.elsewhere_codes.values()))
+        ]
+    sen_setting[early_years_code] = codes.code("sen_setting", "EYP")
+
+    # Entry to the current setting: the start of its phase for schools and colleges, otherwise
+    # a little after the plan began.
+    reception, year7, year12 = (school_start(dob, g) for g in (4, 11, 16))
+    phase_start = np.where(
+        kind == "primary",
+        reception,
+        np.where(
+            kind == "secondary",
+            np.where(age >= 16, year12, year7),
+            np.where(kind == "further_education", year12, -1),
+        ),
+    )
+    settled = np.minimum(start + _uniform(rng, 0, 120, n), until)
+    entry = np.where((phase_start > 0) & (phase_start <= until), phase_start, settled)
+    entry = np.maximum(entry, dob + int(2 * YEAR))
+    entry = np.minimum(entry, until)
+
+    # A previous setting while the plan was in force: the last phase, or a move to special.
+    moved_phase = np.isin(kind, ["secondary", "further_education"]) & (start < entry)
+    to_special = (
+        np.isin(category, ["special", "independent_special"])
+        & (age >= 8)
+        & (until - start > 400)
+        & (rng.random(n) < 0.3)
+    )
+    switch = start + ((until - start - 30) * rng.random(n)).astype(np.int64)
+    entry = np.where(to_special, switch, entry)
+    previous = moved_phase | to_special
+    prev_kind = np.where(
+        to_special,
+        np.where((switch - dob) / YEAR < 11, "primary", "secondary"),
+        np.where(
+            kind == "secondary", "primary", np.where(rng.random(n) < 0.7, "secondary", "special")
+        ),
+    )
+    prev_entry = np.where(
+        prev_kind == "primary", reception, np.where(prev_kind == "secondary", year7, start)
+    )
+    prev_entry = np.minimum(prev_entry, entry - 30)
+    prev_leaving = np.where(to_special, entry - 1, entry - 40)
+    prev_entry = np.minimum(prev_entry, prev_leaving)
+    prev_setting = choose_settings(rng, prev_kind, np.where(rng.random(n) < 0.9, council, la))
+
+    has_current = category != "unknown"
+    current_rows = has_current & ((setting >= 0) | (sen_setting != ""))
+    leaving = np.where(cease >= 0, cease, -1)
+    plan_keys = plans["plan"].to_numpy()
+    mainstream = np.isin(kind, ["primary", "secondary"])
+
+    def frame(mask, setting_rows, codes_, entered, left, kinds):
+        m = int(mask.sum())
+        return pl.DataFrame(
+            {
+                "placement": ids.take("placement", m),
+                "plan": plan_keys[mask],
+                "setting": setting_rows[mask],
+                "sen_setting": codes_[mask].astype(str),
+                "entry": entered[mask],
+                "leaving": left[mask],
+                "kind": kinds[mask].astype(str),
+                "sen_unit": mainstream[mask] & (rng.random(m) < 0.03),
+                "resourced": mainstream[mask] & (rng.random(m) < 0.03),
+                "res": (kinds[mask] == "independent_special") & (rng.random(m) < 0.25),
+                "wbp": (kinds[mask] == "further_education") & (rng.random(m) < 0.02),
+            }
+        )
+
+    placements = pl.concat(
+        [
+            frame(
+                previous & has_current & (prev_setting >= 0),
+                prev_setting,
+                np.full(n, "", dtype=object),
+                prev_entry,
+                prev_leaving,
+                prev_kind,
+            ),
+            frame(current_rows, setting, sen_setting, entry, leaving, kind),
+        ]
+    ).sort("placement")
+
+    # The setting named in the plan: usually where the child is, sometimes elsewhere.
+    named = setting.copy()
+    other = (setting >= 0) & (rng.random(n) < 0.1)
+    named[other] = choose_settings(rng, kind[other], council[other])
+    named_code = sen_setting.copy()
+    named_code[category == "unknown"] = codes.code("sen_setting", "OTH")
+    plan_settings = pl.DataFrame(
+        {
+            "plan": plan_keys,
+            "setting": named,
+            "sen_setting": named_code.astype(str),
+            "sen_unit": mainstream & (rng.random(n) < 0.03),
+            "resourced": mainstream & (rng.random(n) < 0.03),
+            "category": category,
+            "current_setting": np.where(current_rows & (cease < 0), setting, -1),
+        }
+    )
+    return placements, plan_settings
+
+
+def _needs(plans: pl.DataFrame, children: pl.DataFrame) -> pl.DataFrame:
+    joined = plans.select("plan", "child", "la").join(
+        children.select("child", "need1", "need2", "need_recorded"),
+        on="child",
+        maintain_order="left",
+    )
+    recorded = joined.filter(pl.col("need_recorded") | (pl.col("la") == cal.COUNTY))
+    primary = recorded.select("plan", need=pl.col("need1"), rank=pl.lit(1, pl.Int8))
+    secondary = recorded.filter(pl.col("need2") >= 0).select(
+        "plan", need=pl.col("need2"), rank=pl.lit(2, pl.Int8)
+    )
+    return pl.concat([primary, secondary]).sort("plan", "rank")
+
+
+def _reviews(rng, plans: pl.DataFrame, a: int) -> pl.DataFrame:
+    start = plans["start"].to_numpy()
+    cease = plans["cease"].to_numpy()
+    until = np.where(cease >= 0, cease, a)
+    count = np.floor((until - start) / YEAR).astype(np.int64).clip(0)
+    row = np.repeat(np.arange(plans.height), count)
+    n = row.size
+    k = np.arange(n) - np.repeat(np.cumsum(count) - count, count) + 1  # anniversary number
+    meeting = start[row] + (k * YEAR).astype(np.int64) - _uniform(rng, 0, 40, n)
+    la = plans["la"].to_numpy()[row]
+    held_rate = np.array([cal.FIGURES[c].review_meeting_held for c in la])
+    within_rate = np.array([cal.FIGURES[c].review_within_4_weeks for c in la])
+    held = (rng.random(n) < held_rate) & (meeting <= until[row])
+    quick = rng.random(n) < within_rate
+    decision = meeting + np.where(quick, _uniform(rng, 0, 28, n), _uniform(rng, 29, 110, n))
+    decided = decision <= a
+    outcome = np.empty(n, dtype=object)
+    for c, fig in enumerate(cal.FIGURES):
+        mask = la == c
+        outcome[mask] = np.array(list(fig.review_outcomes))[
+            pick(rng, int(mask.sum()), list(fig.review_outcomes.values()))
+        ]
+    reason = plans["reason"].to_numpy()[row]
+    last = k == count[row]
+    outcome[last & np.isin(reason, list(CEASE_AFTER_REVIEW))] = REVIEW_CEASE
+    outcome[~decided] = ""
+    draft = np.where(
+        (outcome == "amend") & decided, np.minimum(decision + _uniform(rng, 7, 70, n), a), -1
+    )
+    return (
+        pl.DataFrame(
+            {
+                "plan": plans["plan"].to_numpy()[row],
+                "number": k,
+                "meeting": meeting,
+                "decision": np.where(decided, decision, -1),
+                "outcome": outcome.astype(str),
+                "draft": draft,
+            }
+        )
+        .filter(pl.Series(held))
+        .sort("plan", "number")
+    )
+
+
+def phase_transfer(dob: np.ndarray, start: np.ndarray, until: np.ndarray, a: int, rng):
+    """Due and final dates of the last phase-transfer review (15 February before a move to
+    Year 7 or Year 12), for plans in force then; -1 where there was none."""
+    due = np.full(len(dob), -1, np.int64)
+    for age in (11, 16):
+        move = school_start(dob, age)
+        deadline = month_day(year_of(move), 2, 15)
+        happened = (move <= a) & (deadline >= start) & (deadline <= until)
+        due = np.where(happened & (deadline > due), deadline, due)
+    late = rng.random(len(dob)) < 0.3
+    final = np.where(
+        late, due + _uniform(rng, 1, 120, len(dob)), due - _uniform(rng, 0, 30, len(dob))
+    )
+    final = np.where(due >= 0, np.minimum(final, a), -1)
+    return due, final

@@ -1,0 +1,495 @@
+"""`generate()`: synthetic extracts for all three partners, plus the truth behind them."""
+
+from __future__ import annotations
+
+import multiprocessing
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.synthetic import calibration as cal
+from pipelines.synthetic import ehcp as ehcp_module
+from pipelines.synthetic import extracts, funding, health, invalid, people, reference
+from pipelines.synthetic.dates import day
+from pipelines.synthetic.ehcp import ETHNICITIES, SEN_TYPES
+from pipelines.synthetic.streams import stream
+from pipelines.synthetic.writers import (
+    EXCEL_MAX_DATA_ROWS,
+    write_csv,
+    write_workbook,
+    write_workbook_from_files,
+)
+
+# Sheet of each county casework table, in workbook order.
+COUNTY_SHEETS = {
+    "county_clients": "Clients",
+    "county_requests": "Requests",
+    "county_assessments": "Assessments",
+    "county_plans": "Plans",
+    "county_plan_settings": "PlanSettings",
+    "county_placements": "Placements",
+    "county_needs": "Needs",
+    "county_reviews": "Reviews",
+}
+BLADE_MODULES = {
+    "city_person": "person",
+    "city_requests": "requests",
+    "city_assessment": "assessment",
+    "city_namedplan": "namedplan",
+    "city_plandetail": "plandetail",
+    "city_activeplans": "activeplans",
+    "city_placementdetail": "placementdetail",
+    "city_senneed": "senneed",
+}
+BACKGROUND_WORKBOOK_CELLS = 3_000_000  # above this the workbook is written in a second process
+
+
+@dataclass
+class GenerateSummary:
+    """What `generate()` wrote: rows per raw table, landing and truth files, planted issues."""
+
+    children: int
+    seed: int
+    as_at: date
+    out: Path
+    rows: dict[str, int] = field(default_factory=dict)  # raw table → rows written
+    files: list[Path] = field(default_factory=list)  # landing files
+    truth_files: list[Path] = field(default_factory=list)
+    planted_issues: dict[str, int] = field(default_factory=dict)
+    invalid_rows: int = 0
+
+
+@dataclass
+class World:
+    seed: int
+    as_at: date
+    a: int
+    ehcp: ehcp_module.Ehcp
+    people: people.People
+    health: health.Health
+    funding: pl.DataFrame
+    settings: pl.DataFrame
+
+
+def file_names(as_at: date) -> dict[str, str]:
+    """Landing file name of each table (county casework tables: their sheet name)."""
+    blade = as_at.strftime("%d-%m-%Y")
+    iso = as_at.isoformat()
+    dmy = as_at.strftime("%d%m%Y")
+    ymd = as_at.strftime("%Y%m%d")
+    names = {t: f"Blade-Export_{blade}_{m}.csv" for t, m in BLADE_MODULES.items()}
+    names |= {
+        "city_sen_support": f"census_sen_support_{iso}.csv",
+        "city_topup_funding": f"high_needs_topup_{iso}.csv",
+        "county_sen_support": f"SEN_Support_{dmy}.csv",
+        "county_topup_funding": f"HighNeeds_TopUp_{dmy}.csv",
+        "icb_patients": f"CSDS_CYP001_patients_{ymd}.csv",
+        "icb_referrals": f"CSDS_CYP101_referrals_{ymd}.csv",
+        "icb_care_contacts": f"CSDS_CYP201_care_contacts_{ymd}.csv",
+    }
+    names |= COUNTY_SHEETS
+    return names
+
+
+def workbook_name(as_at: date) -> str:
+    return f"EHC_Casework_{as_at.strftime('%d%m%Y')}.xlsx"
+
+
+def overflow_name(as_at: date, sheet: str) -> str:
+    return f"EHC_Casework_{as_at.strftime('%d%m%Y')}_{sheet}.csv"
+
+
+def generate(
+    children: int = cal.DEFAULT_CHILDREN,
+    seed: int = 42,
+    out: Path = Path("data"),
+    as_at: date = date(2025, 1, 16),
+    progress: Callable[[str], None] | None = None,
+) -> GenerateSummary:
+    """Write synthetic extracts under `out/landing/{city,county,icb}/` and truth under
+    `out/truth/`; the same (children, seed, as_at) always gives byte-identical files."""
+    say = progress or (lambda _message: None)
+    if children < 1:
+        raise ValueError("children must be at least 1")
+    out = Path(out)
+    scale = children / cal.DEFAULT_CHILDREN
+    summary = GenerateSummary(children=children, seed=seed, as_at=as_at, out=out)
+    landing = {source: out / "landing" / source for source in ("city", "county", "icb")}
+    for directory in [*landing.values(), out / "truth"]:
+        directory.mkdir(parents=True, exist_ok=True)
+
+    say("Reading reference data")
+    ref = reference.load()
+    say("Building EHC journeys")
+    journeys = ehcp_module.build(seed, scale, as_at)
+    say("Building the population of children")
+    population = people.build(seed, children, scale, as_at, journeys)
+    say("Building community health activity")
+    activity = health.build(seed, as_at, population.frame)
+    say("Building high-needs funding")
+    lines = funding.build(seed, as_at, journeys.plans, journeys.placements)
+    world = World(
+        seed=seed,
+        as_at=as_at,
+        a=day(as_at),
+        ehcp=journeys,
+        people=population,
+        health=activity,
+        funding=lines,
+        settings=ref.settings,
+    )
+
+    builder = extracts.Builder(world)
+    writer = _Writer(out, as_at, summary)
+    record_truth: list[pl.DataFrame] = []
+    invalid_rows: list[pl.DataFrame] = []
+    stages = (
+        ("city council extracts", builder.build_city),
+        ("county council casework", builder.build_county),
+        ("SEN support and top-up lists", builder.build_lists),
+        ("ICB community health extracts", builder.build_icb),
+    )
+    try:
+        for label, build in stages:
+            say(f"Building the {label}")
+            build()
+            tables = builder.take()
+            invalid_rows.append(invalid.plant(seed, tables, as_at))
+            for table in tables.values():
+                record_truth.append(
+                    table.frame.select(
+                        source=pl.lit(table.source),
+                        table=pl.lit(table.name),
+                        source_record_id=pl.col(table.id_column),
+                        child=pl.col("_child"),
+                    )
+                )
+            say(f"Writing the {label}")
+            writer.write(tables)
+            del tables
+        world.health = None  # type: ignore[assignment]
+        say("Writing the truth files")
+        summary.truth_files = _write_truth(
+            out / "truth",
+            world,
+            builder,
+            pl.concat(record_truth),
+            pl.concat(invalid_rows),
+            summary,
+        )
+    finally:
+        if writer.pending is not None:
+            say("Finishing the county workbook")
+        writer.finish()
+    summary.files.sort()
+    return summary
+
+
+class _Writer:
+    """Writes each table to its landing file; the county workbook goes to a second process
+    when it is large, so the slowest file is written while the rest of the work goes on."""
+
+    def __init__(self, out: Path, as_at: date, summary: GenerateSummary) -> None:
+        self.landing = {source: out / "landing" / source for source in ("city", "county", "icb")}
+        self.as_at = as_at
+        self.names = file_names(as_at)
+        self.summary = summary
+        self.pending: Future | None = None
+        self.executor: ProcessPoolExecutor | None = None
+        self.spool: tempfile.TemporaryDirectory | None = None
+
+    def write(self, tables: dict[str, extracts.Table]) -> None:
+        sheets = [t for t in tables if t in COUNTY_SHEETS]
+        if sheets:
+            self._workbook({t: tables[t].frame.drop("_child") for t in sheets})
+        for name, table in tables.items():
+            if name in COUNTY_SHEETS:
+                continue
+            frame = table.frame.drop("_child")
+            self.summary.rows[name] = frame.height
+            path = self.landing[table.source] / self.names[name]
+            if name == "county_sen_support":
+                write_csv(frame, path, encoding="cp1252", line_terminator="\r\n")
+            elif name == "county_topup_funding":
+                write_csv(frame, path, encoding="cp1252", separator=";", line_terminator="\r\n")
+            else:
+                write_csv(frame, path)
+            self.summary.files.append(path)
+
+    def _workbook(self, frames: dict[str, pl.DataFrame]) -> None:
+        county = self.landing["county"]
+        for stale in sorted(county.glob(overflow_name(self.as_at, "*"))):
+            stale.unlink()
+        sheets = []
+        for name, frame in frames.items():
+            sheet = COUNTY_SHEETS[name]
+            self.summary.rows[name] = frame.height
+            if frame.height > EXCEL_MAX_DATA_ROWS:
+                path = county / overflow_name(self.as_at, sheet)
+                write_csv(frame, path)
+                self.summary.files.append(path)
+            else:
+                sheets.append((sheet, frame))
+        workbook = county / workbook_name(self.as_at)
+        created = datetime(self.as_at.year, self.as_at.month, self.as_at.day)
+        self.summary.files.append(workbook)
+        if sum(f.height * f.width for _, f in sheets) <= BACKGROUND_WORKBOOK_CELLS:
+            write_workbook(workbook, sheets, created)
+            return
+        # Hand the sheets over as Arrow IPC files rather than pickled frames.
+        self.spool = tempfile.TemporaryDirectory(prefix="synthetic-workbook-")
+        spooled = []
+        for index, (sheet, frame) in enumerate(sheets):
+            path = Path(self.spool.name) / f"{index:02d}.arrow"
+            frame.write_ipc(path)
+            spooled.append((sheet, path))
+        self.executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self.pending = self.executor.submit(write_workbook_from_files, workbook, spooled, created)
+
+    def finish(self) -> None:
+        try:
+            if self.pending is not None:
+                self.pending.result()
+        finally:
+            if self.executor is not None:
+                self.executor.shutdown()
+            if self.spool is not None:
+                self.spool.cleanup()
+            self.pending = self.executor = self.spool = None
+
+
+def _true_ids(world: World) -> pl.DataFrame:
+    """A public id for each child, in an order unrelated to how the child was generated."""
+    keys = world.people.frame["child"].to_numpy()
+    order = stream(world.seed, "true-ids").permutation(keys.size) + 1
+    return pl.DataFrame({"child": keys}).with_columns(
+        true_child_id=pl.lit("T") + pl.lit(pl.Series(order).cast(pl.String).str.zfill(7))
+    )
+
+
+def _write_truth(
+    directory: Path,
+    world: World,
+    builder: extracts.Builder,
+    record_truth: pl.DataFrame,
+    invalid_rows: pl.DataFrame,
+    summary: GenerateSummary,
+) -> list[Path]:
+    ids = _true_ids(world)
+    truth = record_truth.join(ids, on="child", how="left", maintain_order="left").drop("child")
+    summary.invalid_rows = invalid_rows.height
+
+    issues = (
+        pl.concat([*builder.issues, *_child_issues(world)], how="vertical")
+        .join(ids, on="child", how="left", maintain_order="left")
+        .select("true_child_id", "issue_type", "detail", "source", "table", "source_record_id")
+    )
+    issues = issues.sort(
+        "issue_type",
+        "true_child_id",
+        "source",
+        "table",
+        "source_record_id",
+        "detail",
+        nulls_last=True,
+    )
+    summary.planted_issues = dict(
+        issues.group_by("issue_type").len().sort("issue_type").iter_rows()
+    )
+
+    children = _children_truth(world).join(ids, on="child", how="left").drop("child")
+    children = children.select(
+        "true_child_id", *[c for c in children.columns if c != "true_child_id"]
+    ).sort("true_child_id")
+    paths = {
+        "record_truth.parquet": truth,
+        "planted_issues.parquet": issues,
+        "planted_invalid_rows.parquet": invalid_rows,
+        "children.parquet": children,
+    }
+    written = []
+    for name, frame in paths.items():
+        path = directory / name
+        frame.write_parquet(path, statistics=False, compression="zstd")
+        written.append(path)
+    return written
+
+
+def _la_code(column: str) -> pl.Expr:
+    return (
+        pl.col(column)
+        .cast(pl.Int64)
+        .replace_strict(
+            {cal.CITY: cal.LA_CODES[0], cal.COUNTY: cal.LA_CODES[1], cal.OUTSIDE: "outside"},
+            default=None,
+            return_dtype=pl.String,
+        )
+    )
+
+
+def _children_truth(world: World) -> pl.DataFrame:
+    frame = world.people.frame
+    settings = (
+        world.settings.with_row_index("school")
+        .with_columns(pl.col("school").cast(pl.Int64))
+        .select("school", school_urn="urn")
+    )
+    twins = world.people.twins
+    twin_of = pl.concat(
+        [twins.select(child="twin_a", twin="twin_b"), twins.select(child="twin_b", twin="twin_a")]
+    )
+    return (
+        frame.join(settings, on="school", how="left", maintain_order="left")
+        .join(twin_of, on="child", how="left", maintain_order="left")
+        .join(
+            _true_ids(world).rename({"child": "twin", "true_child_id": "twin_of"}),
+            on="twin",
+            how="left",
+            maintain_order="left",
+        )
+        .select(
+            "child",
+            "forename",
+            "surname",
+            sex=pl.when(pl.col("male")).then(pl.lit("M")).otherwise(pl.lit("F")),
+            dob=pl.col("dob").cast(pl.Int32).cast(pl.Date),
+            ethnicity=extracts.lookup("ethnicity", ETHNICITIES),
+            home_la=_la_code("home_la"),
+            postcode=pl.col("postcode"),
+            previous_postcode=pl.col("previous_postcode"),
+            previous_la=_la_code("prev_la"),
+            school_urn=pl.col("school_urn"),
+            school_la=_la_code("school_la"),
+            upn=pl.col("upn"),
+            upn_unknown_reason=pl.col("upn_reason"),
+            uln=pl.col("uln"),
+            nhs_number=pl.col("nhs"),
+            primary_need=extracts.lookup("need1", SEN_TYPES),
+            secondary_need=extracts.lookup("need2", SEN_TYPES),
+            group=pl.col("group"),
+            ehcp_la=_la_code("ehcp_la"),
+            plan_la=_la_code("plan_la"),
+            sen_support_la=_la_code("listed_la"),
+            known_to_health=pl.col("health"),
+            twin_of=pl.col("twin_of"),
+        )
+    )
+
+
+def _child_issues(world: World) -> list[pl.DataFrame]:
+    """Planted difficulties that belong to a child rather than to one record."""
+    schema = extracts.records.ISSUE_SCHEMA
+    la_name = {cal.CITY: "city", cal.COUNTY: "county"}
+    out: list[pl.DataFrame] = []
+    transfers = world.ehcp.transfers
+    for from_la, to_la in ((cal.CITY, cal.COUNTY), (cal.COUNTY, cal.CITY)):
+        moved = transfers.filter(pl.col("from_la") == from_la)
+        old = pl.col("old_cease").cast(pl.Int32).cast(pl.Date)
+        new = pl.col("new_start").cast(pl.Int32).cast(pl.Date)
+        gap = pl.col("new_start") - pl.col("old_cease")
+        timing = (
+            pl.when(gap < 0)
+            .then(pl.lit("; plans overlap"))
+            .when(gap > 60)
+            .then(pl.lit("; late transfer"))
+            .otherwise(pl.lit(""))
+        )
+        out.append(
+            moved.select(
+                "child",
+                issue_type=pl.lit(f"transfer_{la_name[from_la]}_to_{la_name[to_la]}"),
+                detail=pl.format(
+                    f"{la_name[from_la]} plan ceased {{}} (transferred); "
+                    f"{la_name[to_la]} plan from {{}}{{}}",
+                    old,
+                    new,
+                    timing,
+                ),
+            )
+        )
+        out.append(
+            moved.filter(gap < 0).select(
+                "child",
+                issue_type=pl.lit("dual_council"),
+                detail=pl.format("plans in force in both councils from {} to {}", new, old),
+            )
+        )
+    frame = world.people.frame
+    other = {cal.CITY: "county", cal.COUNTY: "city"}
+    for la in (cal.CITY, cal.COUNTY):
+        out.append(
+            frame.filter(
+                pl.col("stale_listing")
+                & (pl.col("listed_la") == 1 - la)
+                & (pl.col("plan_la") == la)
+            ).select(
+                "child",
+                issue_type=pl.lit("dual_council"),
+                detail=pl.lit(
+                    f"on the {other[la]} SEN support list while the {la_name[la]} holds an EHC plan"
+                ),
+            )
+        )
+    requested = world.ehcp.requests.select("child", "la").unique().sort("child", "la")
+    listed_elsewhere = (
+        frame.filter(pl.col("listed_la") >= 0)
+        .select("child", "listed_la")
+        .join(requested, on="child")
+        .filter(pl.col("la") != pl.col("listed_la"))
+        .sort("child", "la")
+        .unique("child", keep="first", maintain_order=True)
+    )
+    listed_elsewhere = listed_elsewhere.join(
+        frame.filter(~pl.col("stale_listing")).select("child"), on="child"
+    )
+    out.append(
+        listed_elsewhere.select(
+            "child",
+            issue_type=pl.lit("dual_council"),
+            detail=pl.format(
+                "EHC request to the {} council, on the {} SEN support list",
+                pl.col("la").replace_strict(la_name, return_dtype=pl.String),
+                pl.col("listed_la").replace_strict(la_name, return_dtype=pl.String),
+            ),
+        )
+    )
+    twins = world.people.twins
+    ids = _true_ids(world)
+    for me, them in (("twin_a", "twin_b"), ("twin_b", "twin_a")):
+        out.append(
+            twins.join(ids.rename({"child": them}), on=them).select(
+                child=pl.col(me),
+                issue_type=pl.lit("twins"),
+                detail=pl.format("twin of {}", "true_child_id"),
+            )
+        )
+    known = frame.filter(
+        (pl.col("school_la") >= 0)
+        & (pl.col("home_la") <= cal.COUNTY)
+        & (pl.col("school_la") != pl.col("home_la"))
+        & ((pl.col("ehcp_la") >= 0) | (pl.col("listed_la") >= 0))
+    )
+    out.append(
+        known.select(
+            "child",
+            issue_type=pl.lit("cross_border_school"),
+            detail=pl.format(
+                "lives in the {} council area, school in the {} council area",
+                pl.col("home_la").replace_strict(la_name, return_dtype=pl.String),
+                pl.col("school_la").replace_strict(la_name, return_dtype=pl.String),
+            ),
+        )
+    )
+    return [
+        f.with_columns(
+            source=pl.lit(None, pl.String),
+            table=pl.lit(None, pl.String),
+            source_record_id=pl.lit(None, pl.String),
+        ).cast(schema)
+        for f in out
+    ]
