@@ -1,0 +1,74 @@
+"""Quality of a run against known truth (synthetic data): pairwise precision, recall and F1 of
+the clusters, and pairs-completeness of blocking overall and per pass."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipelines.linkage.config import LinkageConfig, load_config
+
+
+def pairwise(con: duckdb.DuckDBPyConnection, truth: str, schema: str = "identity") -> dict:
+    """`truth`: a table (record_id, true_id). Pairs of records put in one child, against pairs
+    that truly are one child."""
+    row = con.execute(
+        f"""with x as (
+            select c.record_id, c.child_key, t.true_id from {schema}.crosswalk c
+            join {truth} t using (record_id)
+        ),
+        truly as (select true_id, count(*) as n from x group by all),
+        found as (select child_key, count(*) as n from x group by all),
+        both_ as (select child_key, true_id, count(*) as n from x group by all)
+        select (select sum(n * (n - 1) / 2) from truly),
+               (select sum(n * (n - 1) / 2) from found),
+               (select sum(n * (n - 1) / 2) from both_)"""
+    ).fetchall()[0]
+    true_pairs, found_pairs, correct = (int(v or 0) for v in row)
+    precision = correct / found_pairs if found_pairs else 1.0
+    recall = correct / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "true_pairs": true_pairs,
+        "linked_pairs": found_pairs,
+        "correct_pairs": correct,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+    }
+
+
+def blocking_completeness(
+    con: duckdb.DuckDBPyConnection,
+    truth: str,
+    schema: str = "identity",
+    config: LinkageConfig | None = None,
+) -> dict[str, dict]:
+    """Candidate pairs and the share of true pairs found, overall and per blocking pass."""
+    config = config or load_config()
+    con.execute(
+        f"""create or replace temp table _lk_true_pairs as
+        select least(a.rid, b.rid) as rid_l, greatest(a.rid, b.rid) as rid_r
+        from (select p.rid, t.true_id from {schema}.prepared p join {truth} t using (record_id)) a
+        join (select p.rid, t.true_id from {schema}.prepared p join {truth} t using (record_id)) b
+          on a.true_id = b.true_id and a.rid < b.rid"""
+    )
+    total = con.execute("select count(*) from _lk_true_pairs").fetchall()[0][0] or 1
+    columns = ", ".join(
+        f"count(*) filter (where passes & {1 << i} > 0), "
+        f"count(t.rid_l) filter (where passes & {1 << i} > 0)"
+        for i, _ in enumerate(config.passes)
+    )
+    row = con.execute(
+        f"""select count(*), count(t.rid_l), {columns}
+        from {schema}.scored_pairs s left join _lk_true_pairs t using (rid_l, rid_r)"""
+    ).fetchall()[0]
+    con.execute("drop table _lk_true_pairs")
+    result = {"all": {"pairs": row[0], "true_pairs_found": row[1], "recall": row[1] / total}}
+    for i, blocking_pass in enumerate(config.passes):
+        pairs, found = row[2 + 2 * i], row[3 + 2 * i]
+        result[blocking_pass.name] = {
+            "pairs": pairs,
+            "true_pairs_found": found,
+            "recall": found / total,
+        }
+    return result

@@ -1,0 +1,122 @@
+"""`link_file`: the engine over files (CSV or Parquet in, CSV or Parquet out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.linkage.config import LinkageConfig
+from pipelines.linkage.engine import LinkResult, link
+
+READERS = {
+    ".csv": "read_csv({path}, header = true, all_varchar = true)",
+    ".parquet": "read_parquet({path})",
+}
+WRITERS = {".csv": "(format csv, header true)", ".parquet": "(format parquet)"}
+
+
+@dataclass
+class LinkReport:
+    """A file run: counts, and how keys moved against the previous output."""
+
+    records: int
+    children: int
+    links: int
+    review_pairs: int
+    merges: int
+    splits: int
+    new_keys: int
+    changed_keys: int  # records present before whose child key is now different
+    result: LinkResult
+
+
+def _suffix(path: Path, allowed: dict[str, str]) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in allowed:
+        raise ValueError(f"{path}: expected one of {sorted(allowed)}")
+    return suffix
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _read(path: Path) -> str:
+    return READERS[_suffix(path, READERS)].format(path=_quoted(path))
+
+
+def link_file(
+    input_path: Path | str,
+    output_path: Path | str,
+    *,
+    key: bytes,
+    evidence_path: Path | str | None = None,
+    previous_path: Path | str | None = None,
+    decisions_path: Path | str | None = None,
+    config: LinkageConfig | None = None,
+) -> LinkReport:
+    """Link the person records in INPUT and write `record_id, child_key` to OUTPUT.
+
+    previous_path: an earlier OUTPUT whose keys are kept (merges and splits are reported);
+    decisions_path: clerical decisions (record_id_l, record_id_r, decision[, decided_at]);
+    evidence_path: where to write the evidence of every linked or borderline pair.
+    """
+    input_path, output_path = Path(input_path), Path(output_path)
+    out_format = WRITERS[_suffix(output_path, WRITERS)]
+    con = duckdb.connect()
+    try:
+        con.execute(f"create temp view _lk_file_input as select * from {_read(input_path)}")
+        previous = None
+        if previous_path is not None:
+            con.execute(
+                f"create temp table _lk_file_previous as select * from {_read(Path(previous_path))}"
+            )
+            previous = "_lk_file_previous"
+        decisions = None
+        if decisions_path is not None:
+            source = _read(Path(decisions_path))
+            con.execute(f"create temp view _lk_file_decisions as select * from {source}")
+            decisions = "_lk_file_decisions"
+        result = link(
+            con,
+            "_lk_file_input",
+            key=key,
+            previous_crosswalk=previous,
+            decisions=decisions,
+            config=config,
+        )
+        crosswalk = result.table("crosswalk")
+        con.execute(
+            f"copy (select record_id, child_key from {crosswalk} order by record_id) "
+            f"to {_quoted(output_path)} {out_format}"
+        )
+        if evidence_path is not None:
+            evidence_path = Path(evidence_path)
+            con.execute(
+                f"copy (select * exclude (blocking_passes), "
+                f"array_to_string(blocking_passes, ' ') as blocking_passes "
+                f"from {result.table('evidence')}) "
+                f"to {_quoted(evidence_path)} {WRITERS[_suffix(evidence_path, WRITERS)]}"
+            )
+        changed = 0
+        if previous is not None:
+            changed = con.execute(
+                f"""select count(*) from {crosswalk} c
+                join {previous} p on cast(p.record_id as varchar) = c.record_id
+                where cast(p.child_key as varchar) <> c.child_key"""
+            ).fetchall()[0][0]
+        return LinkReport(
+            records=result.records,
+            children=result.children,
+            links=result.links,
+            review_pairs=result.review_pairs,
+            merges=result.merges,
+            splits=result.splits,
+            new_keys=result.new_keys,
+            changed_keys=changed,
+            result=result,
+        )
+    finally:
+        con.close()

@@ -1,0 +1,280 @@
+"""Model parameters: m and u per comparison level, the prior, term frequencies, oversized blocks.
+
+u (how often a level occurs between two different children) is counted on a large random sample
+of record pairs drawn with a fixed seed. m (how often it occurs for one child) and the prior
+share of matches among candidate pairs come from expectation-maximisation over the candidate
+pairs' level patterns: pairs are grouped by pattern first, so each iteration touches thousands
+of rows rather than millions. Parameters are stored and reused, which makes a pair's score a
+pure function of the pair (the basis of incremental linking).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from pipelines.linkage.config import LinkageConfig
+
+PARAMETER_TABLE = "parameters"
+TF_TABLE = "term_frequencies"
+OVERSIZED_TABLE = "oversized_blocks"
+
+
+@dataclass
+class Parameters:
+    """m and u per comparison level (lists in level order), the prior `lam`, weight floors."""
+
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+    lam: float
+    tf_floor: float
+    min_weight: dict[str, list[float | None]] = field(default_factory=dict)
+    em_iterations: int = 0
+
+    def weight(self, comparison: str, level: int) -> float:
+        if level < 0:
+            return 0.0
+        weight = math.log2(self.m[comparison][level] / self.u[comparison][level])
+        floor = self.min_weight.get(comparison, [None] * (level + 1))[level]
+        return weight if floor is None else max(weight, float(floor))
+
+
+def tf_columns(config: LinkageConfig) -> list[str]:
+    return sorted({level.tf for c in config.comparisons for level in c.levels if level.tf})
+
+
+def estimate_u(
+    con: duckdb.DuckDBPyConnection, records: str, n_records: int, config: LinkageConfig
+) -> dict[str, list[float]]:
+    """Level frequencies among random pairs of records (almost all of them different children)."""
+    from pipelines.linkage.compare import level_patterns
+
+    est = config.estimation
+    rng = np.random.default_rng(est.seed)
+    size = est.u_sample_pairs
+    left = rng.integers(0, n_records, size, dtype=np.int64)
+    right = rng.integers(0, n_records, size, dtype=np.int64)
+    keep = left != right
+    sample = pl.DataFrame(
+        {"rid_l": left[keep].astype(np.int32), "rid_r": right[keep].astype(np.int32)}
+    )
+    names = [c.name for c in config.comparisons]
+    con.register("_lk_u_sample", sample.to_arrow())
+    table = con.sql(
+        f"""select {", ".join(f"g_{n}" for n in names)}, count(*) as n
+        from ({level_patterns(con, "_lk_u_sample", records, config)}) group by all"""
+    ).pl()
+    con.unregister("_lk_u_sample")
+    u: dict[str, list[float]] = {}
+    for comparison in config.comparisons:
+        levels = len(comparison.levels)
+        per_level = (
+            table.filter(pl.col(f"g_{comparison.name}") >= 0)
+            .group_by(f"g_{comparison.name}")
+            .agg(pl.col("n").sum())
+        )
+        counts = np.zeros(levels)
+        for level, n in per_level.iter_rows():
+            counts[int(level)] = n
+        total = counts.sum()
+        shares = counts / total if total else np.full(levels, 1.0 / levels)
+        u[comparison.name] = [max(float(s), est.u_floor) for s in shares]
+    return u
+
+
+def fixed_comparisons(config: LinkageConfig) -> dict[str, set[str]]:
+    """Per blocking pass, the comparisons its key forces to agree.
+
+    A comparison is about the columns of its first (exact) level and their derived forms
+    (`sn` covers `sn_ph` and `sn_tokens_ph`); a pass fixes it when its key uses any of them."""
+    subject = {
+        c.name: set(re.findall(r"\b[lr]\.(\w+)", c.levels[0].when)) for c in config.comparisons
+    }
+    fixed = {}
+    for blocking_pass in config.passes:
+        words = set(re.findall(r"\w+", " ".join(blocking_pass.left + blocking_pass.right)))
+        fixed[blocking_pass.name] = {
+            name
+            for name, columns in subject.items()
+            if any(w == col or w.startswith(col + "_") for w in words for col in columns)
+        }
+    return fixed
+
+
+def _em(
+    counts: np.ndarray,
+    gammas: dict[str, np.ndarray],
+    m: dict[str, np.ndarray],
+    u: dict[str, np.ndarray],
+    lam: float,
+    config: LinkageConfig,
+) -> tuple[dict[str, np.ndarray], float, float, int]:
+    """EM for m of the given comparisons and the share of matches, u fixed."""
+    est = config.estimation
+    iterations = 0
+    expected = 0.0
+    for iterations in range(1, est.max_iterations + 1):  # noqa: B007
+        log_odds = np.full(counts.size, math.log(lam / (1 - lam)))
+        for name, g in gammas.items():
+            present = g >= 0
+            log_odds[present] += np.log(m[name][g[present]]) - np.log(u[name][g[present]])
+        posterior = 1.0 / (1.0 + np.exp(-np.clip(log_odds, -700, 700)))
+        weighted = counts * posterior
+        expected = float(weighted.sum())
+        new_lam = min(max(expected / counts.sum(), 1e-9), 1 - 1e-9)
+        change = abs(new_lam - lam)
+        for name, g in gammas.items():
+            sums = np.bincount(g[g >= 0], weights=weighted[g >= 0], minlength=m[name].size)
+            new_m = np.maximum(sums / max(sums.sum(), 1e-300), est.m_floor)
+            new_m = new_m / new_m.sum()
+            change = max(change, float(np.abs(new_m - m[name]).max()))
+            m[name] = new_m
+        lam = new_lam
+        if change < est.tolerance:
+            break
+    return m, lam, expected, iterations
+
+
+def estimate_m(
+    patterns: pl.DataFrame, u: dict[str, list[float]], n_records: int, config: LinkageConfig
+) -> tuple[dict[str, list[float]], float, int]:
+    """m per level and the prior probability that two random records are one child.
+
+    Each blocking pass is a training session over the pairs it found: the comparisons its key
+    forces to agree say nothing there and are left out; the others' m are estimated by EM and
+    averaged over sessions, weighted by each session's expected matches. The prior then solves
+    expected matches among candidate pairs = prior x all record pairs (matches outside the
+    candidate pairs are assumed negligible). `patterns`: g_* levels, passes bitmask, n.
+    """
+    names = [c.name for c in config.comparisons]
+    start = {
+        c.name: np.array([level.m_start for level in c.levels], dtype=np.float64)
+        for c in config.comparisons
+    }
+    u_arr = {n: np.asarray(u[n], dtype=np.float64) for n in names}
+    fixed = fixed_comparisons(config)
+    sums = {n: np.zeros(start[n].size) for n in names}
+    totals = dict.fromkeys(names, 0.0)
+    passes_column = patterns["passes"].to_numpy()
+    iterations = 0
+    for index, blocking_pass in enumerate(config.passes):
+        rows = (passes_column & (1 << index)) > 0
+        if not rows.any():
+            continue
+        free = [n for n in names if n not in fixed[blocking_pass.name]]
+        counts = patterns["n"].to_numpy()[rows].astype(np.float64)
+        gammas = {n: patterns[f"g_{n}"].to_numpy()[rows].astype(np.int64) for n in free}
+        m = {n: start[n] / start[n].sum() for n in free}
+        m, _lam, expected, used = _em(counts, gammas, m, u_arr, 0.5, config)
+        iterations = max(iterations, used)
+        for n in free:
+            sums[n] += m[n] * expected
+            totals[n] += expected
+    m_final = {
+        n: (sums[n] / totals[n] if totals[n] > 0 else start[n] / start[n].sum()) for n in names
+    }
+    # The prior: a fixed point of expected matches over all pairs of records.
+    counts = patterns["n"].to_numpy().astype(np.float64)
+    log_ratio = np.zeros(counts.size)
+    for n in names:
+        g = patterns[f"g_{n}"].to_numpy().astype(np.int64)
+        present = g >= 0
+        log_ratio[present] += np.log(m_final[n][g[present]]) - np.log(u_arr[n][g[present]])
+    all_pairs = n_records * (n_records - 1) / 2.0
+    lam = min(0.5, counts.sum() / all_pairs)
+    for _ in range(200):
+        posterior = 1.0 / (1.0 + np.exp(-np.clip(math.log(lam / (1 - lam)) + log_ratio, -700, 700)))
+        new_lam = float((counts * posterior).sum() / all_pairs)
+        new_lam = min(max(new_lam, 1e-12), 0.5)
+        if abs(new_lam - lam) <= lam * 1e-9:
+            lam = new_lam
+            break
+        lam = new_lam
+    return {n: [float(x) for x in m_final[n]] for n in names}, lam, iterations
+
+
+def estimate_term_frequencies(
+    con: duckdb.DuckDBPyConnection, records: str, config: LinkageConfig, target: str
+) -> None:
+    parts = [
+        f"""select '{column}' as column_name, {column} as value,
+            count(*) / sum(count(*)) over () as frequency
+        from {records} where {column} is not null group by {column}"""
+        for column in tf_columns(config)
+    ]
+    if not parts:
+        parts = ["select '' as column_name, '' as value, 0.0 as frequency where false"]
+    con.execute(f"create or replace table {target} as " + " union all ".join(parts))
+
+
+def save(
+    con: duckdb.DuckDBPyConnection, parameters: Parameters, config: LinkageConfig, target: str
+) -> None:
+    """Store m, u and the prior as rows: (comparison, level, label, m, u, weight)."""
+    rows = []
+    for comparison in config.comparisons:
+        for index, level in enumerate(comparison.levels):
+            rows.append(
+                (
+                    comparison.name,
+                    index,
+                    level.label,
+                    parameters.m[comparison.name][index],
+                    parameters.u[comparison.name][index],
+                    parameters.weight(comparison.name, index),
+                    level.min_weight,
+                )
+            )
+    rows.append(("__prior__", -1, "lambda", parameters.lam, None, None, None))
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "comparison": pl.String,
+            "level": pl.Int32,
+            "label": pl.String,
+            "m": pl.Float64,
+            "u": pl.Float64,
+            "weight": pl.Float64,
+            "min_weight": pl.Float64,
+        },
+        orient="row",
+    ).with_columns(
+        em_iterations=pl.lit(parameters.em_iterations, pl.Int32),
+        tf_floor=pl.lit(parameters.tf_floor),
+    )
+    con.register("_lk_parameters", frame.to_arrow())
+    con.execute(f"create or replace table {target} as select * from _lk_parameters")
+    con.unregister("_lk_parameters")
+
+
+def load(con: duckdb.DuckDBPyConnection, source: str, config: LinkageConfig) -> Parameters:
+    """Parameters stored by `save`; the comparisons and levels must match the configuration."""
+    frame = con.sql(f"select * from {source}").pl()
+    prior = frame.filter(pl.col("comparison") == "__prior__")
+    m: dict[str, list[float]] = {}
+    u: dict[str, list[float]] = {}
+    floors: dict[str, list[float | None]] = {}
+    for comparison in config.comparisons:
+        rows = frame.filter(pl.col("comparison") == comparison.name).sort("level")
+        labels = rows["label"].to_list()
+        if labels != [level.label for level in comparison.levels]:
+            raise ValueError(
+                f"stored parameters for {comparison.name} have levels {labels}, the "
+                "configuration has others: estimate the parameters again"
+            )
+        m[comparison.name] = rows["m"].to_list()
+        u[comparison.name] = rows["u"].to_list()
+        floors[comparison.name] = [level.min_weight for level in comparison.levels]
+    return Parameters(
+        m=m,
+        u=u,
+        lam=float(prior["m"][0]),
+        tf_floor=float(frame["tf_floor"][0]),
+        min_weight=floors,
+        em_iterations=int(frame["em_iterations"][0]),
+    )

@@ -1,0 +1,463 @@
+"""Identity resolution end to end on a small synthetic population plus hand-made cases."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.linkage import link, link_file
+from pipelines.linkage.config import load_config
+
+SECRET = bytes(range(32))
+FORENAMES = [
+    "Oliver",
+    "George",
+    "Harry",
+    "Jack",
+    "Jacob",
+    "Noah",
+    "Charlie",
+    "Thomas",
+    "Oscar",
+    "James",
+    "Leo",
+    "Alfie",
+    "Henry",
+    "Joshua",
+    "Freddie",
+    "Archie",
+    "Ethan",
+    "Isaac",
+    "Alexander",
+    "Joseph",
+    "Edward",
+    "Samuel",
+    "Max",
+    "Daniel",
+    "Arthur",
+    "Lucas",
+    "Mohammed",
+    "Dylan",
+    "Olivia",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Emily",
+    "Sophia",
+    "Grace",
+    "Mia",
+    "Poppy",
+    "Ella",
+    "Lily",
+    "Evie",
+    "Isabella",
+    "Sophie",
+    "Ivy",
+    "Freya",
+    "Harper",
+    "Willow",
+    "Charlotte",
+    "Jessica",
+    "Rosie",
+    "Daisy",
+    "Phoebe",
+    "Florence",
+    "Matilda",
+    "Ruby",
+    "Elsie",
+    "Sienna",
+    "Zara",
+    "Aisha",
+    "Fatima",
+    "Hannah",
+    "Layla",
+    "Maya",
+    "Erin",
+    "Niamh",
+    "Imogen",
+    "Ayaan",
+]
+SURNAMES = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Patel",
+    "Khan",
+    "Lewis",
+    "Hughes",
+    "Edwards",
+    "Turner",
+    "Hill",
+    "Moore",
+    "Cooper",
+    "Ward",
+    "Morris",
+    "King",
+    "Watson",
+    "Harrison",
+    "Morgan",
+    "Baker",
+    "Young",
+    "Allen",
+    "Mitchell",
+    "Anderson",
+    "Kelly",
+    "Bell",
+    "Cook",
+    "Begum",
+    "Ali",
+    "Hussain",
+    "Shaw",
+    "Lloyd",
+    "Ellis",
+    "Richardson",
+    "Fox",
+    "Chapman",
+    "Kowalski",
+    "Nowak",
+    "Okafor",
+    "Mensah",
+    "Singh",
+    "Kaur",
+    "Murphy",
+    "Parker",
+    "Bennett",
+    "Gray",
+    "Mills",
+    "Bailey",
+    "Kaye",
+    "Pearson",
+    "Holmes",
+    "Webb",
+    "Hunt",
+    "Stevens",
+    "Marshall",
+    "Fletcher",
+    "Wainwright",
+]
+HEADER = [
+    "record_id",
+    "source",
+    "forename",
+    "surname",
+    "dob",
+    "sex",
+    "postcode",
+    "upn",
+    "nhs_number",
+]
+
+
+def _postcode(rng: random.Random) -> str:
+    return f"NG{rng.randint(1, 22)} {rng.randint(0, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}" + (
+        rng.choice("ABDEFGHJLNPQRSTUWXYZ")
+    )
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    i = rng.randrange(1, len(text))
+    return text[:i] + rng.choice("aeiourstln") + text[i + 1 :]
+
+
+def population(children: int = 1500, seed: int = 7) -> list[tuple]:
+    """Children with 1-3 records each from three sources, with a few planted errors."""
+    rng = random.Random(seed)
+    rows = []
+    for child in range(children):
+        forename, surname = rng.choice(FORENAMES), rng.choice(SURNAMES)
+        dob = date(2005, 1, 1) + timedelta(days=rng.randrange(15 * 365))
+        sex = "M" if FORENAMES.index(forename) < 28 else "F"
+        postcode = _postcode(rng)
+        upn = f"A{rng.randrange(10**12):012d}"
+        nhs = f"999{rng.randrange(10**7):07d}"
+        for n, source in enumerate(rng.sample(["city", "county", "icb"], rng.randint(1, 3))):
+            f, s, d, p = forename, surname, dob, postcode
+            roll = rng.random()
+            if roll < 0.04:
+                f = _typo(rng, f)
+            elif roll < 0.08:
+                s = _typo(rng, s)
+            elif roll < 0.10:
+                p = _postcode(rng)
+            elif roll < 0.11:
+                d = d + timedelta(days=rng.choice([-1, 1, 10]))
+            rows.append(
+                (
+                    f"{source}:{child}:{n}",
+                    source,
+                    f,
+                    s,
+                    d.isoformat(),
+                    sex,
+                    p,
+                    upn if source != "icb" and rng.random() < 0.8 else None,
+                    nhs if source != "city" and rng.random() < 0.8 else None,
+                )
+            )
+    return rows
+
+
+# Hand-made children, each with a distinctive surname so only their own records can match.
+CASES = [
+    # twins: same surname, birthday, address and sex, different forenames
+    ("twin:a1", "city", "Amelia", "Quarmby", "2014-03-09", "F", "NG5 1AB", "B800000000001", None),
+    ("twin:a2", "icb", "Amelia", "Quarmby", "2014-03-09", "F", "NG5 1AB", None, "9990000011"),
+    ("twin:b1", "city", "Sophia", "Quarmby", "2014-03-09", "F", "NG5 1AB", "B800000000002", None),
+    ("twin:b2", "icb", "Sophia", "Quarmby", "2014-03-09", "F", "NG5 1AB", None, "9990000012"),
+    # nickname
+    ("nick:1", "city", "William", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
+    ("nick:2", "icb", "Bill", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
+    # forename and surname swapped
+    ("swap:1", "county", "Darius", "Pemberton", "2011-11-23", "M", "NG9 4HX", None, None),
+    ("swap:2", "icb", "Pemberton", "Darius", "2011-11-23", "M", "NG9 4HX", None, None),
+    # day and month swapped
+    ("dm:1", "county", "Florence", "Athelstan", "2013-04-07", "F", "NG3 6LP", None, None),
+    ("dm:2", "icb", "Florence", "Athelstan", "2013-07-04", "F", "NG3 6LP", None, None),
+    # moved house (different postcode, the same identifier)
+    ("move:1", "city", "Henry", "Bellingham", "2010-02-17", "M", "NG1 1AA", "C800000000003", None),
+    (
+        "move:2",
+        "county",
+        "Henry",
+        "Bellingham",
+        "2010-02-17",
+        "M",
+        "DE7 9ZZ",
+        "C800000000003",
+        None,
+    ),
+    # one mistyped digit in the NHS number
+    ("typo:1", "county", "Isaac", "Thistlewood", "2015-08-30", "M", "NG2 5RD", None, "9991234567"),
+    ("typo:2", "icb", "Isaac", "Thistlewood", "2015-08-30", "M", "NG2 5RD", None, "9991234587"),
+    # two different children sharing a mistyped NHS number
+    ("share:1", "county", "Gabriel", "Oduya", "2009-05-12", "M", "NG8 3JJ", None, "9997654321"),
+    ("share:2", "icb", "Gabriel", "Oduya", "2009-05-12", "M", "NG8 3JJ", None, None),
+    ("share:3", "icb", "Beatrix", "Lindqvist", "2016-10-02", "F", "NG15 7PE", None, "9997654321"),
+    (
+        "share:4",
+        "county",
+        "Beatrix",
+        "Lindqvist",
+        "2016-10-02",
+        "F",
+        "NG15 7PE",
+        None,
+        "9992223334",
+    ),
+]
+
+
+def _table(con, name: str, rows: list[tuple]) -> None:
+    frame = pl.DataFrame(rows, schema=HEADER, orient="row")
+    con.register(f"{name}_view", frame.to_arrow())
+    con.execute(f"create or replace table {name} as select * from {name}_view")
+    con.unregister(f"{name}_view")
+
+
+@pytest.fixture(scope="module")
+def base_rows() -> list[tuple]:
+    return population() + CASES
+
+
+@pytest.fixture(scope="module")
+def estimated(base_rows):
+    """One full run with estimated parameters; later runs reuse them."""
+    con = duckdb.connect()
+    _table(con, "records", base_rows)
+    result = link(con, "records", key=SECRET)
+    con.execute("create schema params")
+    for table in ("parameters", "term_frequencies", "oversized_blocks"):
+        con.execute(f"create table params.{table} as select * from identity.{table}")
+    return con, result
+
+
+def _keys(con) -> dict[str, str]:
+    return dict(con.execute("select record_id, child_key from identity.crosswalk").fetchall())
+
+
+def test_parameters_are_estimated(estimated):
+    con, result = estimated
+    assert result.parameters_estimated
+    weights = dict(
+        con.execute(
+            "select comparison || ':' || label, weight from identity.parameters "
+            "where comparison <> '__prior__'"
+        ).fetchall()
+    )
+    assert weights["dob:exact"] > 5 > weights["dob:different"]
+    agree = min(weights["forename:exact"], weights["forename:typo"])
+    assert agree > 0 > weights["forename:different"]
+
+
+def test_hand_made_cases(estimated):
+    con, _ = estimated
+    keys = _keys(con)
+    assert keys["twin:a1"] == keys["twin:a2"]
+    assert keys["twin:b1"] == keys["twin:b2"]
+    assert keys["twin:a1"] != keys["twin:b1"]
+    for case in ("nick", "swap", "dm", "move", "typo"):
+        assert keys[f"{case}:1"] == keys[f"{case}:2"], case
+    assert keys["share:1"] == keys["share:2"]
+    assert keys["share:3"] == keys["share:4"]
+    assert keys["share:1"] != keys["share:3"]
+
+
+def test_quality_on_the_population(estimated):
+    con, _ = estimated
+    truth = {
+        record_id: record_id.split(":")[1]
+        for record_id in _keys(con)
+        if record_id.split(":")[0] in ("city", "county", "icb")
+    }
+    keys = _keys(con)
+    by_truth, by_key = {}, {}
+    for record_id, child in truth.items():
+        by_truth.setdefault(child, set()).add(record_id)
+        by_key.setdefault(keys[record_id], set()).add(record_id)
+
+    def pairs(groups):
+        return {(a, b) for g in groups.values() for a in g for b in g if a < b}
+
+    true_pairs, found = pairs(by_truth), pairs(by_key)
+    precision = len(true_pairs & found) / len(found)
+    recall = len(true_pairs & found) / len(true_pairs)
+    assert precision > 0.98 and recall > 0.97
+
+
+def test_evidence_explains_a_linked_pair(estimated):
+    con, _ = estimated
+    config = load_config()
+    row = (
+        con.sql(
+            "select * from identity.evidence"
+            " where record_id_l = 'nick:1' and record_id_r = 'nick:2'"
+        )
+        .pl()
+        .row(0, named=True)
+    )
+    assert row["same_child"] and row["forename_level"] == "nickname"
+    parts = sum(row[f"{c.name}_weight"] for c in config.comparisons) + row["prior_weight"]
+    assert parts == pytest.approx(row["match_weight"])
+    assert row["probability"] == pytest.approx(1 / (1 + 2 ** -row["match_weight"]))
+
+
+def test_same_input_gives_same_keys(estimated, base_rows):
+    con, _ = estimated
+    before = _keys(con)
+    rerun = duckdb.connect()
+    _table(rerun, "records", list(reversed(base_rows)))
+    link(rerun, "records", key=SECRET)
+    assert _keys(rerun) == before
+
+
+def test_reviewer_decisions_are_honoured(estimated, base_rows):
+    con, _ = estimated
+    _table(con, "records", base_rows)
+    con.execute(
+        """create or replace table decisions as select * from (values
+            ('nick:1', 'nick:2', 'different', '2025-01-01'),
+            ('twin:a1', 'twin:b1', 'same', '2025-01-01'),
+            ('twin:a1', 'twin:b1', 'different', '2024-01-01'))
+        t(record_id_l, record_id_r, decision, decided_at)"""
+    )
+    link(con, "records", key=SECRET, decisions="decisions", parameters="params")
+    keys = _keys(con)
+    assert keys["nick:1"] != keys["nick:2"]
+    assert keys["twin:a1"] == keys["twin:b1"]
+    queued = con.execute(
+        "select count(*) from identity.review_queue where record_id_l = 'nick:1'"
+        " and record_id_r = 'nick:2'"
+    ).fetchall()[0][0]
+    assert queued == 0
+    link(con, "records", key=SECRET, parameters="params")  # restore the plain run
+
+
+def test_incremental_delivery_equals_full_rebuild(base_rows):
+    rng = random.Random(3)
+    rows = list(base_rows)
+    rng.shuffle(rows)
+    cut = int(len(rows) * 0.95)
+    old, new = rows[:cut], rows[cut:]
+    con = duckdb.connect()
+    _table(con, "records", old)
+    link(con, "records", key=SECRET)
+    con.execute("create schema params")
+    for table in ("parameters", "term_frequencies", "oversized_blocks"):
+        con.execute(f"create table params.{table} as select * from identity.{table}")
+    before = _keys(con)
+    _table(con, "records", old + new)
+    result = link(con, "records", key=SECRET, previous_state="identity")
+    incremental = _keys(con)
+    assert result.new_records == len(new)
+    assert result.reclustered_records < len(rows) // 2
+    changed = [r for r, k in before.items() if incremental[r] != k]
+    # An existing child keeps its key unless an explicit merge or split is recorded.
+    history = con.execute("select old_key from identity.key_history").fetchall()
+    retired = {row[0] for row in history}
+    assert all(before[r] in retired for r in changed)
+
+    full = duckdb.connect()
+    _table(full, "records", old + new)
+    crosswalk = pl.DataFrame(list(before.items()), schema=["record_id", "child_key"], orient="row")
+    full.register("previous_view", crosswalk.to_arrow())
+    full.execute("create table previous as select * from previous_view")
+    full.execute("create schema params")
+    for table in ("parameters", "term_frequencies", "oversized_blocks"):
+        frame = con.sql(f"select * from params.{table}").pl()
+        full.register("p_view", frame.to_arrow())
+        full.execute(f"create table params.{table} as select * from p_view")
+        full.unregister("p_view")
+    link(full, "records", key=SECRET, previous_crosswalk="previous", parameters="params")
+    assert _keys(full) == incremental
+
+
+def test_link_file_round_trip(tmp_path, base_rows):
+    frame = pl.DataFrame(base_rows[:600] + CASES, schema=HEADER, orient="row").unique(
+        "record_id", keep="first", maintain_order=True
+    )
+    source = tmp_path / "people.csv"
+    frame.write_csv(source)
+    out = tmp_path / "keys.parquet"
+    report = link_file(source, out, key=SECRET, evidence_path=tmp_path / "evidence.csv")
+    keys = pl.read_parquet(out)
+    assert keys.columns == ["record_id", "child_key"] and keys.height == frame.height
+    assert (tmp_path / "evidence.csv").stat().st_size > 0
+    again = link_file(source, tmp_path / "again.csv", key=SECRET, previous_path=out)
+    assert again.changed_keys == 0 and again.merges == 0 and again.splits == 0
+    assert report.children == again.children
+
+
+def test_evaluation_against_truth(estimated):
+    from pipelines.linkage.evaluate import blocking_completeness, pairwise
+
+    con, _ = estimated
+    con.execute(
+        "create or replace temp table truth as select record_id, split_part(record_id, ':', 2)"
+        " as true_id from identity.crosswalk where record_id like '%:%:%'"
+    )
+    scores = pairwise(con, "truth")
+    assert scores["f1"] > 0.97
+    completeness = blocking_completeness(con, "truth")
+    assert completeness["all"]["recall"] > 0.99
+    assert completeness["dob_surname"]["pairs"] > 0

@@ -1,0 +1,114 @@
+"""Linkage configuration, record preparation, blocking and the edit-distance macro."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pytest
+
+from pipelines.linkage import blocking, compare
+from pipelines.linkage.cluster import connected_components
+from pipelines.linkage.config import LinkageConfigError, load_config
+from pipelines.linkage.prepare import LinkageInputError, prepare
+
+
+def test_shipped_config_loads():
+    config = load_config()
+    assert config.thresholds.review_low <= config.thresholds.link_probability
+    assert {c.name for c in config.comparisons} >= {"forename", "surname", "dob", "postcode"}
+    assert config.nicknames.exists()
+
+
+def test_bad_thresholds_are_rejected(tmp_path):
+    text = load_config().source.read_text().replace("review_low: 0.1", "review_low: 0.99")
+    path = tmp_path / "linkage.yml"
+    path.write_text(text)
+    (tmp_path / "nicknames.csv").write_text("name,canonical\n")
+    with pytest.raises(LinkageConfigError):
+        load_config(path)
+
+
+def _prepared(rows):
+    con = duckdb.connect()
+    con.execute(
+        "create table r (record_id varchar, source varchar, forename varchar, surname varchar,"
+        " dob varchar, sex varchar, postcode varchar)"
+    )
+    con.executemany("insert into r values (?, ?, ?, ?, ?, ?, ?)", rows)
+    prepare(con, "r", "p", load_config())
+    return con
+
+
+def test_names_are_normalised_and_canonical():
+    con = _prepared(
+        [
+            ("1", "city", "  bill ", "O'Brien-Kozłowski", "2014-03-09", "m", "ng5 1ab"),
+            ("2", "icb", "Zoë Ann", "Smith", "2014-12-25", "U", None),
+        ]
+    )
+    rows = con.execute(
+        "select fn, fn_canon, sn, sn_tokens, sex, pc, pc_sector, pc_district, dob_swapped"
+        " from p order by record_id"
+    ).fetchall()
+    assert rows[0][:8] == (
+        "BILL",
+        "WILLIAM",
+        "OBRIENKOZLOWSKI",
+        ["OBRIEN", "KOZLOWSKI"],
+        "M",
+        "NG51AB",
+        "NG5 1",
+        "NG5",
+    )
+    assert str(rows[0][8]) == "2014-09-03"
+    assert rows[1][0] == "ZOE" and rows[1][4] is None and rows[1][8] is None
+
+
+def test_duplicate_record_ids_are_refused():
+    with pytest.raises(LinkageInputError):
+        _prepared([("1", "city", "A", "B", None, None, None)] * 2)
+
+
+def test_within_one_edit():
+    con = duckdb.connect()
+    compare.register_macros(con)
+    cases = {
+        ("ABC", "ABC"): True,
+        ("ABC", "ACB"): True,
+        ("ABC", "AXC"): True,
+        ("ABC", "AB"): True,
+        ("ABC", "ABCD"): True,
+        ("ABC", "XBZ"): False,
+        ("ABCD", "BADC"): False,
+        ("ABCD", "AB"): False,
+    }
+    for (a, b), expected in cases.items():
+        assert con.execute("select within_one_edit(?, ?)", [a, b]).fetchall()[0][0] is expected
+
+
+def test_blocking_finds_swapped_names_and_dates():
+    con = _prepared(
+        [
+            ("1", "city", "Jack", "Parmar", "2010-11-05", "M", None),
+            ("2", "icb", "Parmar", "Jack", "2010-11-05", "M", None),
+            ("3", "city", "Ella", "Shaw", "2012-04-07", "F", None),
+            ("4", "icb", "Ella", "Shaw", "2012-07-04", "F", None),
+        ]
+    )
+    con.execute(
+        "create temp table recs as select row_number() over (order by record_id)::integer - 1"
+        " as rid, *, true as is_new from p"
+    )
+    config = load_config()
+    blocking.candidate_pairs(con, "recs", config, "skip", "pairs", find_oversized=True)
+    found = con.execute(
+        f"select rid_l, rid_r, {blocking.pass_names_sql(config, 'passes')} from pairs order by all"
+    ).fetchall()
+    assert [(a, b) for a, b, _ in found] == [(0, 1), (2, 3)]
+    assert "swapped_names" in found[0][2] and "swapped_dob_names" in found[1][2]
+
+
+def test_connected_components():
+    nodes = np.array([1, 2, 3, 5, 8, 9])
+    labels = connected_components(nodes, np.array([2, 8, 3]), np.array([3, 9, 1]))
+    assert labels.tolist() == [1, 1, 1, 5, 8, 8]
