@@ -134,6 +134,60 @@ def run(
     console.print(f"[green]pipeline finished in {elapsed:.0f}s[/] (run {result.run_id})")
 
 
+@app.command()
+def link(
+    input_path: Path = typer.Argument(
+        ...,
+        metavar="INPUT",
+        help="CSV or Parquet person table: record_id, source, forename, "
+        "surname, dob, sex, postcode, upn, nhs_number.",
+        exists=True,
+        dir_okay=False,
+    ),
+    out: Path = typer.Option(..., "--out", help="OUTPUT, CSV or Parquet: record_id, child_key."),
+    evidence: Path | None = typer.Option(None, help="Also write the evidence of every pair."),
+    previous: Path | None = typer.Option(
+        None, help="An earlier OUTPUT: its records keep their keys unless merged or split."
+    ),
+    decisions: Path | None = typer.Option(
+        None, help="Reviewers' decisions: record_id_l, record_id_r, decision (same|different)."
+    ),
+) -> None:
+    """Resolve a person table into children with the pipeline's own linkage engine and key."""
+    import duckdb
+
+    from pipelines.config import get_settings
+    from pipelines.linkage import link_file
+    from pipelines.privacy.pseudonymise import KEY_ENV, ensure_demo_key, load_key
+
+    settings = get_settings()
+    if not os.environ.get(KEY_ENV):
+        ensure_demo_key(settings.key_file)
+    started = time.monotonic()
+    try:
+        with console.status("linking…"):
+            report = link_file(
+                input_path,
+                out,
+                key=load_key(settings.key_file),
+                evidence_path=evidence,
+                previous_path=previous,
+                decisions_path=decisions,
+            )
+    except (ValueError, duckdb.Error) as error:
+        _fail(f"{input_path}: {error}")
+    console.print(
+        f"{report.records:,} records → {report.children:,} children in "
+        f"{time.monotonic() - started:.1f}s; {report.review_pairs:,} pairs for review; "
+        f"{out} written"
+    )
+    if previous:
+        console.print(
+            f"against {previous}: {report.merges} merges, {report.splits} splits, "
+            f"{report.changed_keys} records whose key changed, {report.new_keys} new keys"
+        )
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

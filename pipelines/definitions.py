@@ -10,6 +10,7 @@ from pipelines.ingest.sensors import build_landing_sensor
 from pipelines.progress import step_progress_logger
 from pipelines.project import send_dbt_project
 from pipelines.resources import WarehouseResource
+from pipelines.transform.checks import linkage_quality
 from pipelines.transform.dbt_assets import dbt_asset_groups
 
 refresh_job = dg.define_asset_job(
@@ -20,6 +21,7 @@ refresh_job = dg.define_asset_job(
 
 defs = dg.Definitions(
     assets=[*ingest_assets, *dbt_asset_groups],
+    asset_checks=[linkage_quality],
     jobs=[refresh_job],
     sensors=[build_landing_sensor(refresh_job)],
     resources={
