@@ -211,3 +211,44 @@ def test_rerun_keeps_every_key_and_loads_nothing_twice(built, sample):
     assert _scalar(db, "select count(*) from audit.file_loads") == loads_before
     modes = _scalar(db, "select list(mode order by run_at) from linkage.int_identity_resolution")
     assert modes == ["full", "incremental"]
+
+
+def test_a_new_delivery_links_incrementally_and_keeps_existing_keys(sample, tmp_path):
+    """A later ICB extract with new patients: old records keep their keys unless a merge or split
+    says otherwise, and the new patients join existing children where they belong."""
+    landing = tmp_path / "landing"
+    shutil.copytree(sample / "landing", landing)
+    warehouse = tmp_path / "warehouse"
+    db = warehouse / "restricted.duckdb"
+    assert _materialise(landing, warehouse).success
+    before = _crosswalk(db)
+
+    # next month's patients extract: everything delivered before plus copies of 5% of the
+    # patients under new local ids (a second provider system registering the same children)
+    patients = next((landing / "icb").glob("CSDS_CYP001_patients_*.csv"))
+    frame = pl.read_csv(patients, infer_schema=False)
+    extra = frame.sample(fraction=0.05, seed=3).with_columns(
+        ("NEW" + pl.col("LocalPatientID")).alias("LocalPatientID")
+    )
+    pl.concat([frame, extra]).write_csv(patients.with_name("CSDS_CYP001_patients_20250216.csv"))
+    assert _materialise(landing, warehouse).success
+
+    after = _crosswalk(db)
+    assert set(before) < set(after)
+    with duckdb.connect(str(db), read_only=True) as con:
+        moved_keys = {
+            k for (k,) in con.execute("select old_key from identity.key_history").fetchall()
+        }
+        mode = con.execute(
+            "select mode, new_records from linkage.int_identity_resolution order by run_at desc"
+        ).fetchone()
+    changed = {r for r, key in before.items() if after[r] != key}
+    assert all(before[r] in moved_keys for r in changed)  # only by a recorded merge or split
+    assert len(changed) <= 0.01 * len(before)
+    assert mode == ("incremental", extra.height)
+    # each copy joins the child of the patient it copies
+    joined = sum(
+        after[f"icb:person:NEW{pid}"] == after[f"icb:person:{pid}"]
+        for pid in extra["LocalPatientID"].str.slice(3).to_list()
+    )
+    assert joined >= 0.98 * extra.height
