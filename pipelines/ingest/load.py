@@ -217,6 +217,21 @@ def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOut
     load_id = _load_id(spec, now, path)
 
     con = connect(db_path)
+
+    def audit(status: str, message: str | None = None, counts: dict | None = None) -> None:
+        _audit(
+            con,
+            load_id=load_id,
+            spec=spec,
+            path=path,
+            sha=sha,
+            extract_date=extract_date,
+            status=status,
+            now=now,
+            message=message,
+            counts=counts,
+        )
+
     try:
         _record_older_deliveries(con, spec, [c for c in candidates if c[1] != path], now)
         current = con.execute(
@@ -226,34 +241,14 @@ def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOut
         if current and current[0] == sha:
             return current_outcome(con, spec, "unchanged")
         if current and extract_date < current[1]:
-            _audit(
-                con,
-                load_id=load_id,
-                spec=spec,
-                path=path,
-                sha=sha,
-                extract_date=extract_date,
-                status="superseded",
-                now=now,
-                message=f"older than the extract of {current[1]} already loaded",
-            )
+            audit("superseded", message=f"older than the extract of {current[1]} already loaded")
             return current_outcome(con, spec, "superseded")
 
         try:
             raw = read_extract(path, spec.sheet)
             result = validate(raw, spec.table, file_name=path.name, extract_date=extract_date)
         except ContractError as error:
-            _audit(
-                con,
-                load_id=load_id,
-                spec=spec,
-                path=path,
-                sha=sha,
-                extract_date=extract_date,
-                status="failed",
-                now=now,
-                message=str(error),
-            )
+            audit("failed", message=str(error))
             raise
 
         loaded = result.valid.with_columns(
@@ -278,31 +273,11 @@ def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOut
             con.register("quarantine_frame", quarantine.to_arrow())
             con.execute(f'create or replace table raw."{spec.table}" as select * from loaded_frame')
             con.execute("insert into audit.quarantine select * from quarantine_frame")
-            _audit(
-                con,
-                load_id=load_id,
-                spec=spec,
-                path=path,
-                sha=sha,
-                extract_date=extract_date,
-                status="loaded",
-                now=now,
-                counts=counts,
-            )
+            audit("loaded", counts=counts)
             con.execute("commit")
         except Exception as error:
             con.execute("rollback")
-            _audit(
-                con,
-                load_id=load_id,
-                spec=spec,
-                path=path,
-                sha=sha,
-                extract_date=extract_date,
-                status="failed",
-                now=now,
-                message=f"load rolled back: {error}",
-            )
+            audit("failed", message=f"load rolled back: {error}")
             raise
         finally:
             con.unregister("loaded_frame")
