@@ -8,7 +8,7 @@ CHILDREN ?= 35000
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install manifest run test ui lint format bench clean
+.PHONY: install manifest run test ui lint format bench bench-linkage clean
 
 install: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -47,6 +47,11 @@ format: install
 
 bench: manifest
 	$(BIN)/python bench/bench_pipeline.py
+
+# Splink is installed for this comparison only; it is never a runtime dependency.
+bench-linkage: manifest
+	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev,bench]'
+	$(BIN)/python bench/bench_linkage.py
 
 clean:
 	rm -rf data/warehouse data/landing data/truth dbt_project/target dbt_project/logs .dagster_home
