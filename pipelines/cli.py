@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -186,11 +185,3 @@ def link(
             f"against {previous}: {report.merges} merges, {report.splits} splits, "
             f"{report.changed_keys} records whose key changed, {report.new_keys} new keys"
         )
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -28,10 +28,6 @@ class Settings:
         """Identifiable data: raw extracts, staging, identity resolution. Engineers only."""
         return self.warehouse_dir / "restricted.duckdb"
 
-    @property
-    def dagster_home(self) -> Path:
-        return REPO_ROOT / ".dagster_home"
-
 
 def _path(var: str, default: Path) -> Path:
     value = os.environ.get(var)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
@@ -16,12 +17,9 @@ class WarehouseResource(dg.ConfigurableResource):
     warehouse_dir: str = ""
 
     def settings(self) -> Settings:
-        defaults = get_settings()
-        return Settings(
-            landing_dir=Path(self.landing_dir) if self.landing_dir else defaults.landing_dir,
-            warehouse_dir=Path(self.warehouse_dir)
-            if self.warehouse_dir
-            else defaults.warehouse_dir,
-            key_file=defaults.key_file,
-            quarantine_rate_threshold=defaults.quarantine_rate_threshold,
-        )
+        settings = get_settings()
+        if self.landing_dir:
+            settings = replace(settings, landing_dir=Path(self.landing_dir))
+        if self.warehouse_dir:
+            settings = replace(settings, warehouse_dir=Path(self.warehouse_dir))
+        return settings
