@@ -151,6 +151,13 @@ def link(
     decisions: Path | None = typer.Option(
         None, help="Reviewers' decisions: record_id_l, record_id_r, decision (same|different)."
     ),
+    state: Path | None = typer.Option(
+        None,
+        help="A DuckDB file keeping the engine's state between runs: when it holds an earlier "
+        "run, link incrementally against it (the model is reused, only new records are "
+        "scored). Holds identifiable data: keep it in the restricted zone.",
+        dir_okay=False,
+    ),
 ) -> None:
     """Resolve a person table into children with the pipeline's own linkage engine and key."""
     import duckdb
@@ -172,6 +179,7 @@ def link(
                 evidence_path=evidence,
                 previous_path=previous,
                 decisions_path=decisions,
+                state_path=state,
             )
     except (ValueError, duckdb.Error) as error:
         _fail(f"{input_path}: {error}")
@@ -180,8 +188,8 @@ def link(
         f"{time.monotonic() - started:.1f}s; {report.review_pairs:,} pairs for review; "
         f"{out} written"
     )
-    if previous:
+    if previous or report.result.new_records < report.records:
         console.print(
-            f"against {previous}: {report.merges} merges, {report.splits} splits, "
+            f"against {previous or state}: {report.merges} merges, {report.splits} splits, "
             f"{report.changed_keys} records whose key changed, {report.new_keys} new keys"
         )

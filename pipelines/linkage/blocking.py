@@ -20,8 +20,10 @@ def _key_select(records: str, keys: tuple[str, ...], pass_index: int) -> str:
     parts = ", ".join(f"{expr} as k{i}" for i, expr in enumerate(keys))
     not_null = " and ".join(f"k{i} is not null" for i in range(len(keys)))
     hashed = ", ".join(f"k{i}" for i in range(len(keys)))
+    # Only a list key (unnested) can give one record the same key twice.
+    distinct = "distinct " if any("unnest(" in expr for expr in keys) else ""
     return f"""
-        select distinct rid, is_new, hash({pass_index}, {hashed}) as key
+        select {distinct}rid, is_new, hash({pass_index}, {hashed}) as key
         from (select rid, is_new, {parts} from {records})
         where {not_null}"""
 
@@ -68,7 +70,10 @@ def candidate_pairs(
                 select '{blocking_pass.name}', key, count(*) from ({keyed})
                 group by key having count(*) > {config.max_block_size}"""
             )
-        for side in sides:
+        oversized = con.execute(
+            f"select count(*) from {skipped} where pass = ?", [blocking_pass.name]
+        ).fetchall()[0][0]
+        for side in sides if oversized else ():
             con.execute(
                 f"""delete from {side} where key in
                 (select key from {skipped} where pass = '{blocking_pass.name}')"""

@@ -4,8 +4,10 @@ Links (pairs at or above the link probability, plus reviewers' `same` decisions)
 connected components. A component is kept whole unless two of its members conflict: their own
 comparison is strongly against a match, a configured conflict rule holds (two different NHS
 numbers, twins), or a reviewer said `different`. Such a component is re-clustered Kruskal-style:
-forced links first, then the strongest links, refusing every union that would put a conflicting
-pair in one child. So a single wrong shared identifier cannot chain two children together.
+forced links first, then links inside a child of the previous run, then the strongest links,
+refusing every union that would put a conflicting pair in one child. So a single wrong shared
+identifier cannot chain two children together, and newly arrived records cannot pull apart a
+child that was already known.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ def connected_components(nodes: np.ndarray, left: np.ndarray, right: np.ndarray)
 
 
 class _Constrained:
-    """Union-find over one component that refuses unions joining a conflicting pair."""
+    """Union-find over the members of conflicted components that refuses any union joining a
+    conflicting pair (unless forced by a reviewer's decision)."""
 
     def __init__(self, members: list[int], conflicts: list[tuple[int, int]]) -> None:
         self.parent = {m: m for m in members}
@@ -85,65 +88,58 @@ def constrained_clusters(
 ) -> ClusterResult:
     """Clusters of records.
 
-    `members`: rid, record_id, component. `links`: rid_l, rid_r, match_weight, forced (bool).
+    `members`: rid, record_id, component. `links`: rid_l, rid_r, match_weight, forced and
+    established (bools; established: both records belonged to one child in the previous run).
     `conflicts`: rid_l, rid_r of conflicting pairs within a component.
+
+    A component without conflicts is one child. A conflicted component is re-clustered with its
+    links in this order: reviewers' `same` decisions; links inside a previous child (so a child
+    already known is not split by newly arrived records, only by a conflict among its own
+    records); then the strongest links first. Ties are broken by the pair's record ids, never
+    by row order or internal ids, so the result does not depend on delivery order.
     """
-    cluster = dict(zip(members["rid"].to_list(), members["component"].to_list(), strict=True))
-    order = dict(zip(members["rid"].to_list(), members["record_id"].to_list(), strict=True))
-    refused = 0
-    conflicted = conflicts.join(members.select(rid_l="rid", component="component"), on="rid_l")
-    components = conflicted["component"].unique().to_list()
-    if components:
-        comp_links = links.join(members.select(rid_l="rid", component="component"), on="rid_l")
-        comp_links = comp_links.filter(pl.col("component").is_in(components))
-        link_groups = {k[0]: g for k, g in comp_links.group_by("component")}
-        conflict_groups = {k[0]: g for k, g in conflicted.group_by("component")}
-        member_groups = {
-            k[0]: g["rid"].to_list()
-            for k, g in members.filter(pl.col("component").is_in(components)).group_by("component")
-        }
-        for component in sorted(components):
-            rids = member_groups[component]
-            group = link_groups.get(component)
-            pairs = conflict_groups[component]
-            finder = _Constrained(
-                rids, list(zip(pairs["rid_l"].to_list(), pairs["rid_r"].to_list(), strict=True))
-            )
-            edges = (
-                []
-                if group is None
-                else list(
-                    zip(
-                        group["forced"].to_list(),
-                        group["match_weight"].to_list(),
-                        group["rid_l"].to_list(),
-                        group["rid_r"].to_list(),
-                        strict=True,
-                    )
-                )
-            )
-            # Forced links first, then the strongest; ties broken by the pair's record ids (in
-            # either orientation), never by row order or internal ids.
-            edges.sort(
-                key=lambda e: (
-                    not e[0],
-                    -e[1],
-                    min(order[e[2]], order[e[3]]),
-                    max(order[e[2]], order[e[3]]),
-                )
-            )
-            for forced, _weight, a, b in edges:
-                if not finder.union(a, b, force=forced):
-                    refused += 1
-            roots: dict[int, int] = {}
-            for rid in rids:
-                root = finder.find(rid)
-                roots[root] = min(roots.get(root, rid), rid)
-            for rid in rids:
-                cluster[rid] = roots[finder.find(rid)]
-    frame = members.select("rid", "component").with_columns(
-        cluster=pl.Series(
-            [cluster[r] for r in members["rid"].to_list()], dtype=members["rid"].dtype
+    component_of = members.select(rid_l="rid", component="component")
+    conflicted = conflicts.join(component_of, on="rid_l")
+    components = conflicted["component"].unique()
+    frame = members.select("rid", "component").with_columns(cluster=pl.col("component"))
+    if components.len() == 0:
+        return ClusterResult(frame=frame, conflicted_components=0, refused_links=0)
+    involved = members.filter(pl.col("component").is_in(components.implode()))
+    record_of = involved.select("rid", "record_id")
+    edges = (
+        links.join(component_of, on="rid_l")
+        .filter(pl.col("component").is_in(components.implode()))
+        .join(record_of.rename({"rid": "rid_l", "record_id": "id_l"}), on="rid_l")
+        .join(record_of.rename({"rid": "rid_r", "record_id": "id_r"}), on="rid_r")
+        .with_columns(
+            first=pl.min_horizontal("id_l", "id_r"), second=pl.max_horizontal("id_l", "id_r")
+        )
+        .sort(
+            ["forced", "established", "match_weight", "first", "second"],
+            descending=[True, True, True, False, False],
         )
     )
-    return ClusterResult(frame=frame, conflicted_components=len(components), refused_links=refused)
+    finder = _Constrained(
+        involved["rid"].to_list(),
+        list(zip(conflicted["rid_l"].to_list(), conflicted["rid_r"].to_list(), strict=True)),
+    )
+    refused = 0
+    for forced, a, b in zip(
+        edges["forced"].to_list(), edges["rid_l"].to_list(), edges["rid_r"].to_list(), strict=True
+    ):
+        if not finder.union(a, b, force=forced):
+            refused += 1
+    # Each re-clustered child is labelled by the smallest rid among its records.
+    rids, dtype = involved["rid"].to_list(), members["rid"].dtype
+    roots = [finder.find(rid) for rid in rids]
+    relabelled = (
+        pl.DataFrame({"rid": rids, "root": roots}, schema={"rid": dtype, "root": dtype})
+        .with_columns(new_cluster=pl.col("rid").min().over("root"))
+        .select("rid", "new_cluster")
+    )
+    frame = (
+        frame.join(relabelled, on="rid", how="left", maintain_order="left")
+        .with_columns(cluster=pl.coalesce("new_cluster", "cluster"))
+        .select("rid", "component", "cluster")
+    )
+    return ClusterResult(frame=frame, conflicted_components=components.len(), refused_links=refused)

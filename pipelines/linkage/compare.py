@@ -19,21 +19,20 @@ from pipelines.linkage.parameters import Parameters
 # Damerau-Levenshtein distance <= 1 without computing it for most pairs: strings of equal length
 # need a Hamming distance of at most 1, or exactly 2 when two neighbours are swapped; strings one
 # character apart in length need a Levenshtein distance of 1. CASE evaluates a branch only for
-# the rows that reach it, so the costly functions run on few pairs (`rpad` only keeps constant
-# folding from calling `hamming` on strings of different lengths).
+# the rows that reach it, so the costly functions run on few pairs, and `hamming` only ever sees
+# strings of equal length.
 MACROS = """
 create or replace temp macro within_one_edit(a, b) as
     case
         when a = b then true
-        when abs(length(a) - length(b)) > 1 then false
         when length(a) = length(b) then
-            case
-                when hamming(a, rpad(b, cast(length(a) as integer), ' ')) <= 1 then true
-                when hamming(a, rpad(b, cast(length(a) as integer), ' ')) = 2
-                    then damerau_levenshtein(a, b) <= 1
+            case hamming(a, b)
+                when 1 then true
+                when 2 then damerau_levenshtein(a, b) <= 1
                 else false
             end
-        else levenshtein(a, b) <= 1
+        when abs(length(a) - length(b)) = 1 then levenshtein(a, b) <= 1
+        else false
     end
 """
 
@@ -102,23 +101,31 @@ def gamma_sql(pairs: str, records: str, config: LinkageConfig) -> str:
         join {records} r on r.rid = p.rid_r"""
 
 
-def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> str:
-    """SQL: levels, per-comparison weights, total match weight and probability of each pair in
-    `gammas` (the output of `gamma_sql`)."""
-    weights = ",\n".join(
-        f"{_weight_expression(c, parameters)} as w_{c.name}" for c in config.comparisons
-    )
-    total = " + ".join(f"w_{c.name}" for c in config.comparisons)
+def scored_columns(config: LinkageConfig) -> str:
+    """The columns of a scored pair, in order."""
     levels = ", ".join(f"g_{c.name}" for c in config.comparisons)
-    # Per-comparison weights are kept in single precision (for explaining a pair); the total and
-    # the probability are computed in double precision before that.
-    weight_names = ", ".join(f"cast(w_{c.name} as float) as w_{c.name}" for c in config.comparisons)
+    return f"rid_l, rid_r, passes, {levels}, match_weight, probability"
+
+
+def weight_expressions(config: LinkageConfig, parameters: Parameters) -> dict[str, str]:
+    """SQL per comparison: the weight of a pair's level, over `g_<name>` columns and the left
+    record's term frequencies as `l.tf_<column>`."""
+    return {c.name: _weight_expression(c, parameters) for c in config.comparisons}
+
+
+def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> str:
+    """SQL: levels, total match weight and probability of each pair in `gammas` (the output of
+    `gamma_sql`). The per-comparison weights are not stored: `weight_expressions` gives them
+    back from the levels when a pair is explained."""
+    total = " + ".join(weight_expressions(config, parameters).values())
+    levels = ", ".join(f"g_{c.name}" for c in config.comparisons)
     return f"""
-        select rid_l, rid_r, passes, {levels}, {weight_names}, match_weight,
+        select rid_l, rid_r, passes, {levels}, match_weight,
             cast(1.0 / (1.0 + pow(2.0, -match_weight)) as double) as probability
         from (
-            select *, {prior_weight(parameters)!r} + {total} as match_weight
-            from (select rid_l, rid_r, passes, {levels}, {weights} from {gammas} l)
+            select rid_l, rid_r, passes, {levels},
+                {prior_weight(parameters)!r} + {total} as match_weight
+            from {gammas} l
         )"""
 
 

@@ -73,17 +73,21 @@ def _count(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> i
     return con.execute(f"select count(*) from {table} where {where}").fetchall()[0][0]
 
 
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
+def _exists(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, kind: str = "table or view"
+) -> bool:
+    count = 0
+    if "table" in kind:
+        count += con.execute(
             "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
             [schema, table],
         ).fetchall()[0][0]
-        + con.execute(
+    if "view" in kind:
+        count += con.execute(
             "select count(*) from duckdb_views() where schema_name = ? and view_name = ?",
             [schema, table],
         ).fetchall()[0][0]
-    )
+    return bool(count)
 
 
 def _split(name: str) -> tuple[str, str]:
@@ -162,10 +166,15 @@ def link(
                         as integer) as rid, *, true as is_new
             from _lk_input i where record_id not in (select record_id from kept)"""
     else:
+        # Numbered in record id order (sorting the ids alone, then joining, is much cheaper
+        # than a window over every column).
         numbered = """
-            select cast(row_number() over (order by record_id) - 1 as integer) as rid, *,
-                true as is_new
-            from _lk_input"""
+            with ids as (
+                select record_id, cast(row_number() over (order by record_id) - 1 as integer)
+                    as rid
+                from _lk_input
+            )
+            select ids.rid, i.*, true as is_new from _lk_input i join ids using (record_id)"""
     con.execute(f"create or replace table {prepared} as {_with_frequencies(numbered, config)}")
     con.execute("drop table _lk_input")
     if incremental:
@@ -204,7 +213,7 @@ def link(
     if incremental:
         con.execute(
             f"""create or replace table {schema}.scored_pairs as
-            select * from _lk_prev_scored_pairs
+            select {compare.scored_columns(config)} from _lk_prev_scored_pairs
             where rid_l in (select rid from {prepared} where not is_new)
               and rid_r in (select rid from {prepared} where not is_new)
             union all ({score})"""
@@ -217,14 +226,36 @@ def link(
     # Links and reviewers' decisions, by integer ids.
     _load_decisions(con, decisions, prepared)
     threshold = config.thresholds.link_probability
+    # Each record's child in the previous run: a link between two records of one previous child
+    # is "established" and goes first when a conflicted component is re-clustered.
+    if incremental:
+        previous_keys = "select record_id, child_key from _lk_prev_crosswalk"
+    elif previous_crosswalk is not None:
+        previous_keys = (
+            f"select cast(record_id as varchar) as record_id, cast(child_key as varchar) "
+            f"as child_key from {previous_crosswalk} where child_key is not null"
+        )
+    else:
+        previous_keys = "select null::varchar as record_id, null::varchar as child_key limit 0"
+    con.execute(
+        f"""create or replace temp table _lk_previous_keys as
+        select p.rid, k.child_key from ({previous_keys}) k join {prepared} p using (record_id)"""
+    )
     con.execute(
         f"""create or replace temp table _lk_links as
-        select rid_l, rid_r, match_weight, false as forced from {schema}.scored_pairs
-        where probability >= {threshold!r}
-          and (rid_l, rid_r) not in (select rid_l, rid_r from _lk_decisions
-                                     where decision = 'different')
-        union all
-        select rid_l, rid_r, {FORCED_WEIGHT!r}, true from _lk_decisions where decision = 'same'"""
+        with linked as (
+            select rid_l, rid_r, match_weight, false as forced from {schema}.scored_pairs
+            where probability >= {threshold!r}
+              and (rid_l, rid_r) not in (select rid_l, rid_r from _lk_decisions
+                                         where decision = 'different')
+            union all
+            select rid_l, rid_r, {FORCED_WEIGHT!r}, true from _lk_decisions
+            where decision = 'same'
+        )
+        select linked.*, coalesce(kl.child_key = kr.child_key, false) as established
+        from linked
+        left join _lk_previous_keys kl on kl.rid = linked.rid_l
+        left join _lk_previous_keys kr on kr.rid = linked.rid_r"""
     )
 
     n_links = _count(con, "_lk_links", "not forced")
@@ -363,7 +394,7 @@ def _load_decisions(con, decisions: str | None, prepared: str) -> None:
 def _cluster(con, config: LinkageConfig, params: model.Parameters) -> cluster.ClusterResult:
     prepared = f"{config.output_schema}.prepared"
     links = con.sql(
-        """select rid_l, rid_r, match_weight, forced from _lk_links
+        """select rid_l, rid_r, match_weight, forced, established from _lk_links
         where rid_l in (select rid from _lk_affected) and rid_r in (select rid from _lk_affected)"""
     ).pl()
     nodes = np.sort(con.sql("select rid from _lk_affected").pl()["rid"].to_numpy())
@@ -433,7 +464,16 @@ def _cluster(con, config: LinkageConfig, params: model.Parameters) -> cluster.Cl
     ).pl()
     for table in ("_lk_intra", "_lk_intra_known", "_lk_intra_new"):
         con.execute(f"drop table {table}")
-    members_frame = con.sql("select rid, record_id, component from _lk_members").pl()
+    # Record ids (for tie-breaking) are only needed in the components to be re-clustered.
+    con.register("_lk_conflicts_view", conflicts.to_arrow())
+    members_frame = con.sql(
+        """select rid, component,
+            case when component in (select m.component from _lk_members m
+                                    join _lk_conflicts_view c on c.rid_l = m.rid)
+                then record_id end as record_id
+        from _lk_members"""
+    ).pl()
+    con.unregister("_lk_conflicts_view")
     return cluster.constrained_clusters(members_frame, links, conflicts)
 
 
@@ -482,9 +522,7 @@ def _keys(
             .cast({"component": crosswalk["component"].dtype})
         )
         crosswalk = pl.concat([crosswalk, unaffected])
-    crosswalk = crosswalk.with_columns(cluster_size=pl.len().over("child_key").cast(pl.Int32)).sort(
-        "record_id"
-    )
+    crosswalk = crosswalk.with_columns(cluster_size=pl.len().over("child_key").cast(pl.Int32))
     return assignment, crosswalk
 
 
@@ -497,7 +535,7 @@ def _write_outputs(
     con.execute(
         f"""create or replace table {schema}.crosswalk as
         select c.record_id, p.source, c.child_key, c.cluster_size, c.component
-        from _lk_crosswalk_view c join {prepared} p using (record_id) order by record_id"""
+        from _lk_crosswalk_view c join {prepared} p using (record_id)"""
     )
     con.unregister("_lk_crosswalk_view")
     history = keys.history_frame(assignment.history)
@@ -522,27 +560,31 @@ def _write_outputs(
         from _lk_decisions d join {prepared} l on l.rid = d.rid_l
         join {prepared} r on r.rid = d.rid_r"""
     )
-    _write_evidence(con, config)
-    for table in ("_lk_links", "_lk_members", "_lk_affected", "_lk_history"):
+    _write_evidence(con, config, params)
+    for table in ("_lk_links", "_lk_members", "_lk_affected", "_lk_history", "_lk_previous_keys"):
         con.execute(f"drop table if exists {table}")
 
 
-def _write_evidence(con, config: LinkageConfig) -> None:
-    """Evidence for every pair at or above the review threshold, and the review queue."""
+def _write_evidence(con, config: LinkageConfig, params: model.Parameters) -> None:
+    """Evidence for every pair at or above the review threshold (a view), and the review queue."""
     schema = config.output_schema
     t = config.thresholds
+    weights = compare.weight_expressions(config, params)
     labels = []
     for c in config.comparisons:
         cases = " ".join(f"when {i} then '{level.label}'" for i, level in enumerate(c.levels))
         labels.append(f"case s.g_{c.name} {cases} else 'null' end as {c.name}_level")
-        labels.append(f"s.w_{c.name} as {c.name}_weight")
+        labels.append(f"{weights[c.name]} as {c.name}_weight")
     passes = blocking.pass_names_sql(config, "s.passes")
+    # A view: the explanation of any pair is computed when it is asked for, so a run does not
+    # spend time writing explanations nobody reads.
+    if _exists(con, schema, "evidence", kind="table"):  # a table in states written earlier
+        con.execute(f"drop table {schema}.evidence")
     con.execute(
-        f"""create or replace table {schema}.evidence as
+        f"""create or replace view {schema}.evidence as
         select l.record_id as record_id_l, r.record_id as record_id_r,
             {", ".join(labels)},
-            s.match_weight - ({" + ".join(f"s.w_{c.name}" for c in config.comparisons)})
-                as prior_weight,
+            cast({compare.prior_weight(params)!r} as double) as prior_weight,
             s.match_weight, s.probability,
             {passes} as blocking_passes,
             cl.child_key = cr.child_key as same_child,

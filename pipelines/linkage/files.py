@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from pipelines.linkage.config import LinkageConfig
+from pipelines.linkage.config import LinkageConfig, load_config
 from pipelines.linkage.engine import LinkResult, link
 
 READERS = {
@@ -47,6 +49,16 @@ def _read(path: Path) -> str:
     return READERS[_suffix(path, READERS)].format(path=_quoted(path))
 
 
+def _has_state(con: duckdb.DuckDBPyConnection, schema: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? "
+            "and table_name = 'crosswalk'",
+            [schema],
+        ).fetchall()[0][0]
+    )
+
+
 def link_file(
     input_path: Path | str,
     output_path: Path | str,
@@ -55,17 +67,34 @@ def link_file(
     evidence_path: Path | str | None = None,
     previous_path: Path | str | None = None,
     decisions_path: Path | str | None = None,
+    state_path: Path | str | None = None,
     config: LinkageConfig | None = None,
 ) -> LinkReport:
     """Link the person records in INPUT and write `record_id, child_key` to OUTPUT.
 
     previous_path: an earlier OUTPUT whose keys are kept (merges and splits are reported);
     decisions_path: clerical decisions (record_id_l, record_id_r, decision[, decided_at]);
-    evidence_path: where to write the evidence of every linked or borderline pair.
+    evidence_path: where to write the evidence of every linked or borderline pair;
+    state_path: a DuckDB file keeping the engine's state between runs (prepared records, scored
+        pairs, model, crosswalk, key history). If it holds an earlier run, this run links
+        incrementally against it, exactly as the pipeline does with a new delivery: the model is
+        reused and only new or changed records are scored. The state holds identifiable data.
+        A failed run leaves it as it was.
     """
     input_path, output_path = Path(input_path), Path(output_path)
     out_format = WRITERS[_suffix(output_path, WRITERS)]
-    con = duckdb.connect()
+    config = config or load_config()
+    if state_path is None:
+        con = duckdb.connect()
+    else:
+        # The run works on a copy of the state, which replaces it only when the run succeeds.
+        state_path = Path(state_path)
+        working = state_path.with_name(state_path.name + ".running")
+        working.unlink(missing_ok=True)
+        if state_path.exists():
+            shutil.copyfile(state_path, working)
+        con = duckdb.connect(str(working))
+    succeeded = False
     try:
         con.execute(f"create temp view _lk_file_input as select * from {_read(input_path)}")
         previous = None
@@ -74,6 +103,15 @@ def link_file(
                 f"create temp table _lk_file_previous as select * from {_read(Path(previous_path))}"
             )
             previous = "_lk_file_previous"
+        previous_state = None
+        if state_path is not None and _has_state(con, config.output_schema):
+            previous_state = config.output_schema
+            if previous is None:  # report key changes against the state's own crosswalk
+                con.execute(
+                    f"create temp table _lk_file_previous as select record_id, child_key "
+                    f"from {previous_state}.crosswalk"
+                )
+                previous = "_lk_file_previous"
         decisions = None
         if decisions_path is not None:
             source = _read(Path(decisions_path))
@@ -83,7 +121,8 @@ def link_file(
             con,
             "_lk_file_input",
             key=key,
-            previous_crosswalk=previous,
+            previous_crosswalk=None if previous_state else previous,
+            previous_state=previous_state,
             decisions=decisions,
             config=config,
         )
@@ -107,6 +146,7 @@ def link_file(
                 join {previous} p on cast(p.record_id as varchar) = c.record_id
                 where cast(p.child_key as varchar) <> c.child_key"""
             ).fetchall()[0][0]
+        succeeded = True
         return LinkReport(
             records=result.records,
             children=result.children,
@@ -120,3 +160,8 @@ def link_file(
         )
     finally:
         con.close()
+        if state_path is not None:
+            if succeeded:
+                os.replace(working, state_path)
+            else:
+                working.unlink(missing_ok=True)

@@ -13,7 +13,10 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass, field
 
+import duckdb
 import polars as pl
+
+from pipelines.privacy.pseudonymise import hmac_hex_sql, hmac_pads
 
 HISTORY_SCHEMA = {
     "old_key": pl.String,
@@ -27,6 +30,24 @@ HISTORY_SCHEMA = {
 def child_key(secret: bytes, anchor_record_id: str, prefix: str, attempt: int = 0) -> str:
     message = f"child:{anchor_record_id}" + (f"#{attempt}" if attempt else "")
     return prefix + hmac.digest(secret, message.encode(), "sha256")[:8].hex()
+
+
+def child_keys(secret: bytes, anchors: list[str], prefix: str) -> list[str]:
+    """`child_key` of many anchors at once (first attempt), computed in DuckDB."""
+    if not anchors:
+        return []
+    inner, outer = hmac_pads(secret)
+    con = duckdb.connect()
+    try:
+        con.register("_anchors", pl.DataFrame({"anchor": anchors}).with_row_index("i").to_arrow())
+        digest = hmac_hex_sql("'child:' || anchor")
+        keys = con.sql(
+            f"select $prefix || left({digest}, 16) as child_key from _anchors order by i",
+            params={"prefix": prefix, "inner": inner, "outer": outer},
+        ).pl()
+    finally:
+        con.close()
+    return keys["child_key"].to_list()
 
 
 @dataclass
@@ -83,19 +104,17 @@ def assign_keys(
     used = set(taken or ()) | set(previous["child_key"].to_list())
     fresh = anchors.filter(~pl.col("cluster").is_in(kept["cluster"].implode())).sort("anchor")
     anchors_fresh = fresh["anchor"].to_list()
-    candidates = [child_key(secret, anchor, prefix) for anchor in anchors_fresh]
-    clashes = len(set(candidates)) < len(candidates) or not used.isdisjoint(candidates)
-    for cluster, anchor, key in zip(
-        fresh["cluster"].to_list(), anchors_fresh, candidates, strict=True
-    ):
-        if clashes:
-            # A key already issued (to a previous child or in this run) is never reissued.
+    candidates = child_keys(secret, anchors_fresh, prefix)
+    if len(set(candidates)) < len(candidates) or not used.isdisjoint(candidates):
+        # A key already issued (to a previous child or in this run) is never reissued.
+        for index, (anchor, key) in enumerate(zip(anchors_fresh, candidates, strict=True)):
             attempt = 0
             while key in used:
                 attempt += 1
                 key = child_key(secret, anchor, prefix, attempt)
             used.add(key)
-        result.keys[cluster] = key
+            candidates[index] = key
+    result.keys.update(zip(fresh["cluster"].to_list(), candidates, strict=True))
     result.new = fresh.height
     # Records whose previous key went to another cluster: that key split.
     split = holdings.join(heirs.select("child_key", heir="cluster"), on="child_key").filter(

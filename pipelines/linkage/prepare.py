@@ -203,7 +203,9 @@ def prepare(
         f"""create or replace temp table {target} as
         select b.record_id, b.source, b.source_table, b.content,
             f.first_token as fn, f.tokens as fn_tokens, f.canon as fn_canon, f.canon_ph as fn_ph,
+            case when len(f.tokens) > 1 then f.tokens end as fn_parts,
             s.joined as sn, s.tokens as sn_tokens, s.joined_ph as sn_ph,
+            case when len(s.tokens) > 1 then s.tokens end as sn_parts,
             s.tokens_ph as sn_tokens_ph,
             b.dob, b.dob_text, b.dob_swapped, b.birth_year, b.sex,
             b.pc, b.pc_sector, b.pc_district, b.nhs_number, b.upn, b.uln

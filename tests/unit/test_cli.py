@@ -36,3 +36,25 @@ def test_generate_if_missing_leaves_existing_extracts_alone(tmp_path):
     result = runner.invoke(app, ["generate", "--out", str(tmp_path), "--if-missing"])
     assert result.exit_code == 0 and "nothing generated" in result.output
     assert sorted(p.name for p in (tmp_path / "landing").rglob("*.csv")) == ["existing.csv"]
+
+
+def test_link_with_state_links_the_second_delivery_against_the_first(tmp_path, monkeypatch):
+    import polars as pl
+
+    from tests.unit.test_linkage_engine import HEADER, population
+
+    monkeypatch.setenv("SEND_PSEUDONYMISATION_KEY", "ab" * 32)
+    people = pl.DataFrame(population(children=300), schema=HEADER, orient="row")
+    people.head(people.height - 10).write_csv(tmp_path / "first.csv")
+    people.write_csv(tmp_path / "second.csv")
+    state = tmp_path / "state.duckdb"
+    for name in ("first", "second"):
+        result = runner.invoke(
+            app,
+            ["link", str(tmp_path / f"{name}.csv"), "--out", str(tmp_path / f"{name}_keys.csv")]
+            + ["--state", str(state)],
+        )
+        assert result.exit_code == 0, result.output
+    assert f"against {state}" in result.output and "merges" in result.output
+    keys = pl.read_csv(tmp_path / "second_keys.csv")
+    assert keys.height == people.height

@@ -461,3 +461,74 @@ def test_evaluation_against_truth(estimated):
     completeness = blocking_completeness(con, "truth")
     assert completeness["all"]["recall"] > 0.99
     assert completeness["dob_surname"]["pairs"] > 0
+
+
+# A child known from two records, and a newly delivered record (her twin, carrying her mistyped
+# UPN) that links more strongly to one of them than they link to each other.
+KNOWN_CHILD = [
+    ("known:1", "city", "Amelia", "Fairley", "2014-03-09", "F", "NG5 1AB", "B800000000123", None),
+    ("known:2", "icb", "Amelai", "Fairley", "2014-03-09", "F", "NG15 7PE", None, None),
+]
+TWIN_WITH_HER_UPN = [
+    ("twin:new", "county", "Sophia", "Fairley", "2014-03-09", "F", "NG5 1AB", "B800000000123", None)
+]
+
+
+def test_a_new_record_does_not_split_a_known_child(estimated, base_rows):
+    con, _ = estimated
+    _table(con, "records", base_rows + KNOWN_CHILD)
+    link(con, "records", key=SECRET, parameters="params")
+    before = _keys(con)
+    assert before["known:1"] == before["known:2"]
+    _table(con, "records", base_rows + KNOWN_CHILD + TWIN_WITH_HER_UPN)
+    result = link(con, "records", key=SECRET, previous_state="identity")
+    after = _keys(con)
+    weights = dict(
+        con.execute(
+            "select l.record_id || '~' || r.record_id, match_weight from identity.scored_pairs s "
+            "join identity.prepared l on l.rid = s.rid_l "
+            "join identity.prepared r on r.rid = s.rid_r"
+        ).fetchall()
+    )
+    twin_link = weights.get("known:1~twin:new", weights.get("twin:new~known:1"))
+    # The case only tests something if the new record's link is the strongest in the component.
+    assert twin_link > weights["known:1~known:2"]
+    assert after["known:1"] == after["known:2"] == before["known:1"]
+    assert after["twin:new"] != after["known:1"]
+    assert result.splits == 0
+    link(con, "records", key=SECRET, parameters="params")  # restore the plain run
+
+
+def test_link_file_state_links_a_later_delivery_incrementally(tmp_path, base_rows):
+    import hashlib
+
+    rows = base_rows[:900] + CASES
+    frame = pl.DataFrame(rows, schema=HEADER, orient="row").unique(
+        "record_id", keep="first", maintain_order=True
+    )
+    first, later = frame.head(frame.height - 40), frame
+    first.write_parquet(tmp_path / "first.parquet")
+    later.write_parquet(tmp_path / "later.parquet")
+    state = tmp_path / "state.duckdb"
+    base = link_file(
+        tmp_path / "first.parquet", tmp_path / "first.csv", key=SECRET, state_path=state
+    )
+    assert base.result.parameters_estimated and state.exists()
+    report = link_file(
+        tmp_path / "later.parquet", tmp_path / "later.csv", key=SECRET, state_path=state
+    )
+    # Linked against the stored state: the model is reused and only the new records are new.
+    assert not report.result.parameters_estimated
+    assert report.result.new_records == 40
+    before = dict(pl.read_csv(tmp_path / "first.csv").iter_rows())
+    after = dict(pl.read_csv(tmp_path / "later.csv").iter_rows())
+    changed = [r for r, k in before.items() if after[r] != k]
+    assert report.changed_keys == len(changed) <= report.merges + report.splits
+
+    # A run that fails (duplicate record ids) leaves the state exactly as it was.
+    digest = hashlib.sha256(state.read_bytes()).hexdigest()
+    pl.concat([later, later.head(1)]).write_parquet(tmp_path / "bad.parquet")
+    with pytest.raises(ValueError, match="record_id must be unique"):
+        link_file(tmp_path / "bad.parquet", tmp_path / "bad.csv", key=SECRET, state_path=state)
+    assert hashlib.sha256(state.read_bytes()).hexdigest() == digest
+    assert not list(tmp_path.glob("state.duckdb.*"))

@@ -6,7 +6,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.linkage.keys import assign_keys, child_key
+from pipelines.linkage.keys import assign_keys, child_key, child_keys
 
 SECRET = b"k" * 32
 
@@ -84,3 +84,11 @@ def test_split_keeps_the_key_on_the_larger_part_and_never_reissues_it():
     assert split.keys["p"] != first.keys["x"]
     assert split.splits == 1 and split.history[0]["reason"] == "split"
     assert split.history[0]["new_key"] == split.keys["p"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(anchors=st.lists(st.text(min_size=0, max_size=30), max_size=20), size=st.integers(32, 100))
+def test_keys_computed_in_duckdb_equal_the_python_hmac(anchors, size):
+    secret = bytes(range(size % 256)) * 2
+    secret = (secret or b"s")[:size].ljust(size, b"z")
+    assert child_keys(secret, anchors, "C") == [child_key(secret, a, "C") for a in anchors]
