@@ -188,8 +188,9 @@ def link(
         f"{time.monotonic() - started:.1f}s; {report.review_pairs:,} pairs for review; "
         f"{out} written"
     )
-    if previous or report.result.new_records < report.records:
+    if report.against_previous:
         console.print(
             f"against {previous or state}: {report.merges} merges, {report.splits} splits, "
-            f"{report.changed_keys} records whose key changed, {report.new_keys} new keys"
+            f"{report.changed_keys} records whose key changed, {report.new_keys} new keys; "
+            f"{report.proposed_merges} proposed merges of known children await review"
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +78,7 @@ class Guards:
     conflict_probability: float
     conflicts: tuple[Conflict, ...] = ()
     one_record_per_child_tables: tuple[str, ...] = ()
+    merge_known_children: str = "review"  # or "automatic"
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,9 @@ class LinkageConfig:
     thresholds: Thresholds
     guards: Guards
     source: Path | None = field(default=None, compare=False)
+    # Digest of everything that decides a pair's score (the parsed configuration and the
+    # nickname list): a state written under another digest cannot be extended incrementally.
+    digest: str = field(default="", compare=False)
 
     def comparison(self, name: str) -> Comparison:
         for comparison in self.comparisons:
@@ -142,6 +148,9 @@ def _comparison(raw: dict) -> Comparison:
     return Comparison(name=name, null_when=str(_require(raw, "null_when", where)), levels=levels)
 
 
+MERGE_KNOWN_CHILDREN = ("review", "automatic")
+
+
 def load_config(path: Path | str | None = None) -> LinkageConfig:
     """Read and check a linkage configuration (default: the shipped `linkage.yml`)."""
     path = Path(path) if path is not None else DEFAULT_CONFIG
@@ -183,11 +192,18 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
                 for c in guards.get("conflicts") or []
             ),
             one_record_per_child_tables=tuple(guards.get("one_record_per_child_tables") or []),
+            merge_known_children=str(guards.get("merge_known_children", "review")),
         ),
         source=path,
+        digest=_digest(raw, path.parent / _require(prepare, "nicknames", "prepare")),
     )
     _check(config)
     return config
+
+
+def _digest(raw: dict, nicknames: Path) -> str:
+    canonical = json.dumps(raw, sort_keys=True, default=str).encode()
+    return hashlib.sha256(canonical + b"\0" + nicknames.read_bytes()).hexdigest()[:16]
 
 
 def _check(config: LinkageConfig) -> None:
@@ -202,5 +218,9 @@ def _check(config: LinkageConfig) -> None:
     passes = [p.name for p in config.passes]
     if len(set(passes)) != len(passes):
         raise LinkageConfigError("blocking pass names must be unique")
+    if config.guards.merge_known_children not in MERGE_KNOWN_CHILDREN:
+        raise LinkageConfigError(
+            f"guards.merge_known_children must be one of {MERGE_KNOWN_CHILDREN}"
+        )
     if config.max_block_size < 2:
         raise LinkageConfigError("blocking.max_block_size must be at least 2")

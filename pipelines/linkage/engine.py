@@ -35,6 +35,7 @@ class LinkResult:
     """What a run did; every output is a table in `schema` of the connection."""
 
     schema: str
+    mode: str  # "full" or "incremental" (a state from another configuration means a full run)
     records: int
     new_records: int
     removed_records: int
@@ -43,6 +44,7 @@ class LinkResult:
     links: int
     children: int
     review_pairs: int
+    proposed_merges: int  # links that would merge two known children, awaiting a reviewer
     merges: int
     splits: int
     new_keys: int
@@ -128,6 +130,22 @@ def link(
     clock = _Clock()
     con.execute(f"create schema if not exists {schema}")
     compare.register_macros(con)
+    # The previous run's key history (keys retired there are never issued again).
+    history = None
+    if previous_state is not None and _exists(con, previous_state, "key_history"):
+        con.execute(
+            f"create or replace temp table _lk_prev_history as "
+            f"select * from {previous_state}.key_history"
+        )
+        history = "_lk_prev_history"
+    if previous_state is not None and not _state_matches(con, previous_state, config):
+        # The configuration changed since the state was written, so its pair scores are not
+        # comparable with new ones: link everything afresh, carrying keys and history over.
+        con.execute(
+            f"create or replace temp table _lk_carried_crosswalk as "
+            f"select record_id, child_key from {previous_state}.crosswalk"
+        )
+        previous_crosswalk, previous_state = "_lk_carried_crosswalk", None
     incremental = previous_state is not None
 
     # Prepared records, with a stable integer id (kept from the previous state when unchanged)
@@ -291,19 +309,21 @@ def link(
     affected = _count(con, "_lk_affected")
 
     clusters = _cluster(con, config, params)
+    proposed = _store_proposed_merges(con, config, clusters, previous_state)
     clock.lap("clustering")
 
     # Keys: kept from the previous crosswalk, new ones from the anchor record.
     assignment, crosswalk = _keys(
-        con, clusters, config, key, previous_crosswalk, previous_state, run_at
+        con, clusters, config, key, previous_crosswalk, previous_state, history, run_at
     )
     clock.lap("keys")
 
-    _write_outputs(con, config, params, crosswalk, assignment, previous_state, run_at)
+    _write_outputs(con, config, params, crosswalk, assignment, history)
     clock.lap("outputs")
     review = _count(con, f"{schema}.review_queue")
     return LinkResult(
         schema=schema,
+        mode="incremental" if incremental else "full",
         records=n_records,
         new_records=n_new,
         removed_records=removed,
@@ -312,6 +332,7 @@ def link(
         links=n_links,
         children=crosswalk["child_key"].n_unique(),
         review_pairs=review,
+        proposed_merges=proposed,
         merges=assignment.merges,
         splits=assignment.splits,
         new_keys=assignment.new,
@@ -322,6 +343,14 @@ def link(
         reclustered_records=affected,
         pass_pairs=pass_pairs,
         timings=clock.timings,
+    )
+
+
+def _state_matches(con, state: str, config: LinkageConfig) -> bool:
+    """Whether the state in schema `state` was written under this configuration."""
+    table = f"{state}.{model.PARAMETER_TABLE}"
+    return _exists(con, state, model.PARAMETER_TABLE) and (
+        model.stored_digest(con, table) == config.digest
     )
 
 
@@ -466,19 +495,70 @@ def _cluster(con, config: LinkageConfig, params: model.Parameters) -> cluster.Cl
         con.execute(f"drop table {table}")
     # Record ids (for tie-breaking) are only needed in the components to be re-clustered.
     con.register("_lk_conflicts_view", conflicts.to_arrow())
+    known = None
+    if config.guards.merge_known_children == "review":
+        known = con.sql(
+            "select k.rid, k.child_key from _lk_previous_keys k join _lk_members using (rid)"
+        ).pl()
+        con.register("_lk_known_view", known.to_arrow())
+        # Components holding records of two or more known children are re-clustered too.
+        spanning = """union select component from _lk_members join _lk_known_view using (rid)
+            group by component having count(distinct child_key) > 1"""
+    else:
+        spanning = ""
     members_frame = con.sql(
-        """select rid, component,
+        f"""select rid, component,
             case when component in (select m.component from _lk_members m
-                                    join _lk_conflicts_view c on c.rid_l = m.rid)
+                                    join _lk_conflicts_view c on c.rid_l = m.rid {spanning})
                 then record_id end as record_id
         from _lk_members"""
     ).pl()
     con.unregister("_lk_conflicts_view")
-    return cluster.constrained_clusters(members_frame, links, conflicts)
+    if known is not None:
+        con.unregister("_lk_known_view")
+    return cluster.constrained_clusters(members_frame, links, conflicts, known)
+
+
+def _store_proposed_merges(
+    con, config: LinkageConfig, clusters: cluster.ClusterResult, previous_state: str | None
+) -> int:
+    """Keep the proposed merges: this run's, and the earlier ones no change reached."""
+    schema = config.output_schema
+    prepared = f"{schema}.prepared"
+    con.register("_lk_proposed_view", clusters.proposed_merges.to_arrow())
+    earlier = ""
+    if previous_state is not None and _exists(con, previous_state, "proposed_merges"):
+        con.execute(
+            f"create or replace temp table _lk_prev_proposed as "
+            f"select * from {previous_state}.proposed_merges"
+        )
+        earlier = f"""union
+            select p.record_id_l, p.record_id_r from _lk_prev_proposed p
+            join {prepared} l on l.record_id = p.record_id_l
+            join {prepared} r on r.record_id = p.record_id_r
+            where l.rid not in (select rid from _lk_affected)
+              and r.rid not in (select rid from _lk_affected)"""
+    con.execute(
+        f"""create or replace table {schema}.proposed_merges as
+        select l.record_id as record_id_l, r.record_id as record_id_r
+        from _lk_proposed_view p
+        join {prepared} l on l.rid = p.rid_l join {prepared} r on r.rid = p.rid_r
+        {earlier}"""
+    )
+    con.unregister("_lk_proposed_view")
+    con.execute("drop table if exists _lk_prev_proposed")
+    return _count(con, f"{schema}.proposed_merges")
 
 
 def _keys(
-    con, clusters: cluster.ClusterResult, config, secret, previous_crosswalk, previous_state, run_at
+    con,
+    clusters: cluster.ClusterResult,
+    config,
+    secret,
+    previous_crosswalk,
+    previous_state,
+    history,
+    run_at,
 ):
     prepared = f"{config.output_schema}.prepared"
     frame = clusters.frame.join(con.sql(f"select rid, record_id from {prepared}").pl(), on="rid")
@@ -487,9 +567,6 @@ def _keys(
     if previous_state is not None:
         previous = con.sql("select record_id, child_key from _lk_prev_crosswalk").pl()
         taken = set(previous["child_key"].to_list())
-        if _exists(con, previous_state, "key_history"):
-            history = con.sql(f"select old_key from {previous_state}.key_history").pl()
-            taken |= set(history["old_key"].to_list())
         previous = previous.join(frame.select("record_id"), on="record_id", how="semi")
     elif previous_crosswalk is not None:
         previous = con.sql(
@@ -497,6 +574,8 @@ def _keys(
             f"as child_key from {previous_crosswalk} where child_key is not null"
         ).pl()
         taken = set(previous["child_key"].to_list())
+    if history is not None:
+        taken |= set(con.sql(f"select old_key from {history}").pl()["old_key"].to_list())
     assignment = keys.assign_keys(
         frame.select("record_id", "cluster"),
         previous,
@@ -527,7 +606,7 @@ def _keys(
 
 
 def _write_outputs(
-    con, config: LinkageConfig, params, crosswalk: pl.DataFrame, assignment, previous_state, run_at
+    con, config: LinkageConfig, params, crosswalk: pl.DataFrame, assignment, history
 ) -> None:
     schema = config.output_schema
     prepared = f"{schema}.prepared"
@@ -538,13 +617,9 @@ def _write_outputs(
         from _lk_crosswalk_view c join {prepared} p using (record_id)"""
     )
     con.unregister("_lk_crosswalk_view")
-    history = keys.history_frame(assignment.history)
-    con.register("_lk_history_view", history.to_arrow())
-    earlier = (
-        f"select * from {previous_state}.key_history union all "
-        if previous_state is not None and _exists(con, previous_state, "key_history")
-        else ""
-    )
+    this_run = keys.history_frame(assignment.history)
+    con.register("_lk_history_view", this_run.to_arrow())
+    earlier = f"select * from {history} union all " if history is not None else ""
     con.execute(
         f"""create or replace temp table _lk_history as
         {earlier}select * from _lk_history_view"""
@@ -561,7 +636,15 @@ def _write_outputs(
         join {prepared} r on r.rid = d.rid_r"""
     )
     _write_evidence(con, config, params)
-    for table in ("_lk_links", "_lk_members", "_lk_affected", "_lk_history", "_lk_previous_keys"):
+    for table in (
+        "_lk_links",
+        "_lk_members",
+        "_lk_affected",
+        "_lk_history",
+        "_lk_previous_keys",
+        "_lk_prev_history",
+        "_lk_carried_crosswalk",
+    ):
         con.execute(f"drop table if exists {table}")
 
 
@@ -601,8 +684,14 @@ def _write_evidence(con, config: LinkageConfig, params: model.Parameters) -> Non
     )
     con.execute(
         f"""create or replace table {schema}.review_queue as
-        select * from {schema}.evidence
-        where probability >= {t.review_low!r} and probability < {t.review_high!r}
-          and reviewer_decision is null
-        order by abs(probability - {t.link_probability!r}), record_id_l, record_id_r"""
+        select e.*,
+            case when m.record_id_l is not null then 'proposed merge of two known children'
+                else 'uncertain' end as review_reason
+        from {schema}.evidence e
+        left join {schema}.proposed_merges m using (record_id_l, record_id_r)
+        where e.reviewer_decision is null
+          and (e.probability >= {t.review_low!r} and e.probability < {t.review_high!r}
+               or m.record_id_l is not null)
+        order by m.record_id_l is null, abs(e.probability - {t.link_probability!r}),
+            e.record_id_l, e.record_id_r"""
     )

@@ -43,7 +43,8 @@ def blocking_completeness(
     schema: str = "identity",
     config: LinkageConfig | None = None,
 ) -> dict[str, dict]:
-    """Candidate pairs and the share of true pairs found, overall and per blocking pass."""
+    """Candidate pairs and the share of true pairs found, overall and per blocking pass, with
+    the true pairs only that pass finds: what each pass costs against what it contributes."""
     config = config or load_config()
     con.execute(
         f"""create or replace temp table _lk_true_pairs as
@@ -53,9 +54,12 @@ def blocking_completeness(
           on a.true_id = b.true_id and a.rid < b.rid"""
     )
     total = con.execute("select count(*) from _lk_true_pairs").fetchall()[0][0] or 1
+    link = config.thresholds.link_probability
     columns = ", ".join(
         f"count(*) filter (where passes & {1 << i} > 0), "
-        f"count(t.rid_l) filter (where passes & {1 << i} > 0)"
+        f"count(t.rid_l) filter (where passes & {1 << i} > 0), "
+        f"count(t.rid_l) filter (where passes = {1 << i}), "
+        f"count(t.rid_l) filter (where passes = {1 << i} and probability >= {link!r})"
         for i, _ in enumerate(config.passes)
     )
     row = con.execute(
@@ -65,10 +69,13 @@ def blocking_completeness(
     con.execute("drop table _lk_true_pairs")
     result = {"all": {"pairs": row[0], "true_pairs_found": row[1], "recall": row[1] / total}}
     for i, blocking_pass in enumerate(config.passes):
-        pairs, found = row[2 + 2 * i], row[3 + 2 * i]
+        pairs, found, alone, alone_linked = row[2 + 4 * i : 6 + 4 * i]
         result[blocking_pass.name] = {
             "pairs": pairs,
             "true_pairs_found": found,
             "recall": found / total,
+            # true pairs no other pass finds, and of those the ones scored as links
+            "found_only_here": alone,
+            "linked_only_here": alone_linked,
         }
     return result

@@ -27,10 +27,12 @@ class LinkReport:
     children: int
     links: int
     review_pairs: int
+    proposed_merges: int  # of those, links that would merge two known children
     merges: int
     splits: int
     new_keys: int
     changed_keys: int  # records present before whose child key is now different
+    against_previous: bool  # whether keys were carried over from an earlier output or state
     result: LinkResult
 
 
@@ -152,10 +154,12 @@ def link_file(
             children=result.children,
             links=result.links,
             review_pairs=result.review_pairs,
+            proposed_merges=result.proposed_merges,
             merges=result.merges,
             splits=result.splits,
             new_keys=result.new_keys,
             changed_keys=changed,
+            against_previous=previous is not None,
             result=result,
         )
     finally:

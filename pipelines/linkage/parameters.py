@@ -246,10 +246,19 @@ def save(
     ).with_columns(
         em_iterations=pl.lit(parameters.em_iterations, pl.Int32),
         tf_floor=pl.lit(parameters.tf_floor),
+        config_digest=pl.lit(config.digest),
     )
     con.register("_lk_parameters", frame.to_arrow())
     con.execute(f"create or replace table {target} as select * from _lk_parameters")
     con.unregister("_lk_parameters")
+
+
+def stored_digest(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
+    """The configuration digest parameters were estimated under (None: not recorded)."""
+    columns = {row[0] for row in con.execute(f"describe {source}").fetchall()}
+    if "config_digest" not in columns:
+        return None
+    return con.execute(f"select any_value(config_digest) from {source}").fetchall()[0][0]
 
 
 def load(con: duckdb.DuckDBPyConnection, source: str, config: LinkageConfig) -> Parameters:

@@ -532,3 +532,88 @@ def test_link_file_state_links_a_later_delivery_incrementally(tmp_path, base_row
         link_file(tmp_path / "bad.parquet", tmp_path / "bad.csv", key=SECRET, state_path=state)
     assert hashlib.sha256(state.read_bytes()).hexdigest() == digest
     assert not list(tmp_path.glob("state.duckdb.*"))
+
+
+# One child recorded twice without enough in common to link (so known as two children), and a
+# new record that carries both records' identifiers.
+SPLIT_CHILD = [
+    ("split:1", "city", "Oscar", "Wendlebury", "2012-03-07", "M", "NG7 1AA", "A892000012345", None),
+    ("split:2", "icb", "Oscar", "Wendlebery", "2012-07-03", "F", "DE1 1AA", None, "9994443331"),
+]
+BRIDGE = [
+    (
+        "split:new",
+        "county",
+        "Oscar",
+        "Wendlebury",
+        "2012-03-07",
+        "M",
+        "NG7 1AA",
+        "A892000012345",
+        "9994443331",
+    ),
+]
+
+
+def test_known_children_are_merged_only_by_a_reviewer(estimated, base_rows):
+    con, _ = estimated
+    _table(con, "records", base_rows + SPLIT_CHILD)
+    link(con, "records", key=SECRET, parameters="params")
+    before = _keys(con)
+    assert before["split:1"] != before["split:2"]
+    _table(con, "records", base_rows + SPLIT_CHILD + BRIDGE)
+    result = link(con, "records", key=SECRET, previous_state="identity")
+    after = _keys(con)
+    # Both known children keep their keys; the new record joins one of them.
+    assert after["split:1"] == before["split:1"] and after["split:2"] == before["split:2"]
+    assert after["split:new"] in (after["split:1"], after["split:2"])
+    assert result.merges == 0 and result.proposed_merges >= 1
+    queued = con.execute(
+        "select record_id_l, record_id_r, probability from identity.review_queue "
+        "where review_reason = 'proposed merge of two known children'"
+    ).fetchall()
+    assert queued and all(p >= load_config().thresholds.link_probability for *_, p in queued)
+    proposal = queued[0][:2]
+    assert "split:new" in proposal
+    # A reviewer confirms: the merge happens and is recorded.
+    con.execute(
+        "create or replace table decisions as select ? as record_id_l, ? as record_id_r, "
+        "'same' as decision",
+        list(proposal),
+    )
+    _table(con, "records", base_rows + SPLIT_CHILD + BRIDGE)
+    result = link(con, "records", key=SECRET, previous_state="identity", decisions="decisions")
+    merged = _keys(con)
+    assert merged["split:1"] == merged["split:2"] == merged["split:new"]
+    assert result.merges == 1 and result.proposed_merges == 0
+    history = con.execute("select old_key, new_key, reason from identity.key_history").fetchall()
+    retired = ({before["split:1"], before["split:2"]} - {merged["split:1"]}).pop()
+    assert (retired, merged["split:1"], "merge") in history
+    link(con, "records", key=SECRET, parameters="params")  # restore the plain run
+
+
+def test_a_changed_configuration_relinks_everything_and_keeps_the_keys(tmp_path, base_rows):
+    frame = pl.DataFrame(base_rows, schema=HEADER, orient="row")
+    frame.write_parquet(tmp_path / "people.parquet")
+    state = tmp_path / "state.duckdb"
+    link_file(tmp_path / "people.parquet", tmp_path / "first.csv", key=SECRET, state_path=state)
+    changed = tmp_path / "linkage.yml"
+    text = (
+        load_config().source.read_text().replace("u_sample_pairs: 400000", "u_sample_pairs: 300000")
+    )
+    changed.write_text(text)
+    (tmp_path / "nicknames.csv").write_bytes((load_config().nicknames).read_bytes())
+    report = link_file(
+        tmp_path / "people.parquet",
+        tmp_path / "second.csv",
+        key=SECRET,
+        state_path=state,
+        config=load_config(changed),
+    )
+    # Scores under the old configuration are not reused: a full run, keys carried over.
+    assert report.result.parameters_estimated
+    assert report.result.new_records == report.records
+    assert report.changed_keys <= report.merges + report.splits
+    first = dict(pl.read_csv(tmp_path / "first.csv").iter_rows())
+    second = dict(pl.read_csv(tmp_path / "second.csv").iter_rows())
+    assert sum(first[r] != second[r] for r in first) == report.changed_keys < len(first) // 100

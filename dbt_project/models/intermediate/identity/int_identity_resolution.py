@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 
 def model(dbt, session):
-    dbt.config(materialized="incremental")
+    dbt.config(materialized="incremental", on_schema_change="append_new_columns")
 
     import json
 
@@ -43,7 +43,7 @@ def model(dbt, session):
     return pl.DataFrame(
         {
             "run_at": [run_at.replace(tzinfo=None)],
-            "mode": ["incremental" if has_state else "full"],
+            "mode": [result.mode],
             "records": [result.records],
             "new_records": [result.new_records],
             "removed_records": [result.removed_records],
@@ -51,6 +51,7 @@ def model(dbt, session):
             "links": [result.links],
             "children": [result.children],
             "review_pairs": [result.review_pairs],
+            "proposed_merges": [result.proposed_merges],
             "merges": [result.merges],
             "splits": [result.splits],
             "new_keys": [result.new_keys],
