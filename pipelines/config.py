@@ -22,11 +22,24 @@ class Settings:
     key_file: Path
     # A table whose quarantined share of rows exceeds this fails its asset check (warning severity).
     quarantine_rate_threshold: float = 0.01
+    # Figures resting on extracts older than this, or on sources this far apart, get a warning.
+    max_extract_age_days: int = 45
+    max_extract_spread_days: int = 31
 
     @property
     def restricted_db(self) -> Path:
         """Identifiable data: raw extracts, staging, identity resolution. Engineers only."""
         return self.warehouse_dir / "restricted.duckdb"
+
+    @property
+    def analytics_db(self) -> Path:
+        """Pseudonymised marts for commissioning analysts: no direct identifiers."""
+        return self.warehouse_dir / "analytics.duckdb"
+
+    @property
+    def marts_parquet_dir(self) -> Path:
+        """The same marts as Parquet files, one per table."""
+        return self.warehouse_dir / "marts"
 
 
 def _path(var: str, default: Path) -> Path:
@@ -43,6 +56,8 @@ def get_settings() -> Settings:
             REPO_ROOT / "data" / "secrets" / "pseudonymisation.key",
         ),
         quarantine_rate_threshold=float(os.environ.get("SEND_QUARANTINE_RATE_THRESHOLD", "0.01")),
+        max_extract_age_days=int(os.environ.get("SEND_MAX_EXTRACT_AGE_DAYS", "45")),
+        max_extract_spread_days=int(os.environ.get("SEND_MAX_EXTRACT_SPREAD_DAYS", "31")),
     )
 
 

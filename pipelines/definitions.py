@@ -9,8 +9,14 @@ from pipelines.ingest.assets import ingest_assets
 from pipelines.ingest.sensors import build_landing_sensor
 from pipelines.progress import step_progress_logger
 from pipelines.project import send_dbt_project
+from pipelines.publish.assets import (
+    analytics_warehouse,
+    extract_recency,
+    marts_not_empty,
+    no_direct_identifiers,
+)
 from pipelines.resources import WarehouseResource
-from pipelines.transform.checks import linkage_quality
+from pipelines.transform.checks import linkage_quality, overlaps_and_gaps_match_truth
 from pipelines.transform.dbt_assets import dbt_asset_groups
 
 refresh_job = dg.define_asset_job(
@@ -20,8 +26,14 @@ refresh_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, *dbt_asset_groups],
-    asset_checks=[linkage_quality],
+    assets=[*ingest_assets, *dbt_asset_groups, analytics_warehouse],
+    asset_checks=[
+        linkage_quality,
+        overlaps_and_gaps_match_truth,
+        no_direct_identifiers,
+        marts_not_empty,
+        extract_recency,
+    ],
     jobs=[refresh_job],
     sensors=[build_landing_sensor(refresh_job)],
     resources={

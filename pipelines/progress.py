@@ -20,7 +20,12 @@ class StepProgressHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
-        if event is None or event.event_type_value not in _SYMBOLS:
+        if event is None:
+            return
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            self._check(event.event_specific_data)
+            return
+        if event.event_type_value not in _SYMBOLS:
             return
         step = event.step_key or "?"
         kind = event.event_type_value
@@ -32,6 +37,18 @@ class StepProgressHandler(logging.Handler):
         if kind == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
             line += f"  {event.step_failure_data.error.message.strip().splitlines()[-1][:160]}"
         print(line, file=self.stream, flush=True)
+
+    def _check(self, evaluation) -> None:
+        """A check that did not pass gets a line of its own (a passing one is its step's ✓)."""
+        if evaluation is None or evaluation.passed:
+            return
+        severity = getattr(evaluation.severity, "value", str(evaluation.severity)).lower()
+        key = "/".join(evaluation.asset_key.path)
+        print(
+            f"  ! {key} {evaluation.check_name}: did not pass ({severity})",
+            file=self.stream,
+            flush=True,
+        )
 
 
 @dg.logger(description="One line per finished step, for the send-pipeline command")

@@ -75,6 +75,12 @@ def pseudonymise(value: str | None, kind: str, key: bytes) -> str | None:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+def event_key_salt(key: bytes) -> str:
+    """A secret derived from the key that salts the event keys of the analysts' marts, so a
+    source system's record id cannot be recovered from them by hashing candidate ids."""
+    return hmac.new(key, b"mart-event-keys", hashlib.sha256).hexdigest()
+
+
 def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
     """The inner and outer padded keys of HMAC-SHA-256 (RFC 2104), for computing HMACs in SQL."""
     block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")

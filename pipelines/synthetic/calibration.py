@@ -305,6 +305,10 @@ MOVED_HOUSE = 0.10
 INVALID_ROW_RATE = 0.002
 COUNTY_NHS_NUMBER = 0.40
 COUNTY_NHS_SPACED = 0.25
+# Instances planted at the default scale of each overlap or gap type the modelled world makes
+# rarely or never (late transfers overlapping, both councils paying, both assessing, undecided
+# requests); scaled with the number of children (modelling choice, docs/marts.md).
+PLANTED_ISSUES = 60
 
 
 def _check() -> None:

@@ -18,6 +18,7 @@ import polars as pl
 
 from pipelines.synthetic import calibration as cal
 from pipelines.synthetic import codes
+from pipelines.synthetic.clocks import clock_days
 from pipelines.synthetic.dates import YEAR, day, jan1, month_day, school_start, year_of
 from pipelines.synthetic.streams import pick, split_counts, stream
 
@@ -411,6 +412,14 @@ def build(seed: int, scale: float, as_at: date) -> Ehcp:
     placements, plan_settings = _placements(rng, ids, plans, children_frame, a)
     needs = _needs(plans, children_frame)
     reviews = _reviews(rng, plans, a)
+
+    # Planted overlaps and gaps the modelled flows make rarely (docs/marts.md), each from its own
+    # stream so that the rest of the world is drawn exactly as without them.
+    requests = _plant_undecided(seed, scale, requests, plans, a)
+    requests = _plant_second_assessments(seed, scale, ids, requests, plans, a, year)
+    plans, placements, reviews, transfers = _plant_late_cease(
+        seed, scale, plans, placements, reviews, transfers, a
+    )
     return Ehcp(
         children=children_frame,
         requests=requests,
@@ -421,6 +430,181 @@ def build(seed: int, scale: float, as_at: date) -> Ehcp:
         reviews=reviews,
         transfers=transfers,
     )
+
+
+# --- planted overlaps and gaps ------------------------------------------------------------------
+
+
+def _planted(scale: float) -> int:
+    return round(cal.PLANTED_ISSUES * scale)
+
+
+def _plant_undecided(
+    seed: int, scale: float, requests: pl.DataFrame, plans: pl.DataFrame, a: int
+) -> pl.DataFrame:
+    """Requests still awaiting a decision well past the 6-week clock (`request_no_decision`).
+
+    Recent requests that led to no plan lose their decision (refusals and agreements in the
+    council's published proportions, so the share decided to assess stays put); the number of
+    requests received is unchanged."""
+    rng = stream(seed, "plant/request_no_decision")
+    clock = clock_days("request_decision")
+    k = split_counts(_planted(scale), [fig.requests for fig in cal.FIGURES])
+    window = (
+        (pl.col("received") > a - clock_days("final_plan"))
+        & (pl.col("received") < a - clock - 7)
+        & (pl.col("plan") < 0)
+        & ~pl.col("exported")
+        & ~pl.col("child").is_in(plans["child"].implode())
+    )
+    chosen: list[np.ndarray] = []
+    for la, fig in enumerate(cal.FIGURES):
+        n_yes = round(k[la] * fig.pct_decided_to_assess)
+        for outcome, wanted in ((YES, n_yes), (NO, int(k[la]) - n_yes)):
+            keys = requests.filter(window & (pl.col("la") == la) & (pl.col("outcome") == outcome))[
+                "request"
+            ].to_numpy()
+            take = min(wanted, keys.size)
+            chosen.append(np.sort(rng.choice(keys, size=take, replace=False)))
+    undecided = pl.col("request").is_in(pl.Series(np.concatenate(chosen)).implode())
+    return requests.with_columns(
+        outcome=pl.when(undecided).then(pl.lit(PENDING)).otherwise("outcome"),
+        decision=pl.when(undecided).then(pl.lit(-1, pl.Int64)).otherwise("decision"),
+        assessment=pl.when(undecided).then(pl.lit("")).otherwise("assessment"),
+        assessed=pl.when(undecided).then(pl.lit(-1, pl.Int64)).otherwise("assessed"),
+        week20=pl.when(undecided).then(pl.lit(False)).otherwise("week20"),
+    )
+
+
+def _plant_second_assessments(
+    seed: int,
+    scale: float,
+    ids: _Ids,
+    requests: pl.DataFrame,
+    plans: pl.DataFrame,
+    a: int,
+    year: int,
+) -> pl.DataFrame:
+    """A second EHC needs assessment in the other council while the first is running
+    (`dual_assessment`): a request agreed to assess, ending with no plan or still in progress.
+
+    The second requests are received before the last full year, so the published year's
+    requests, decisions and 20-week figures are untouched."""
+    rng = stream(seed, "plant/dual_assessment")
+    ceased = plans.filter(pl.col("cease") >= 0)["child"].implode()
+    councils = pl.concat([requests.select("child", "la"), plans.select("child", "la")]).unique()
+    two_councils = councils.group_by("child").len().filter(pl.col("len") > 1)["child"].implode()
+    first = (
+        requests.filter(
+            (pl.col("outcome") == YES)
+            & (pl.col("decision") >= 0)
+            & pl.col("assessment").is_in([PLAN_ISSUED, NO_PLAN, IN_PROGRESS])
+            & ~pl.col("child").is_in(ceased)
+            & ~pl.col("child").is_in(two_councils)
+        )
+        .with_columns(
+            end=pl.when(pl.col("assessment") == IN_PROGRESS).then(pl.lit(a)).otherwise("assessed"),
+        )
+        .with_columns(
+            lo=pl.max_horizontal("decision", pl.lit(int(jan1(year - 6)))),
+            hi=pl.min_horizontal(pl.col("end") - 50, pl.lit(int(jan1(year - 1)) - 1)),
+        )
+        .filter(pl.col("lo") <= pl.col("hi"))
+        .sort("request")
+        .unique("child", keep="first", maintain_order=True)
+    )
+    k = min(_planted(scale), first.height)
+    if k == 0:
+        return requests
+    rows = first[np.sort(rng.choice(first.height, size=k, replace=False))]
+    lo, hi = rows["lo"].to_numpy(), rows["hi"].to_numpy()
+    received = _uniform(rng, lo, hi)
+    decision = received + _uniform(rng, 10, 42, k)
+    running = (rows["assessment"].to_numpy() == IN_PROGRESS) & (rng.random(k) < 0.5)
+    assessed = np.where(running, -1, np.minimum(decision + _uniform(rng, 40, 160, k), a))
+    second = _request_frame(
+        rng,
+        ids.take("request", k),
+        rows["child"].to_numpy(),
+        1 - rows["la"].to_numpy(),
+        received,
+        decision,
+        np.full(k, YES, dtype=object),
+        np.where(running, IN_PROGRESS, NO_PLAN).astype(object),
+        assessed,
+        np.zeros(k, bool),
+        np.full(k, -1, np.int64),
+    )
+    return pl.concat([requests, second], how="vertical").sort("request")
+
+
+def _plant_late_cease(
+    seed: int,
+    scale: float,
+    plans: pl.DataFrame,
+    placements: pl.DataFrame,
+    reviews: pl.DataFrame,
+    transfers: pl.DataFrame,
+    a: int,
+):
+    """Transfers where the old council ceased its plan weeks after the new council's plan
+    began (`dual_plans`): more than the 6-week `plan_transfer` clock of both plans in force.
+
+    Only transfers taken on in time are chosen, and each old plan still ceases in the same
+    calendar year and before as_at, so the yearly ceased and transfer counts stay as published.
+    The old plan's current placement runs to the new cease date and its annual reviews are
+    drawn again for the longer plan (from the planting stream)."""
+    rng = stream(seed, "plant/dual_plans")
+    clock = clock_days("plan_transfer")
+    old_cease = transfers["old_cease"].to_numpy()
+    new_start = transfers["new_start"].to_numpy()
+    year_end = jan1(year_of(old_cease) + 1) - 1
+    lo = new_start + clock + 8
+    hi = np.minimum(np.minimum(new_start + 150, a - 1), year_end)
+    candidates = np.flatnonzero((new_start - old_cease <= clock) & (lo <= hi))
+    k = min(_planted(scale), candidates.size)
+    if k == 0:
+        return plans, placements, reviews, transfers
+    rows = np.sort(rng.choice(candidates, size=k, replace=False))
+    late = pl.DataFrame(
+        {
+            "plan": transfers["old_plan"].to_numpy()[rows],
+            "old_cease": old_cease[rows],
+            "late_cease": _uniform(rng, lo[rows], hi[rows]),
+        }
+    )
+    plans = (
+        plans.join(late, on="plan", how="left", maintain_order="left")
+        .with_columns(cease=pl.coalesce("late_cease", "cease"))
+        .drop("old_cease", "late_cease")
+    )
+    placements = (
+        placements.join(late, on="plan", how="left", maintain_order="left")
+        .with_columns(
+            leaving=pl.when(pl.col("leaving") == pl.col("old_cease"))
+            .then("late_cease")
+            .otherwise("leaving")
+        )
+        .drop("old_cease", "late_cease")
+    )
+    longer = plans.join(late.select("plan"), on="plan", maintain_order="left")
+    reviews = pl.concat(
+        [
+            reviews.join(late.select("plan"), on="plan", how="anti"),
+            _reviews(rng, longer, a),
+        ]
+    ).sort("plan", "number")
+    transfers = (
+        transfers.join(
+            late.select(old_plan="plan", late_cease="late_cease"),
+            on="old_plan",
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(old_cease=pl.coalesce("late_cease", "old_cease"))
+        .drop("late_cease")
+    )
+    return plans, placements, reviews, transfers
 
 
 def _converted(rng, start: np.ndarray) -> np.ndarray:

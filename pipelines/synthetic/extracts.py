@@ -439,7 +439,14 @@ class Builder:
             self.people.select(PERSON_DETAILS), on="child", how="left", maintain_order="left"
         )
         if council is not None:
-            moved_away = (pl.col("prev_la") == council) & (pl.col("home_la") != council)
+            # A child who moved out of the partnership keeps the old address on the council's
+            # record; one who moved to the partner council carries the new one (the council
+            # knows where the family went: that is why it ceased the plan for transfer).
+            moved_away = (
+                (pl.col("prev_la") == council)
+                & (pl.col("home_la") != council)
+                & (pl.col("home_la") != 1 - council)
+            )
             frame = frame.with_columns(
                 postcode=pl.when(moved_away & pl.col("previous_postcode").is_not_null())
                 .then("previous_postcode")

@@ -14,7 +14,7 @@ import polars as pl
 
 from pipelines.synthetic import calibration as cal
 from pipelines.synthetic import ehcp as ehcp_module
-from pipelines.synthetic import extracts, funding, health, invalid, people, reference
+from pipelines.synthetic import extracts, funding, health, invalid, people, reference, truth_issues
 from pipelines.synthetic.dates import day
 from pipelines.synthetic.ehcp import ETHNICITIES, SEN_TYPES
 from pipelines.synthetic.streams import stream
@@ -47,6 +47,20 @@ BLADE_MODULES = {
     "city_senneed": "senneed",
 }
 BACKGROUND_WORKBOOK_CELLS = 3_000_000  # above this the workbook is written in a second process
+# Columns of truth/planted_issues.parquet: linkage difficulties (category `linkage`, with the
+# record changed for record-level ones) and the overlaps and gaps of docs/marts.md.
+PLANTED_ISSUE_COLUMNS = (
+    "true_child_id",
+    "category",
+    "issue_type",
+    "organisation",
+    "since",
+    "service",
+    "detail",
+    "source",
+    "table",
+    "source_record_id",
+)
 
 
 @dataclass
@@ -60,6 +74,8 @@ class GenerateSummary:
     rows: dict[str, int] = field(default_factory=dict)  # raw table → rows written
     files: list[Path] = field(default_factory=list)  # landing files
     truth_files: list[Path] = field(default_factory=list)
+    # issue type → rows of truth/planted_issues.parquet (linkage difficulties, overlaps and
+    # gaps; every overlap and gap type of docs/marts.md is listed, 0 where there is none)
     planted_issues: dict[str, int] = field(default_factory=dict)
     invalid_rows: int = 0
 
@@ -104,6 +120,39 @@ def overflow_name(as_at: date, sheet: str) -> str:
     return f"EHC_Casework_{as_at.strftime('%d%m%Y')}_{sheet}.csv"
 
 
+def build_world(
+    children: int,
+    seed: int,
+    as_at: date,
+    progress: Callable[[str], None] | None = None,
+) -> World:
+    """The true world behind the extracts (EHC journeys, children, health, funding)."""
+    say = progress or (lambda _message: None)
+    scale = children / cal.DEFAULT_CHILDREN
+    say("Reading reference data")
+    ref = reference.load()
+    say("Building EHC journeys")
+    journeys = ehcp_module.build(seed, scale, as_at)
+    say("Building the population of children")
+    population = people.build(seed, children, scale, as_at, journeys)
+    say("Building community health activity")
+    activity = health.build(seed, as_at, population.frame)
+    say("Building high-needs funding")
+    lines = funding.build(
+        seed, as_at, journeys.plans, journeys.placements, journeys.transfers, scale
+    )
+    return World(
+        seed=seed,
+        as_at=as_at,
+        a=day(as_at),
+        ehcp=journeys,
+        people=population,
+        health=activity,
+        funding=lines,
+        settings=ref.settings,
+    )
+
+
 def generate(
     children: int = cal.DEFAULT_CHILDREN,
     seed: int = 42,
@@ -117,32 +166,14 @@ def generate(
     if children < 1:
         raise ValueError("children must be at least 1")
     out = Path(out)
-    scale = children / cal.DEFAULT_CHILDREN
     summary = GenerateSummary(children=children, seed=seed, as_at=as_at, out=out)
     landing = {source: out / "landing" / source for source in ("city", "county", "icb")}
     for directory in [*landing.values(), out / "truth"]:
         directory.mkdir(parents=True, exist_ok=True)
 
-    say("Reading reference data")
-    ref = reference.load()
-    say("Building EHC journeys")
-    journeys = ehcp_module.build(seed, scale, as_at)
-    say("Building the population of children")
-    population = people.build(seed, children, scale, as_at, journeys)
-    say("Building community health activity")
-    activity = health.build(seed, as_at, population.frame)
-    say("Building high-needs funding")
-    lines = funding.build(seed, as_at, journeys.plans, journeys.placements)
-    world = World(
-        seed=seed,
-        as_at=as_at,
-        a=day(as_at),
-        ehcp=journeys,
-        people=population,
-        health=activity,
-        funding=lines,
-        settings=ref.settings,
-    )
+    world = build_world(children, seed, as_at, say)
+    say("Finding the overlaps and gaps of the true world")
+    overlaps_gaps = truth_issues.compute(world)
 
     builder = extracts.Builder(world)
     writer = _Writer(out, as_at, summary)
@@ -180,6 +211,7 @@ def generate(
             builder,
             pl.concat(record_truth),
             pl.concat(invalid_rows),
+            overlaps_gaps,
             summary,
         )
     finally:
@@ -278,29 +310,46 @@ def _write_truth(
     builder: extracts.Builder,
     record_truth: pl.DataFrame,
     invalid_rows: pl.DataFrame,
+    overlaps_gaps: pl.DataFrame,
     summary: GenerateSummary,
 ) -> list[Path]:
     ids = _true_ids(world)
     truth = record_truth.join(ids, on="child", how="left", maintain_order="left").drop("child")
     summary.invalid_rows = invalid_rows.height
 
+    linkage = pl.concat([*builder.issues, *_child_issues(world)], how="vertical").with_columns(
+        category=pl.lit("linkage"),
+        organisation=pl.lit(None, pl.String),
+        since=pl.lit(None, pl.Date),
+        service=pl.lit(None, pl.String),
+    )
+    served = overlaps_gaps.with_columns(
+        source=pl.lit(None, pl.String),
+        table=pl.lit(None, pl.String),
+        source_record_id=pl.lit(None, pl.String),
+    )
     issues = (
-        pl.concat([*builder.issues, *_child_issues(world)], how="vertical")
+        pl.concat([linkage, served], how="diagonal_relaxed")
         .join(ids, on="child", how="left", maintain_order="left")
-        .select("true_child_id", "issue_type", "detail", "source", "table", "source_record_id")
+        .select(*PLANTED_ISSUE_COLUMNS)
     )
     issues = issues.sort(
+        "category",
         "issue_type",
         "true_child_id",
+        "organisation",
+        "since",
+        "service",
         "source",
         "table",
         "source_record_id",
         "detail",
         nulls_last=True,
     )
-    summary.planted_issues = dict(
-        issues.group_by("issue_type").len().sort("issue_type").iter_rows()
-    )
+    # Every overlap and gap type is listed, with 0 where the world holds none.
+    found = dict(issues.group_by("issue_type").len().iter_rows())
+    kinds = sorted(set(found) | set(truth_issues.OVERLAP_TYPES) | set(truth_issues.GAP_TYPES))
+    summary.planted_issues = {kind: int(found.get(kind, 0)) for kind in kinds}
 
     children = _children_truth(world).join(ids, on="child", how="left").drop("child")
     children = children.select(

@@ -20,6 +20,8 @@ DBT_SELECTIONS = {
     "county_staging": "path:models/staging/county",
     "icb_staging": "path:models/staging/icb",
     "identity": "path:models/intermediate/identity",
+    "commissioning": "path:models/intermediate/commissioning",
+    "marts": "path:models/marts",
 }
 
 

@@ -147,6 +147,100 @@ def test_planted_issue_types_are_present(out):
     assert {"name_typo", "nickname", "dob_typo", "missing_upn", "missing_nhs"} <= found
 
 
+def test_truth_lists_the_overlaps_and_gaps_beside_the_linkage_issues(runs):
+    from pipelines.synthetic.truth_issues import GAP_TYPES, OVERLAP_TYPES
+
+    issues = truth(runs["a"], "planted_issues")
+    assert issues.columns == [
+        "true_child_id",
+        "category",
+        "issue_type",
+        "organisation",
+        "since",
+        "service",
+        "detail",
+        "source",
+        "table",
+        "source_record_id",
+    ]
+    assert issues.schema["since"] == pl.Date
+    assert set(issues["category"]) == {"linkage", "overlap", "gap"}
+    linkage = issues.filter(pl.col("category") == "linkage")
+    assert (
+        linkage.select("organisation", "since", "service").null_count().row(0)
+        == (linkage.height,) * 3
+    )
+    served = issues.filter(pl.col("category") != "linkage")
+    assert (
+        served.select("true_child_id", "organisation", "since", "detail")
+        .null_count()
+        .sum_horizontal()
+        .item()
+        == 0
+    )
+    assert (
+        served.select("source", "table", "source_record_id").null_count().row(0)
+        == (served.height,) * 3
+    )
+    assert set(served["organisation"]) <= {"city", "county", "icb", "city+county"}
+    children = truth(runs["a"], "children")["true_child_id"]
+    assert served["true_child_id"].is_in(children.implode()).all()
+    # The rare types are planted (about 60 at 35,000 children, so a few here).
+    found = set(served["issue_type"])
+    assert {"dual_plans", "dual_topup", "dual_assessment", "request_no_decision"} <= found
+    assert found <= set(OVERLAP_TYPES) | set(GAP_TYPES)
+    assert issues.equals(issues.sort(issues.columns[1:3] + ["true_child_id"], maintain_order=True))
+    # The summary counts what the file holds, every overlap and gap type included.
+    summary = generate(CHILDREN, 42, runs["a"].parent / "again", AS_AT)
+    counts = dict(issues.group_by("issue_type").len().iter_rows())
+    assert {k: v for k, v in summary.planted_issues.items() if v} == counts
+    assert set(OVERLAP_TYPES) | set(GAP_TYPES) <= set(summary.planted_issues)
+    assert truth(runs["a"].parent / "again", "planted_issues").equals(issues)
+    assert not truth(runs["other_seed"], "planted_issues").equals(issues)
+
+
+def test_ceasing_council_records_the_new_postcode_of_a_partner_transfer(out):
+    children = truth(out, "children").select(
+        "true_child_id",
+        "previous_la",
+        "home_la",
+        true_postcode="postcode",
+        true_previous="previous_postcode",
+    )
+    issues = truth(out, "planted_issues")
+    changed = set(
+        issues.filter(
+            pl.col("issue_type").is_in(["postcode_typo", "old_postcode", "duplicate_person_record"])
+        )["source_record_id"]
+    )
+    checked = {"partner": 0, "outside": 0}
+    for table, code, column in (
+        ("city_person", "892", "postcode"),
+        ("county_clients", "891", "PostCode"),
+    ):
+        records = truth(out, "record_truth").filter(pl.col("table") == table)
+        frame = read_table(out, table)
+        rows = (
+            frame.join(
+                records.select("source_record_id", "true_child_id"),
+                left_on=frame.columns[0],
+                right_on="source_record_id",
+            )
+            .filter(~pl.col(frame.columns[0]).is_in(list(changed | _invalid_ids(out, table))))
+            .join(children, on="true_child_id")
+            .filter(pl.col("previous_la") == code)
+        )
+        partner = rows.filter(pl.col("home_la").is_in(["891", "892"]) & (pl.col("home_la") != code))
+        assert (partner[column] == partner["true_postcode"]).all()
+        outside = rows.filter(
+            (pl.col("home_la") == "outside") & pl.col("true_previous").is_not_null()
+        )
+        assert (outside[column] == outside["true_previous"]).all()
+        checked["partner"] += partner.height
+        checked["outside"] += outside.height
+    assert checked["partner"] > 0 and checked["outside"] > 0
+
+
 def _invalid_ids(out: Path, table: str) -> set[str]:
     rows = truth(out, "planted_invalid_rows")
     return set(rows.filter(pl.col("table") == table)["source_record_id"])

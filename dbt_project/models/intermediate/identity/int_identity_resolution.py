@@ -20,7 +20,7 @@ def model(dbt, session):
 
     from pipelines.config import get_settings
     from pipelines.linkage import link, load_config
-    from pipelines.privacy.pseudonymise import load_key
+    from pipelines.privacy.pseudonymise import event_key_salt, load_key
 
     config = load_config()
     schema = config.output_schema
@@ -31,10 +31,17 @@ def model(dbt, session):
         [schema],
     ).fetchall()[0][0]
     run_at = datetime.now(UTC)
+    key = load_key(get_settings().key_file)
+    # The salt of the pseudonymous event keys in the analysts' marts (int_event_key_salt).
+    session.execute(f"create schema if not exists {schema}")
+    session.execute(
+        f"create or replace table {schema}.event_key_salt as select ? as salt",
+        [event_key_salt(key)],
+    )
     result = link(
         session,
         "_identity_records",
-        key=load_key(get_settings().key_file),
+        key=key,
         previous_state=schema if has_state else None,
         decisions="_identity_decisions",
         config=config,

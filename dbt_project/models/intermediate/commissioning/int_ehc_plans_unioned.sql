@@ -1,0 +1,104 @@
+-- Every EHC plan of both councils with its child, where it came from and its needs.
+-- City plans reach their child through assessment → request → person record; the city's active
+-- plan (same request) carries the LA a plan was transferred in from and the needs.
+
+with
+
+crosswalk as (
+
+    select record_id, child_key from {{ ref('int_child_key_crosswalk') }}
+
+),
+
+city_active as (
+
+    select * from {{ ref('stg_city__active_plans') }}
+    qualify row_number() over (partition by request_id order by active_plan_id) = 1
+
+),
+
+city_needs as (
+
+    select
+        active_plan_id,
+        min(case when sen_type_rank = 1 then sen_type end) as primary_need,
+        min(case when sen_type_rank = 2 then sen_type end) as secondary_need
+    from {{ ref('stg_city__sen_needs') }}
+    group by active_plan_id
+
+),
+
+county_needs as (
+
+    select
+        plan_id,
+        min(case when sen_type_rank = 1 then sen_type end) as primary_need,
+        min(case when sen_type_rank = 2 then sen_type end) as secondary_need
+    from {{ ref('stg_county__sen_needs') }}
+    group by plan_id
+
+),
+
+city as (
+
+    select
+        plans.plan_id,
+        crosswalk.child_key,
+        'city' as council,
+        plans.la_code,
+        requests.request_id,
+        active.active_plan_id,
+        plans.start_date,
+        plans.cease_date,
+        plans.cease_reason,
+        active.transferred_from_la,
+        (active.transferred_from_la is not null or requests.request_outcome = 'H')
+            as transferred_in,
+        needs.primary_need,
+        needs.secondary_need
+
+    from {{ ref('stg_city__named_plans') }} as plans
+    left join {{ ref('stg_city__assessments') }} as assessments
+        on assessments.assessment_id = plans.assessment_id
+    left join {{ ref('stg_city__requests') }} as requests
+        on requests.request_id = assessments.request_id
+    left join crosswalk on crosswalk.record_id = requests.person_record_id
+    left join city_active as active on active.request_id = requests.request_id
+    left join city_needs as needs on needs.active_plan_id = active.active_plan_id
+
+),
+
+county as (
+
+    select
+        plans.plan_id,
+        crosswalk.child_key,
+        'county' as council,
+        plans.la_code,
+        assessments.request_id,
+        null as active_plan_id,
+        plans.start_date,
+        plans.cease_date,
+        plans.cease_reason,
+        plans.transferred_from_la,
+        (plans.transferred_from_la is not null or plans.assessment_id is null) as transferred_in,
+        needs.primary_need,
+        needs.secondary_need
+
+    from {{ ref('stg_county__named_plans') }} as plans
+    left join {{ ref('stg_county__assessments') }} as assessments
+        on assessments.assessment_id = plans.assessment_id
+    left join crosswalk on crosswalk.record_id = plans.person_record_id
+    left join county_needs as needs on needs.plan_id = plans.plan_id
+
+),
+
+final as (
+
+    select * from city
+    union all
+    select * from county
+
+)
+
+select * from final

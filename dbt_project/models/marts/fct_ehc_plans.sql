@@ -1,0 +1,37 @@
+-- One row per EHC plan of either council: when it began and ended, why it ended, whether it
+-- came by transfer, its needs and whether it is in force on A.
+
+with
+
+dates as (select * from {{ ref('int_reporting_dates') }}),
+
+plans as (select * from {{ ref('int_ehc_plans_unioned') }} where child_key is not null),
+
+reasons as (select cease_reason, description from {{ ref('cease_reason') }}),
+
+final as (
+
+    select
+        {{ event_key('P', 'plans.plan_id') }} as plan_key,
+        plans.child_key,
+        plans.council,
+        case when plans.request_id is not null
+            then {{ event_key('R', 'plans.request_id') }} end as request_key,
+        plans.start_date,
+        plans.cease_date,
+        plans.cease_reason,
+        reasons.description as cease_reason_description,
+        plans.transferred_in,
+        {{ council_of('plans.transferred_from_la') }} as transferred_from,
+        plans.primary_need,
+        plans.secondary_need,
+        plans.start_date <= dates.as_at
+            and (plans.cease_date is null or plans.cease_date > dates.as_at) as in_force_on_as_at
+
+    from plans
+    cross join dates
+    left join reasons on reasons.cease_reason = plans.cease_reason
+
+)
+
+select * from final

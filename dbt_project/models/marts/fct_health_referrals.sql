@@ -1,0 +1,64 @@
+-- One row per community health referral (speech and language therapy, occupational therapy,
+-- physiotherapy, community paediatrics, neurodevelopmental, CAMHS): when it was made, when the
+-- child was first seen, how long they waited or are waiting, and how it ended.
+
+with
+
+dates as (select * from {{ ref('int_reporting_dates') }}),
+
+referrals as (
+
+    select * from {{ ref('int_health_referrals_enriched') }} where child_key is not null
+
+),
+
+staged as (
+
+    select
+        referrals.*,
+        dates.as_at,
+        -- open on A: no rejection and no discharge on or before A (docs/marts.md)
+        coalesce(referrals.rejected_date > dates.as_at, true)
+            and coalesce(referrals.discharge_date > dates.as_at, true) as is_open,
+        case
+            when referrals.rejected_date <= dates.as_at then 'rejected'
+            when referrals.discharge_date <= dates.as_at then 'discharged'
+            when referrals.first_contact_date <= dates.as_at then 'seen'
+            else 'waiting'
+        end as status
+    from referrals
+    cross join dates
+
+),
+
+final as (
+
+    select
+        {{ event_key('H', 'referral_id') }} as referral_key,
+        child_key,
+        service,
+        provider_ods,
+        received_date,
+        first_contact_date,
+        rejected_date,
+        discharge_date,
+        closure_reason,
+        status,
+        is_open,
+        round(date_diff('day', received_date, first_contact_date) / 7.0, 1) as wait_weeks,
+        case when status = 'waiting'
+            then round(date_diff('day', received_date, as_at) / 7.0, 1) end as waiting_weeks,
+        clock_weeks,
+        case
+            when first_contact_date is not null
+                then date_diff('day', received_date, first_contact_date) > 7 * clock_weeks
+            when status = 'waiting' then date_diff('day', received_date, as_at) > 7 * clock_weeks
+        end as over_clock,
+        contacts,
+        attended_contacts
+
+    from staged
+
+)
+
+select * from final

@@ -1,0 +1,399 @@
+-- Where children fall between the organisations: one row per instance (docs/marts.md, "Gaps"),
+-- with when it began, its clock, how far past the clock it is, and who must act.
+
+with
+
+dates as (select * from {{ ref('int_reporting_dates') }}),
+
+clocks as (select * from {{ ref('int_clocks') }}),
+
+requests as (
+
+    select * from {{ ref('int_ehc_requests_unioned') }} where child_key is not null
+
+),
+
+plans as (
+
+    select * from {{ ref('int_ehc_plans_unioned') }} where child_key is not null
+
+),
+
+plans_in_force as (
+
+    select plans.*
+    from plans
+    cross join dates
+    where plans.start_date <= dates.as_at
+      and (plans.cease_date is null or plans.cease_date > dates.as_at)
+
+),
+
+referrals as (
+
+    select * from {{ ref('int_health_referrals_enriched') }} where child_key is not null
+
+),
+
+children as (select * from {{ ref('dim_child') }}),
+
+-- Plans with a placement or review record the contracts quarantined: what is known of their
+-- placements and reviews is incomplete, so they are left out of the gaps that rest on them.
+incomplete_placements as (
+
+    select parent_id from {{ ref('int_quarantined_records') }}
+    where table_name in ('county_placements', 'city_placementdetail', 'city_activeplans')
+
+),
+
+incomplete_reviews as (
+
+    select parent_id from {{ ref('int_quarantined_records') }}
+    where table_name in ('county_reviews', 'city_activeplans')
+
+),
+
+request_no_decision as (
+
+    select
+        'request_no_decision' as gap_type,
+        requests.child_key,
+        requests.council as organisation,
+        cast(null as varchar) as service,
+        requests.received_date as since,
+        requests.received_date + clocks.request_decision_days as due_date,
+        cast(null as date) as resolved_date,
+        format('request received {}; no decision whether to assess', requests.received_date)
+            as detail
+    from requests
+    cross join dates
+    cross join clocks
+    where requests.decision_date is null
+      and coalesce(requests.request_outcome, 'A') = 'A'
+      and not requests.moved_out
+      and date_diff('day', requests.received_date, dates.as_at) > clocks.request_decision_days
+
+),
+
+assessment_no_plan as (
+
+    select
+        'assessment_no_plan' as gap_type,
+        requests.child_key,
+        requests.council,
+        null,
+        requests.received_date,
+        requests.received_date + clocks.final_plan_days,
+        null,
+        format('request received {}; assessment agreed {}; no final plan',
+            requests.received_date, requests.decision_date)
+    from requests
+    cross join dates
+    cross join clocks
+    -- an assessment recorded as still in progress (a request whose assessment record was
+    -- quarantined has no known state, so it is not counted)
+    where requests.request_outcome = 'Y'
+      and requests.assessment_id is not null
+      and coalesce(requests.assessment_outcome, 'A') = 'A'
+      and requests.plan_issued_date is null
+      and not requests.week20_exception
+      and date_diff('day', requests.received_date, dates.as_at) > clocks.final_plan_days
+
+),
+
+-- Plans ceased for transfer whose child moved to the other council, and how that council took
+-- the plan on.
+transfers as (
+
+    select
+        ceased.child_key,
+        ceased.council as from_council,
+        case ceased.council when 'city' then 'county' else 'city' end as to_council,
+        ceased.cease_date,
+        ceased.cease_date + clocks.plan_transfer_days as due_date
+    from plans as ceased
+    cross join dates
+    cross join clocks
+    where ceased.cease_reason = '5' and ceased.cease_date <= dates.as_at
+
+),
+
+transfers_taken_on as (
+
+    select
+        transfers.*,
+        bool_or(
+            later.start_date <= transfers.due_date
+            and (later.cease_date is null or later.cease_date > transfers.cease_date)
+        ) as on_time,
+        min(later.start_date) filter (where later.start_date > transfers.due_date) as late_start,
+        bool_or(
+            later.plan_id is not null
+            and (later.cease_date is null or later.cease_date > transfers.cease_date)
+        ) as later_plan
+    from transfers
+    left join plans as later
+        on later.child_key = transfers.child_key and later.council = transfers.to_council
+    group by all
+
+),
+
+transfer_not_taken_on as (
+
+    select
+        'transfer_not_taken_on' as gap_type,
+        transfers.child_key,
+        transfers.to_council,
+        null,
+        transfers.cease_date,
+        transfers.due_date,
+        transfers.late_start,
+        case
+            when transfers.late_start is not null then format(
+                '{} plan ceased for transfer {}; {} plan started only {}',
+                transfers.from_council, transfers.cease_date, transfers.to_council,
+                transfers.late_start)
+            else format('{} plan ceased for transfer {}; no {} plan yet',
+                transfers.from_council, transfers.cease_date, transfers.to_council)
+        end
+    from transfers_taken_on as transfers
+    cross join dates
+    left join children on children.child_key = transfers.child_key
+    where not coalesce(transfers.on_time, false)
+      and (
+          transfers.later_plan
+          or children.resident_council = transfers.to_council
+          or exists (
+              select 1 from requests
+              where requests.child_key = transfers.child_key
+                and requests.council = transfers.to_council
+                and requests.received_date >= transfers.cease_date
+          )
+      )
+      and coalesce(transfers.late_start, dates.as_at) > transfers.due_date
+
+),
+
+latest_meetings as (
+
+    select plan_id, max(meeting_date) as last_meeting
+    from {{ ref('int_annual_reviews_unioned') }}
+    group by plan_id
+
+),
+
+annual_review_overdue as (
+
+    select
+        'annual_review_overdue' as gap_type,
+        plans.child_key,
+        plans.council,
+        null,
+        coalesce(latest.last_meeting, plans.start_date),
+        cast(coalesce(latest.last_meeting, plans.start_date)
+            + to_months(clocks.annual_review_months) as date),
+        null,
+        case when latest.last_meeting is not null
+            then format('last annual review meeting {}', latest.last_meeting)
+            else format('plan from {} never reviewed', plans.start_date)
+        end
+    from plans_in_force as plans
+    cross join dates
+    cross join clocks
+    left join latest_meetings as latest on latest.plan_id = plans.plan_id
+    where dates.as_at > cast(coalesce(latest.last_meeting, plans.start_date)
+        + to_months(clocks.annual_review_months) as date)
+      and plans.plan_id not in (select parent_id from incomplete_reviews)
+      and coalesce(plans.active_plan_id, '') not in (select parent_id from incomplete_reviews)
+      and coalesce(plans.request_id, '') not in (select parent_id from incomplete_reviews)
+
+),
+
+review_decision_late as (
+
+    select
+        'review_decision_late' as gap_type,
+        plans.child_key,
+        plans.council,
+        null,
+        reviews.meeting_date,
+        reviews.meeting_date + clocks.review_decision_days,
+        reviews.decision_date,
+        case when reviews.decision_date is not null
+            then format('review meeting {}; decision {}', reviews.meeting_date,
+                reviews.decision_date)
+            else format('review meeting {}; no decision yet', reviews.meeting_date)
+        end
+    from plans_in_force as plans
+    inner join {{ ref('int_annual_reviews_unioned') }} as reviews
+        on reviews.plan_id = plans.plan_id and reviews.is_latest
+    cross join dates
+    cross join clocks
+    where coalesce(reviews.decision_date, dates.as_at)
+        > reviews.meeting_date + clocks.review_decision_days
+      and plans.plan_id not in (select parent_id from incomplete_reviews)
+      and coalesce(plans.active_plan_id, '') not in (select parent_id from incomplete_reviews)
+      and coalesce(plans.request_id, '') not in (select parent_id from incomplete_reviews)
+
+),
+
+health_need_no_referral as (
+
+    select
+        'health_need_no_referral' as gap_type,
+        plans.child_key,
+        'icb',
+        matching.service,
+        plans.start_date,
+        cast(null as date),
+        null,
+        format('EHC plan ({}) from {} with primary need {}; no {} referral',
+            plans.council, plans.start_date, plans.primary_need, matching.service)
+    from plans_in_force as plans
+    inner join {{ ref('need_health_services') }} as matching
+        on matching.sen_type = plans.primary_need
+    where not exists (
+        select 1 from referrals
+        where referrals.child_key = plans.child_key and referrals.service = matching.service
+    )
+
+),
+
+health_wait_over_clock as (
+
+    select
+        'health_wait_over_clock' as gap_type,
+        referrals.child_key,
+        'icb',
+        referrals.service,
+        referrals.received_date,
+        referrals.received_date + 7 * referrals.clock_weeks,
+        null,
+        format('{} referral received {} ({}); not seen after {} weeks', referrals.service,
+            referrals.received_date, referrals.provider_ods,
+            date_diff('day', referrals.received_date, dates.as_at) // 7)
+    from referrals
+    cross join dates
+    where referrals.received_date <= dates.as_at
+      and coalesce(referrals.rejected_date > dates.as_at, true)
+      and coalesce(referrals.discharge_date > dates.as_at, true)
+      and coalesce(referrals.first_contact_date > dates.as_at, true)
+      and date_diff('day', referrals.received_date, dates.as_at) > 7 * referrals.clock_weeks
+
+),
+
+placements as (
+
+    select
+        placements.plan_id,
+        bool_or(current_ and coalesce(sen_setting not in ('NEET', 'NIEC', 'NIEO'), true))
+            as placed,
+        max(entry_date) filter (where current_ and sen_setting in ('NEET', 'NIEC', 'NIEO'))
+            as not_in_education_since,
+        max(leaving_date) as last_leaving
+    from (
+        select
+            placements.*,
+            coalesce(placements.entry_date <= dates.as_at, true)
+                and (placements.leaving_date is null or placements.leaving_date > dates.as_at)
+                as current_
+        from {{ ref('int_placements_unioned') }} as placements
+        cross join dates
+    ) as placements
+    group by placements.plan_id
+
+),
+
+plan_no_placement as (
+
+    select
+        'plan_no_placement' as gap_type,
+        plans.child_key,
+        plans.council,
+        null,
+        coalesce(
+            placements.not_in_education_since,
+            greatest(plans.start_date, placements.last_leaving),
+            plans.start_date
+        ),
+        cast(null as date),
+        null,
+        case when placements.not_in_education_since is not null
+            then format('plan in force; not in education since {}',
+                placements.not_in_education_since)
+            else 'plan in force; no current education placement recorded'
+        end
+    from plans_in_force as plans
+    left join placements on placements.plan_id = plans.plan_id
+    where not coalesce(placements.placed, false)
+      and plans.plan_id not in (select parent_id from incomplete_placements)
+      and coalesce(plans.active_plan_id, '') not in (select parent_id from incomplete_placements)
+      and coalesce(plans.request_id, '') not in (select parent_id from incomplete_placements)
+
+),
+
+icb_only_send as (
+
+    select
+        'icb_only_send' as gap_type,
+        referrals.child_key,
+        case when children.resident_council in ('city', 'county')
+            then children.resident_council else 'icb' end,
+        null,
+        min(referrals.received_date),
+        cast(null as date),
+        null,
+        format('known to the ICB ({}); unknown to both councils',
+            string_agg(distinct referrals.service, ', ' order by referrals.service))
+    from referrals
+    inner join children on children.child_key = referrals.child_key
+    where referrals.send_relevant
+      and not children.known_to_city
+      and not children.known_to_county
+    group by referrals.child_key, children.resident_council
+
+),
+
+unioned as (
+
+    select * from request_no_decision
+    union all select * from assessment_no_plan
+    union all select * from transfer_not_taken_on
+    union all select * from annual_review_overdue
+    union all select * from review_decision_late
+    union all select * from health_need_no_referral
+    union all select * from health_wait_over_clock
+    union all select * from plan_no_placement
+    union all select * from icb_only_send
+
+),
+
+final as (
+
+    select
+        unioned.gap_type,
+        unioned.child_key,
+        unioned.organisation,
+        unioned.service,
+        unioned.since,
+        unioned.due_date,
+        case
+            when unioned.due_date is not null then
+                date_diff('day', unioned.due_date, coalesce(unioned.resolved_date, dates.as_at))
+            else date_diff('day', unioned.since, dates.as_at)
+        end as days_outstanding,
+        case when unioned.resolved_date is not null then 'closed' else 'open' end as status,
+        unioned.resolved_date,
+        unioned.detail,
+        children.resident_council,
+        children.district_name,
+        children.primary_need,
+        children.age_band
+
+    from unioned
+    cross join dates
+    left join children on children.child_key = unioned.child_key
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Publishing the analysts' warehouse: the pseudonymised marts, checked, in a file of their own."""

@@ -1,0 +1,142 @@
+"""The publish step as a Dagster asset, with checks on what was published."""
+
+from datetime import date
+
+import dagster as dg
+import duckdb
+
+from pipelines.privacy.scan import scan_for_identifiers
+from pipelines.project import send_dbt_project
+from pipelines.publish.warehouse import IdentifiersFound, publish
+from pipelines.resources import WarehouseResource
+
+MART_MODELS = (
+    "dim_child",
+    "fct_ehc_journeys",
+    "fct_ehc_plans",
+    "fct_annual_reviews",
+    "fct_placements",
+    "fct_sen_support",
+    "fct_topup_funding",
+    "fct_health_referrals",
+    "mart_overlaps",
+    "mart_gaps",
+    "mart_kpis",
+    "mart_provision_by_area",
+)
+ANALYTICS = dg.AssetKey(["analytics", "warehouse"])
+
+
+@dg.asset(
+    key=ANALYTICS,
+    deps=[dg.AssetKey(["marts", name]) for name in MART_MODELS],
+    group_name="publish",
+    kinds={"duckdb", "parquet"},
+    description=(
+        "The analysts' warehouse: the pseudonymised marts, reference tables and their "
+        "documentation in data/warehouse/analytics.duckdb, and one Parquet file per table in "
+        "data/warehouse/marts/. Published only when a scan finds no direct identifier; an "
+        "analyst with the old file open keeps reading it."
+    ),
+)
+def analytics_warehouse(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    settings = warehouse.settings()
+    try:
+        published = publish(
+            settings.restricted_db,
+            settings.analytics_db,
+            settings.marts_parquet_dir,
+            manifest=send_dbt_project.manifest_path,
+        )
+    except IdentifiersFound as error:
+        raise dg.Failure(description=str(error)) from error
+    context.log.info(
+        f"published {len(published.tables)} tables to {published.database} "
+        f"({published.columns_scanned} columns scanned, no direct identifier)"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "database": dg.MetadataValue.path(str(published.database)),
+            "parquet": dg.MetadataValue.path(str(published.parquet_dir)),
+            "as_at": published.as_at,
+            "size_mb": round(published.database.stat().st_size / 1e6, 1),
+            "columns_scanned_for_identifiers": published.columns_scanned,
+            "rows": dg.MetadataValue.json(published.tables),
+        }
+    )
+
+
+@dg.asset_check(
+    asset=ANALYTICS,
+    name="no_direct_identifiers",
+    description=(
+        "Every column of the published warehouse scanned for names, NHS numbers, UPNs, ULNs, "
+        "full postcodes and dates of birth of the children (pipelines/privacy/scan.py)"
+    ),
+    blocking=True,
+)
+def no_direct_identifiers(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    settings = warehouse.settings()
+    with (
+        duckdb.connect(str(settings.analytics_db), read_only=True) as analytics,
+        duckdb.connect(str(settings.restricted_db), read_only=True) as restricted,
+    ):
+        findings = scan_for_identifiers(analytics, restricted)
+        columns = analytics.execute(
+            "select count(*) from duckdb_columns() where schema_name = 'main'"
+        ).fetchone()[0]
+    return dg.AssetCheckResult(
+        passed=not findings,
+        metadata={
+            "columns_scanned": columns,
+            "findings": dg.MetadataValue.json([str(f) for f in findings]),
+        },
+    )
+
+
+@dg.asset_check(
+    asset=ANALYTICS,
+    name="marts_not_empty",
+    description="Every published mart has rows",
+)
+def marts_not_empty(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with duckdb.connect(str(warehouse.settings().analytics_db), read_only=True) as con:
+        rows = {
+            name: con.execute(f"select count(*) from main.{name}").fetchone()[0]
+            for name in MART_MODELS
+        }
+    empty = sorted(name for name, n in rows.items() if n == 0)
+    return dg.AssetCheckResult(
+        passed=not empty,
+        metadata={"rows": dg.MetadataValue.json(rows), "empty": ", ".join(empty) or "none"},
+    )
+
+
+@dg.asset_check(
+    asset=ANALYTICS,
+    name="extract_recency",
+    description=(
+        "How old the extracts the figures rest on are: the as-at date against today, and the "
+        "spread between the sources' latest extracts (a warning when over the limits)"
+    ),
+)
+def extract_recency(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    settings = warehouse.settings()
+    with duckdb.connect(str(settings.analytics_db), read_only=True) as con:
+        as_at, oldest = con.execute("select as_at, oldest_extract_date from main.about").fetchone()
+    age = (date.today() - as_at).days
+    spread = (as_at - oldest).days
+    return dg.AssetCheckResult(
+        passed=age <= settings.max_extract_age_days and spread <= settings.max_extract_spread_days,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "as_at": str(as_at),
+            "oldest_latest_extract": str(oldest),
+            "days_old": age,
+            "days_between_sources": spread,
+            "max_days_old": settings.max_extract_age_days,
+            "max_days_between_sources": settings.max_extract_spread_days,
+        },
+    )

@@ -1,0 +1,151 @@
+"""Publish the marts to the analysts' DuckDB file and to Parquet, never with an identifier.
+
+The marts are built by dbt inside the restricted warehouse (schema `marts`). Publishing copies
+them, with the reference tables analysts need and the dbt documentation as table and column
+comments, into a new file beside the old one; scans it for direct identifiers
+(pipelines/privacy/scan.py); and only then moves it into place. The move is atomic, so an analyst
+with the old file open keeps reading it undisturbed, and a failed publish leaves the last good
+file (and its Parquet copies) as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.privacy.scan import Finding, scan_for_identifiers
+
+MARTS_SCHEMA = "marts"
+# Reference tables published beside the marts, so analysts can read codes and definitions.
+REFERENCE_TABLES = {
+    "ref_kpi_definitions": "reference.kpi_definitions",
+    "ref_clocks": "reference.clocks",
+    "ref_sen_types": "reference.sen_type",
+    "ref_health_services": "reference.health_service",
+    "ref_cease_reasons": "reference.cease_reason",
+    "ref_sen_settings": "reference.sen_setting",
+}
+
+
+class IdentifiersFound(RuntimeError):
+    """The warehouse to be published holds direct identifiers; nothing was published."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        listed = "; ".join(str(f) for f in findings[:10])
+        super().__init__(f"not published: {len(findings)} direct identifier finding(s): {listed}")
+
+
+@dataclass
+class Published:
+    database: Path
+    parquet_dir: Path
+    tables: dict[str, int] = field(default_factory=dict)  # table → rows
+    columns_scanned: int = 0
+    published_at: datetime | None = None
+    as_at: str | None = None
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _documentation(manifest: Path | None) -> dict[str, dict]:
+    """Model and column descriptions of the marts from the dbt manifest."""
+    if manifest is None or not manifest.exists():
+        return {}
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return {
+        node["name"]: node
+        for node in nodes
+        if node.get("resource_type") == "model" and node.get("schema") == MARTS_SCHEMA
+    }
+
+
+def publish(
+    restricted_db: Path,
+    analytics_db: Path,
+    parquet_dir: Path,
+    *,
+    manifest: Path | None = None,
+) -> Published:
+    analytics_db.parent.mkdir(parents=True, exist_ok=True)
+    staging = analytics_db.with_name(analytics_db.name + ".publishing")
+    staging.unlink(missing_ok=True)
+    docs = _documentation(manifest)
+    published_at = datetime.now(UTC)
+    result = Published(database=analytics_db, parquet_dir=parquet_dir, published_at=published_at)
+    try:
+        with duckdb.connect(str(staging)) as con:
+            con.execute(f"attach {_quote(str(restricted_db))} as restricted (read_only)")
+            marts = [
+                row[0]
+                for row in con.execute(
+                    "select table_name from duckdb_tables() where database_name = 'restricted' "
+                    "and schema_name = ? order by 1",
+                    [MARTS_SCHEMA],
+                ).fetchall()
+            ]
+            if not marts:
+                raise RuntimeError(f"{restricted_db} has no tables in schema {MARTS_SCHEMA}")
+            sources = {name: f"restricted.{MARTS_SCHEMA}.{name}" for name in marts}
+            sources |= {name: f"restricted.{table}" for name, table in REFERENCE_TABLES.items()}
+            for name, source in sources.items():
+                con.execute(f"create table main.{name} as select * from {source}")
+                result.tables[name] = con.execute(f"select count(*) from main.{name}").fetchone()[0]
+            as_at = con.execute(
+                "select as_at, oldest_extract_date, census_date "
+                "from restricted.intermediate.int_reporting_dates"
+            ).fetchone()
+            result.as_at = str(as_at[0])
+            con.execute(
+                "create table main.about as select ?::timestamptz as published_at, "
+                "?::date as as_at, ?::date as oldest_extract_date, ?::date as census_date",
+                [published_at, *as_at],
+            )
+            for name, node in docs.items():
+                if name not in result.tables:
+                    continue
+                con.execute(f"comment on table main.{name} is {_quote(node['description'])}")
+                for column, spec in node.get("columns", {}).items():
+                    if spec.get("description"):
+                        con.execute(
+                            f"comment on column main.{name}.{column} is "
+                            f"{_quote(spec['description'])}"
+                        )
+            con.execute("detach restricted")
+            with duckdb.connect(str(restricted_db), read_only=True) as restricted:
+                findings = scan_for_identifiers(con, restricted)
+            result.columns_scanned = con.execute(
+                "select count(*) from duckdb_columns() where schema_name = 'main'"
+            ).fetchone()[0]
+            if findings:
+                raise IdentifiersFound(findings)
+            _write_parquet(con, [*result.tables, "about"], parquet_dir)
+        os.replace(staging, analytics_db)
+    finally:
+        staging.unlink(missing_ok=True)
+        Path(str(staging) + ".wal").unlink(missing_ok=True)
+    return result
+
+
+def _write_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], parquet_dir: Path) -> None:
+    """One Parquet file per table, swapped in as a whole folder."""
+    fresh = parquet_dir.with_name(parquet_dir.name + ".publishing")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    for table in tables:
+        target = _quote(str(fresh / f"{table}.parquet"))
+        con.execute(f"copy main.{table} to {target} (format parquet, compression zstd)")
+    old = parquet_dir.with_name(parquet_dir.name + ".previous")
+    shutil.rmtree(old, ignore_errors=True)
+    if parquet_dir.exists():
+        parquet_dir.rename(old)
+    fresh.rename(parquet_dir)
+    shutil.rmtree(old, ignore_errors=True)
