@@ -8,7 +8,7 @@ CHILDREN ?= 35000
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install manifest run test ui lint format bench bench-linkage clean
+.PHONY: install manifest run test ui docs lint format bench bench-linkage clean
 
 install: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -36,6 +36,10 @@ test: manifest
 
 ui: manifest
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# The dbt catalogue of every model and column (dbt_project/target/index.html), from the warehouse.
+docs: manifest
+	cd dbt_project && SEND_RESTRICTED_DB=$(CURDIR)/data/warehouse/restricted.duckdb ../$(BIN)/dbt docs generate --profiles-dir .
 
 lint: install
 	$(BIN)/ruff check pipelines schemas tests bench

@@ -187,3 +187,35 @@ def test_a_publish_that_finds_an_identifier_leaves_the_last_good_warehouse(defau
         publish(restricted, analytics, parquet)
     assert analytics.read_bytes() == good
     assert not list(tmp_path.glob("analytics.duckdb.*"))
+
+
+def test_dbt_docs_build_a_catalogue_of_every_mart(default_build, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from pipelines.config import DBT_PROJECT_DIR
+
+    _, _, warehouse = default_build
+    env = {**os.environ, "SEND_RESTRICTED_DB": str(warehouse / "restricted.duckdb")}
+    dbt = Path(sys.executable).parent / "dbt"
+    done = subprocess.run(
+        [str(dbt), "docs", "generate", "--profiles-dir", ".", "--target-path", str(tmp_path)],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    catalog = json.loads((tmp_path / "catalog.json").read_text())["nodes"]
+    manifest = json.loads((tmp_path / "manifest.json").read_text())["nodes"]
+    from pipelines.publish.assets import MART_MODELS
+
+    for name in MART_MODELS:
+        node = manifest[f"model.send.{name}"]
+        assert node["description"].strip(), name
+        described = {c for c, spec in node["columns"].items() if spec["description"].strip()}
+        # every column the warehouse holds is documented
+        assert set(catalog[f"model.send.{name}"]["columns"]) <= described, name
+    assert (tmp_path / "index.html").exists()
