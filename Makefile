@@ -8,7 +8,7 @@ CHILDREN ?= 35000
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install manifest run test ui docs lint format bench bench-linkage clean
+.PHONY: install manifest browser run test ui docs lint format bench bench-linkage clean
 
 install: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -30,7 +30,18 @@ run: manifest
 	$(BIN)/send-pipeline generate --children $(CHILDREN) --out data --if-missing
 	$(BIN)/send-pipeline run
 
-test: manifest
+# Headless Chromium for the report's browser test, from Debian's packages (a test tool's own
+# browser download cannot work without the internet).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium
+
+browser: $(CHROMIUM)
+
+test: manifest browser
 	$(BIN)/ruff check pipelines schemas tests bench
 	$(BIN)/pytest -q -n 2 --dist loadfile
 

@@ -131,6 +131,31 @@ def run(
             + f" (dbt log: {log_path})"
         )
     console.print(f"[green]pipeline finished in {elapsed:.0f}s[/] (run {result.run_id})")
+    reports = sorted(settings.reports_dir.glob("send_partnership_report_*.html"))
+    if reports:
+        console.print(f"report for strategy leads: {reports[-1]}")
+
+
+@app.command()
+def report(
+    warehouse: Path | None = typer.Option(None, help="Warehouse folder (default data/warehouse)."),
+    out: Path | None = typer.Option(None, help="Where to write the report (default data/reports)."),
+) -> None:
+    """Build the disclosure-controlled report (HTML and workbook) from an existing warehouse."""
+    if warehouse:
+        os.environ["SEND_WAREHOUSE_DIR"] = str(warehouse.resolve())
+    from pipelines.config import get_settings
+    from pipelines.reports.build import build_files
+
+    started = time.monotonic()
+    try:
+        files = build_files(get_settings(), out_dir=out.resolve() if out else None)
+    except FileNotFoundError as error:
+        _fail(str(error))
+    console.print(
+        f"report as at {files.report.as_at:%-d %B %Y} written in {time.monotonic() - started:.1f}s:"
+        f" {files.html} and {files.workbook}"
+    )
 
 
 @app.command()

@@ -37,6 +37,11 @@ class Settings:
         return self.warehouse_dir / "analytics.duckdb"
 
     @property
+    def reports_dir(self) -> Path:
+        """The disclosure-controlled reports for strategy leads (publishable)."""
+        return self.warehouse_dir.parent / "reports"
+
+    @property
     def marts_parquet_dir(self) -> Path:
         """The same marts as Parquet files, one per table."""
         return self.warehouse_dir / "marts"

@@ -15,6 +15,7 @@ from pipelines.publish.assets import (
     marts_not_empty,
     no_direct_identifiers,
 )
+from pipelines.reports.assets import partnership_report
 from pipelines.resources import WarehouseResource
 from pipelines.transform.checks import linkage_quality, overlaps_and_gaps_match_truth
 from pipelines.transform.dbt_assets import dbt_asset_groups
@@ -26,7 +27,7 @@ refresh_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, *dbt_asset_groups, analytics_warehouse],
+    assets=[*ingest_assets, *dbt_asset_groups, analytics_warehouse, partnership_report],
     asset_checks=[
         linkage_quality,
         overlaps_and_gaps_match_truth,

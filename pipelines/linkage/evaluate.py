@@ -3,6 +3,8 @@ the clusters, and pairs-completeness of blocking overall and per pass."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from pipelines.linkage.config import LinkageConfig, load_config
@@ -79,3 +81,17 @@ def blocking_completeness(
             "linked_only_here": alone_linked,
         }
     return result
+
+
+def pipeline_pairwise(con: duckdb.DuckDBPyConnection, record_truth: Path) -> dict:
+    """`pairwise` for the pipeline's own run: the generator's truth (truth/record_truth.parquet)
+    joined to the warehouse's person records by source table and source record id."""
+    con.execute(
+        f"""create or replace temp view _pipeline_truth as
+        select persons.record_id, t.true_child_id as true_id
+        from read_parquet('{record_truth}') t
+        join linkage.int_person_records_unioned persons
+          on persons.source_table = t."table"
+         and persons.source_record_id = t.source_record_id"""
+    )
+    return pairwise(con, "_pipeline_truth", schema="identity")

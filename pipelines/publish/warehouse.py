@@ -30,6 +30,7 @@ REFERENCE_TABLES = {
     "ref_health_services": "reference.health_service",
     "ref_cease_reasons": "reference.cease_reason",
     "ref_sen_settings": "reference.sen_setting",
+    "ref_published_comparators": "reference.published_comparators",
 }
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.linkage.evaluate import pairwise
+from pipelines.linkage.evaluate import pipeline_pairwise
 from pipelines.resources import WarehouseResource
 
 CROSSWALK = dg.AssetKey(["linkage", "int_child_key_crosswalk"])
@@ -39,15 +39,7 @@ def linkage_quality(warehouse: WarehouseResource) -> dg.AssetCheckResult:
                 passed=True,
                 metadata={**metadata, "truth": "none (real data): quality cannot be measured"},
             )
-        con.execute(
-            f"""create temp view truth as
-            select persons.record_id, t.true_child_id as true_id
-            from read_parquet('{truth}') t
-            join linkage.int_person_records_unioned persons
-              on persons.source_table = t."table"
-             and persons.source_record_id = t.source_record_id"""
-        )
-        scores = pairwise(con, "truth", schema="identity")
+        scores = pipeline_pairwise(con, truth)
     return dg.AssetCheckResult(
         passed=scores["f1"] >= TARGET_F1,
         severity=dg.AssetCheckSeverity.WARN,

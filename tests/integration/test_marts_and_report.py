@@ -1,6 +1,7 @@
-"""The commissioning marts on the default synthetic sample (35,000 children, seed 42), built by
-the real Dagster graph: overlaps and gaps against the generator's truth, every partnership
-measure against an independent computation, and the analysts' warehouse free of identifiers."""
+"""The commissioning marts and the partnership report on the default synthetic sample (35,000
+children, seed 42), built by the real Dagster graph: overlaps and gaps against the generator's
+truth, every partnership measure against an independent computation, the analysts' warehouse
+free of identifiers, and the report opened in a real browser."""
 
 from __future__ import annotations
 
@@ -219,3 +220,160 @@ def test_dbt_docs_build_a_catalogue_of_every_mart(default_build, tmp_path):
         # every column the warehouse holds is documented
         assert set(catalog[f"model.send.{name}"]["columns"]) <= described, name
     assert (tmp_path / "index.html").exists()
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+SECTIONS = ("headline", "trends", "overlaps", "gaps", "movement", "data_quality", "methodology")
+
+
+def _report_files(default_build) -> tuple[Path, Path]:
+    _, out, _ = default_build
+    html = sorted((out / "reports").glob("send_partnership_report_*.html"))
+    workbook = sorted((out / "reports").glob("send_partnership_report_*.xlsx"))
+    assert html and workbook, "the report asset wrote no files"
+    return html[-1], workbook[-1]
+
+
+def _workbook_cells(path: Path) -> dict[str, list[list[str]]]:
+    import fastexcel
+
+    book = fastexcel.read_excel(str(path))
+    sheets = {}
+    for name in book.sheet_names:
+        frame = book.load_sheet(name, header_row=None).to_polars()
+        sheets[name] = [["" if v is None else str(v) for v in row] for row in frame.iter_rows()]
+    return sheets
+
+
+@pytest.fixture(scope="module")
+def browser_page(default_build, tmp_path_factory):
+    """The HTML report opened from disk in headless Chromium (Debian's, installed by `make`)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    html, _ = _report_files(default_build)
+    shots = tmp_path_factory.mktemp("screenshots")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        problems, requests = [], []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(html.as_uri())
+        page.wait_for_load_state("load")
+        page.screenshot(path=str(shots / "report.png"), full_page=True)
+        yield page, problems, requests, shots
+        browser.close()
+
+
+def test_the_report_opens_offline_with_every_section_and_chart(browser_page):
+    page, problems, requests, shots = browser_page
+    assert problems == []  # no console error or page error
+    assert [url for url in requests if not url.startswith("file://")] == []  # fetches nothing
+    for key in SECTIONS:
+        assert page.locator(f"section[data-section={key}]").count() == 1, key
+    charts = page.locator("figure[data-chart]")
+    assert charts.count() >= 7
+    for i in range(charts.count()):
+        figure = charts.nth(i)
+        assert figure.locator("svg path").count() > 10  # drawn, not an empty frame
+        box = figure.locator("svg").bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 100
+    assert (shots / "report.png").stat().st_size > 50_000
+
+
+def test_the_html_and_the_workbook_publish_the_same_cells(default_build, browser_page):
+    page, *_ = browser_page
+    _, workbook = _report_files(default_build)
+    sheets = _workbook_cells(workbook)
+    tables = page.locator("table[data-table]")
+    assert tables.count() >= 10
+    for i in range(tables.count()):
+        table = tables.nth(i)
+        key = table.get_attribute("data-table")
+        html_rows = [
+            [cell.strip() for cell in row.locator("th, td").all_inner_texts()]
+            for row in table.locator("tbody tr").all()
+        ]
+        sheet = sheets[key[:31]]
+        for r, html_row in enumerate(html_rows):
+            book_row = sheet[3 + r][: len(html_row)]
+            for html_cell, book_cell in zip(html_row, book_row, strict=True):
+                if html_cell in ("*", "–", ""):
+                    assert book_cell == html_cell, (key, r, html_cell, book_cell)
+                else:  # numbers: the same value, written as a number in the workbook
+                    plain = html_cell.replace(",", "").replace("£", "").replace("%", "")
+                    plain = plain.replace(" days", "")
+                    try:
+                        assert float(plain) == pytest.approx(
+                            float(book_cell.replace(",", "").replace("£", "").replace("%", ""))
+                        )
+                    except ValueError:
+                        assert html_cell == book_cell, (key, r)
+
+
+def test_the_report_and_workbook_name_no_child(default_build):
+    import re
+
+    from schemas.identifiers import nhs_number_is_valid, postcode_is_valid, upn_is_valid
+
+    _, _, warehouse = default_build
+    html, workbook = _report_files(default_build)
+    text = html.read_text()
+    text += "\n".join(
+        cell for rows in _workbook_cells(workbook).values() for row in rows for cell in row
+    )
+    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+        keys = {
+            k
+            for (k,) in con.execute(
+                "select child_key from linkage.int_child_key_crosswalk"
+            ).fetchall()
+        }
+        people = con.execute(
+            "select forename, surname from linkage.int_person_records_unioned"
+        ).fetchall()
+    assert not keys & set(re.findall(r"C[0-9a-f]{16}", text))
+    assert not [t for t in re.findall(r"\b[A-Z][0-9]{11}[0-9A-Z]\b", text) if upn_is_valid(t)]
+    assert not [t for t in re.findall(r"\b[0-9]{10}\b", text) if nhs_number_is_valid(t)]
+    assert not [
+        t
+        for t in re.findall(r"\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b", text)
+        if postcode_is_valid(t)
+    ]
+    # No child's full name; and a child's first or last name only where it is an ordinary word
+    # of the report's own text (written in the source, not taken from any record).
+    lowered = text.lower()
+    assert not [f"{f} {s}" for f, s in people if f and s and f"{f} {s}".lower() in lowered]
+    import calendar
+
+    source = "".join(
+        p.read_text() for p in Path("pipelines/reports").rglob("*") if p.suffix in (".py", ".j2")
+    ).lower()
+    source += " ".join(calendar.month_name[1:] + calendar.month_abbr[1:]).lower()  # dates
+    names = {n.lower() for pair in people for n in pair if n}
+    words = set(re.findall(r"[a-z]+", lowered))
+    assert {w for w in words & names if w not in source} == set()
+
+
+def test_the_report_asset_links_the_latest_report(default_build):
+    result, out, _ = default_build
+    materialization = result.asset_materializations_for_node("reports__partnership_report")[0]
+    latest = materialization.metadata["latest_report"].value
+    html, _ = _report_files(default_build)
+    assert latest == html.resolve().as_uri()
+    assert materialization.metadata["cells_suppressed"].value > 0

@@ -1,0 +1,1 @@
+"""The partnership report: disclosure-controlled HTML and workbook for strategy leads."""

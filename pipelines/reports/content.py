@@ -1,0 +1,905 @@
+"""What the partnership report says: every figure, read from the analysts' warehouse and put
+through disclosure control before anything is drawn or written.
+
+The report is built from aggregates only (never a child-level row). Each table is a
+`PublishedTable` of controlled `Cell`s; the HTML report and the workbook both render exactly
+these tables, so they are suppressed identically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from pipelines.reports.disclosure import (
+    Cell,
+    Rules,
+    margin,
+    protect_average,
+    protect_counts,
+    protect_money,
+    protect_rate,
+)
+
+PUBLISHED = "published"  # a figure someone else has already published (no control applied)
+
+OVERLAP_LABELS = {
+    "dual_plans": "EHC plans in force in both councils beyond the transfer window",
+    "dual_topup": "Top-up funding paid by both councils for the same period",
+    "dual_assessment": "EHC needs assessments running in both councils",
+    "duplicate_referral": "Two open referrals to the same health service",
+    "dual_caseload": "On both councils' SEND caseloads at the census",
+}
+GAP_LABELS = {
+    "request_no_decision": "Request with no decision after 6 weeks",
+    "assessment_no_plan": "Assessment with no final plan after 20 weeks",
+    "transfer_not_taken_on": "Plan not taken on within 6 weeks of a move",
+    "annual_review_overdue": "Annual review more than 12 months ago",
+    "review_decision_late": "Review decision later than 4 weeks",
+    "health_need_no_referral": "Autism or SLCN plan with no referral to the matching service",
+    "health_wait_over_clock": "Waiting for a first health contact beyond the service's clock",
+    "plan_no_placement": "Plan with no education placement",
+    "icb_only_send": "Known to health for a SEND service, unknown to both councils",
+}
+SERVICE_LABELS = {
+    "slt": "Speech and language therapy",
+    "ot": "Occupational therapy",
+    "physio": "Physiotherapy",
+    "community_paediatrics": "Community paediatrics",
+    "neurodevelopmental": "Neurodevelopmental (autism) assessment",
+    "camhs": "CAMHS",
+}
+COUNCILS = ("city", "county")
+# The data contracts' rules (schemas/checks.py) in words.
+RULE_LABELS = {
+    "code_list": "A code not in its code list",
+    "date_format": "Not a date",
+    "date_order": "Dates in the wrong order",
+    "not_after_extract_date": "A date after the extract date",
+    "required": "A required value missing",
+    "unique": "A record id delivered twice",
+}
+RESIDENCE = ("City", "County", "Elsewhere or unknown", "All")
+
+
+@dataclass
+class PublishedTable:
+    key: str  # short name, also the workbook sheet
+    title: str
+    columns: list[str]
+    rows: list[tuple[str, list[Cell]]]
+    note: str = ""
+
+    def cell(self, row: str, column: str) -> Cell:
+        index = self.columns.index(column)
+        return next(cells[index] for label, cells in self.rows if label == row)
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    kind: str  # "line" or "bar"
+    categories: list[str]  # x axis (months) or bar labels
+    series: dict[str, list[Cell]]  # one controlled value per category
+    unit: str = ""
+    reference: dict[str, float] = field(default_factory=dict)  # labelled horizontal lines
+    note: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    summary: str
+    tables: list[PublishedTable] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    as_at: date
+    published_at: str
+    census_date: date
+    oldest_extract: date
+    sections: list[Section]
+    rules: Rules
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[tuple]:
+    return con.execute(sql, params or []).fetchall()
+
+
+def _count_table(
+    key: str,
+    title: str,
+    labels: list[str],
+    columns: list[str],
+    counts: np.ndarray,
+    rules: Rules,
+    *,
+    total_row: bool,
+    total_column: bool,
+    note: str = "",
+    extra: dict[str, list[Cell]] | None = None,
+) -> PublishedTable:
+    cells = protect_counts(counts, rules, total_row=total_row, total_column=total_column)
+    rows = []
+    for i, label in enumerate(labels):
+        row = list(cells[i])
+        for values in (extra or {}).values():
+            row.append(values[i])
+        rows.append((label, row))
+    return PublishedTable(key, title, columns + list(extra or {}), rows, note)
+
+
+def _published(value: float | None, fmt: str = "{:.1f}%") -> Cell:
+    if value is None:
+        return Cell(None, "–")
+    return Cell(float(value), fmt.format(value))
+
+
+# --- headline --------------------------------------------------------------------------------
+
+
+def _headline(con, rules: Rules, as_at: date) -> Section:
+    year = as_at.year - 1 if as_at.month < 12 else as_at.year
+    comparators = {
+        (m, a): (v, n, d)
+        for m, a, v, n, d in _rows(
+            con,
+            "select measure, area, value, numerator, denominator from ref_published_comparators",
+        )
+    }
+
+    def yearly(measure: str, area: str) -> tuple[int, int]:
+        row = _rows(
+            con,
+            "select coalesce(sum(numerator), 0), coalesce(sum(denominator), 0) from mart_kpis "
+            "where measure = ? and area = ? and year(month) = ?",
+            [measure, area, year],
+        )[0]
+        return int(row[0]), int(row[1])
+
+    columns = ["City", "County", "Partnership", "East Midlands", "England"]
+    areas = ("city", "county", "partnership")
+    rows = []
+    for measure, label in (
+        ("plans_within_20_weeks_pct", "Plans issued within 20 weeks"),
+        ("plans_within_20_weeks_ex_exceptions_pct", "… leaving out exceptions"),
+    ):
+        ours = [protect_rate(*yearly(measure, area), rules) for area in areas]
+        theirs = [
+            _published(comparators.get((measure, a), (None,))[0])
+            for a in ("East Midlands", "England")
+        ]
+        rows.append((label, ours + theirs))
+    issued = np.array([[yearly("plans_within_20_weeks_pct", a)[1] for a in areas]])
+    new_plans = protect_counts(issued, rules, total_column=True)[0]
+    theirs = [
+        _published(comparators.get(("new_plans", a), (None,))[0], "{:,.0f}")
+        for a in ("East Midlands", "England")
+    ]
+    rows.append(("New plans issued", list(new_plans) + theirs))
+    timeliness = PublishedTable(
+        "headline_20_weeks",
+        f"EHC plans issued within 20 weeks of the request, {year}",
+        columns,
+        rows,
+        "DfE measure: plans issued in the calendar year within 20 weeks, as a share of all plans "
+        "issued. East Midlands and England: DfE Education, health and care plans 2025 (Open "
+        "Government Licence v3.0).",
+    )
+
+    # Plans in force: the naive sum of the two councils' counts against children counted once.
+    latest = _rows(con, "select max(month) from mart_kpis")[0][0]
+    value = dict(
+        (
+            (area, measure),
+            int(v or 0),
+        )
+        for area, measure, v in _rows(
+            con,
+            "select area, measure, value from mart_kpis where month = ? and measure in "
+            "('plans_in_force', 'children_with_plan_deduplicated')",
+            [latest],
+        )
+    )
+    plans = [value[(a, "plans_in_force")] for a in areas]
+    children = [value[(a, "children_with_plan_deduplicated")] for a in areas]
+    extra = plans[2] - children[2]
+    counts = np.array([plans, children, [0, 0, extra]])
+    # city + county = partnership for plans; the partnership's plans = its children + the extra
+    equations = [
+        margin([(0, 0), (0, 1), (0, 2)]),
+        [((0, 2), 1), ((1, 2), -1), ((2, 2), -1)],
+    ]
+    cells = protect_counts(counts, rules, equations=equations)
+    in_force_comparators = [
+        _published(comparators.get(("plans_in_force", a), (None,))[0], "{:,.0f}")
+        for a in ("East Midlands", "England")
+    ]
+    blank = Cell(None, "")
+    in_force = PublishedTable(
+        "headline_plans",
+        f"EHC plans in force on {as_at:%-d %B %Y}",
+        columns,
+        [
+            ("Plans in force (the sum of the councils' counts)", cells[0] + in_force_comparators),
+            ("Children with a plan, each counted once", cells[1] + [blank, blank]),
+            (
+                "Counted more than once in the sum",
+                [blank, blank, cells[2][2], blank, blank],
+            ),
+        ],
+        "The naive total adds the councils' counts of plans; a child with a plan in both "
+        "councils is counted twice there and once among the children, and a plan whose child "
+        "cannot be identified (a record it hangs on was quarantined) only in the sum. "
+        "Comparators: DfE, January 2025.",
+    )
+
+    # Health waits now, for children living in the two councils.
+    service_rows = _rows(
+        con,
+        """select r.service,
+            count(*) filter (where r.status = 'waiting' and c.resident_council = 'city'),
+            count(*) filter (where r.status = 'waiting' and c.resident_council = 'county'),
+            count(*) filter (where r.status = 'waiting'),
+            count(*) filter (where r.status = 'waiting' and r.over_clock),
+            any_value(r.clock_weeks)
+        from fct_health_referrals r join dim_child c using (child_key)
+        where c.resident_council in ('city', 'county')
+        group by r.service""",
+    )
+    seen = {
+        service: (median, p90, n)
+        for service, median, p90, n in _rows(
+            con,
+            """select service,
+                quantile_disc(wait_weeks, 0.5), quantile_disc(wait_weeks, 0.9), count(*)
+            from fct_health_referrals r join dim_child c using (child_key)
+            where c.resident_council in ('city', 'county') and first_contact_date is not null
+              and first_contact_date > (select as_at from about) - interval 12 month
+            group by service""",
+        )
+    }
+    order = [s for s in SERVICE_LABELS if s in {r[0] for r in service_rows}]
+    by_service = {r[0]: r for r in service_rows}
+    counts = np.array([[by_service[s][1], by_service[s][2], by_service[s][3]] for s in order])
+    waiting = protect_counts(counts, rules, total_column=True)
+    health_rows = []
+    for i, service in enumerate(order):
+        _, _, _, total, beyond, clock = by_service[service]
+        median, p90, n = seen.get(service, (None, None, 0))
+        health_rows.append(
+            (
+                SERVICE_LABELS[service],
+                [
+                    *waiting[i],
+                    protect_rate(beyond, total, rules),
+                    Cell(float(clock), f"{clock}"),
+                    protect_average(median, n, rules),
+                    protect_average(p90, n, rules),
+                ],
+            )
+        )
+    context = comparators.get(("health_waiting_over_18_weeks_pct", "England"))
+    health = PublishedTable(
+        "headline_health",
+        f"Children waiting for community health services on {as_at:%-d %B %Y}",
+        [
+            "Waiting: city",
+            "Waiting: county",
+            "Waiting: partnership",
+            "% beyond the clock",
+            "Clock (weeks)",
+            "Median wait, weeks (seen in last 12 months)",
+            "90th percentile, weeks",
+        ],
+        health_rows,
+        "Waiting: an open referral with no first attended contact. The clock is 13 weeks for a "
+        "neurodevelopmental (autism) assessment (NICE QS51) and 18 weeks for the other services. "
+        + (
+            f"England context: {context[0]:.1f}% of children waiting for community health "
+            "services had waited more than 18 weeks (RCPCH, 2024)."
+            if context
+            else ""
+        ),
+    )
+    charts = [
+        Chart(
+            "chart_health_waits",
+            "Median weeks from referral to first contact, by service (last 12 months)",
+            "bar",
+            [SERVICE_LABELS[s] for s in order],
+            {"Median wait": [row[1][5] for row in health_rows]},
+            unit="weeks",
+            reference={"18-week clock": 18.0, "13-week clock (autism)": 13.0},
+        )
+    ]
+    p = timeliness.cell("Plans issued within 20 weeks", "Partnership")
+    e = timeliness.cell("Plans issued within 20 weeks", "England")
+    naive = in_force.rows[0][1][2].text
+    once = in_force.rows[1][1][2].text
+    summary = (
+        f"In {year} the partnership issued {p.text} of new EHC plans within 20 weeks "
+        f"(England {e.text}). On {as_at:%-d %B %Y} {naive} plans were in force, held by "
+        f"{once} children."
+    )
+    return Section(
+        "headline",
+        "Headline measures",
+        summary,
+        [timeliness, in_force, health],
+        charts,
+    )
+
+
+# --- trends -----------------------------------------------------------------------------------
+
+
+def _trends(con, rules: Rules) -> Section:
+    months = [m for (m,) in _rows(con, "select distinct month from mart_kpis order by month")]
+    labels = [f"{m:%b %Y}" for m in months]
+    kpis: dict[tuple, tuple] = {
+        (month, area, measure, service): (numerator, denominator, value)
+        for month, area, measure, service, numerator, denominator, value in _rows(
+            con,
+            "select month, area, measure, service, numerator, denominator, value from mart_kpis",
+        )
+    }
+    areas = ("city", "county", "partnership")
+
+    def counts(measure: str, service: str | None = None) -> list[list[Cell]]:
+        """One row per month: city, county, partnership (= city + county)."""
+        matrix = np.array(
+            [[int(kpis[(m, a, measure, service)][2] or 0) for a in areas] for m in months]
+        )
+        return protect_counts(matrix, rules, total_column=True)
+
+    def rates(measure: str) -> list[list[Cell]]:
+        return [
+            [
+                protect_rate(kpis[(m, a, measure, None)][0], kpis[(m, a, measure, None)][1], rules)
+                for a in areas
+            ]
+            for m in months
+        ]
+
+    requests = counts("requests_received")
+    new_plans = counts("new_plans")
+    within = rates("plans_within_20_weeks_pct")
+    plans = counts("plans_in_force")
+    # children once: the partnership's children with its own double count, as in the headline
+    children = []
+    for m in months:
+        c = [int(kpis[(m, a, "children_with_plan_deduplicated", None)][2] or 0) for a in areas]
+        matrix = np.array([[c[0], c[1], c[2], c[0] + c[1] - c[2]]])
+        children.append(
+            protect_counts(
+                matrix, rules, equations=[[((0, 0), 1), ((0, 1), 1), ((0, 2), -1), ((0, 3), -1)]]
+            )[0]
+        )
+    reviews = rates("annual_reviews_within_4_weeks_pct")
+    table_rows = []
+    for i, label in enumerate(labels):
+        table_rows.append(
+            (
+                label,
+                [
+                    *requests[i],
+                    *new_plans[i],
+                    *within[i],
+                    *plans[i],
+                    children[i][2],
+                    *reviews[i],
+                ],
+            )
+        )
+    columns = [
+        "Requests: city",
+        "Requests: county",
+        "Requests: partnership",
+        "New plans: city",
+        "New plans: county",
+        "New plans: partnership",
+        "% within 20 weeks: city",
+        "% within 20 weeks: county",
+        "% within 20 weeks: partnership",
+        "Plans in force: city",
+        "Plans in force: county",
+        "Plans in force: partnership",
+        "Children with a plan, once",
+        "% reviews decided in 4 weeks: city",
+        "% reviews decided in 4 weeks: county",
+        "% reviews decided in 4 weeks: partnership",
+    ]
+    monthly = PublishedTable(
+        "trends_monthly",
+        "EHC requests, plans and timeliness by month",
+        columns,
+        table_rows,
+        "The last month is part of a month (to the as-at date). Plans in force are counted at "
+        "the end of each month.",
+    )
+    services = [
+        s for s in SERVICE_LABELS if (months[-1], "partnership", "health_waiting_list", s) in kpis
+    ]
+    waiting_matrix = np.array(
+        [
+            [int(kpis[(m, "partnership", "health_waiting_list", s)][2] or 0) for s in services]
+            for m in months
+        ]
+    )
+    waiting = protect_counts(waiting_matrix, rules)
+    waiting_table = PublishedTable(
+        "trends_health_waiting",
+        "Children waiting for a first contact at each month end, by service (partnership)",
+        [SERVICE_LABELS[s] for s in services],
+        list(zip(labels, waiting, strict=True)),
+    )
+    england = con.execute(
+        "select value from ref_published_comparators "
+        "where measure = 'plans_within_20_weeks_pct' and area = 'England'"
+    ).fetchone()
+    charts = [
+        Chart(
+            "chart_requests",
+            "EHC needs assessment requests received per month",
+            "line",
+            labels,
+            {"City": [r[0] for r in requests], "County": [r[1] for r in requests]},
+        ),
+        Chart(
+            "chart_timeliness",
+            "New EHC plans issued within 20 weeks, per month",
+            "line",
+            labels,
+            {
+                "City": [r[0] for r in within],
+                "County": [r[1] for r in within],
+                "Partnership": [r[2] for r in within],
+            },
+            unit="%",
+            reference={"England 2024": float(england[0])} if england else {},
+            note="A month with a percentage shown as * rests on too few plans to publish.",
+        ),
+        Chart(
+            "chart_plans",
+            "EHC plans in force and children holding them (partnership)",
+            "line",
+            labels,
+            {
+                "Plans (sum of the councils)": [r[2] for r in plans],
+                "Children, each counted once": [r[2] for r in children],
+            },
+        ),
+        Chart(
+            "chart_health_waiting",
+            "Children waiting for a first contact, by service (partnership)",
+            "line",
+            labels,
+            {SERVICE_LABELS[s]: [row[j] for row in waiting] for j, s in enumerate(services)},
+        ),
+    ]
+    # the last whole month (the final one runs only to the as-at date)
+    end = -2 if len(within) > 1 else -1
+    summary = (
+        f"Over the last 24 months the partnership's share of plans issued within 20 weeks went "
+        f"from {within[0][2].text} ({labels[0]}) to {within[end][2].text} ({labels[end]})."
+    )
+    return Section("trends", "Trends over 24 months", summary, [monthly, waiting_table], charts)
+
+
+# --- overlaps and gaps ------------------------------------------------------------------------
+
+
+def _by_residence(con, table: str, type_column: str, types: dict[str, str], where: str = "true"):
+    """Counts of instances by type and the council the child lives in, with margins."""
+    found = {
+        (kind, residence): n
+        for kind, residence, n in _rows(
+            con,
+            f"""select {type_column},
+                case resident_council when 'city' then 'City' when 'county' then 'County'
+                    else 'Elsewhere or unknown' end,
+                count(*)
+            from {table} where {where} group by all""",
+        )
+    }
+    body = [[found.get((kind, r), 0) for r in RESIDENCE[:3]] for kind in types]
+    matrix = np.array([row + [sum(row)] for row in body])
+    return np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+
+
+def _overlaps(con, rules: Rules) -> Section:
+    matrix = _by_residence(con, "mart_overlaps", "overlap_type", OVERLAP_LABELS)
+    costs = dict(
+        _rows(
+            con,
+            "select overlap_type, sum(estimated_cost_gbp) from mart_overlaps "
+            "where estimated_cost_gbp is not null group by 1",
+        )
+    )
+    totals = matrix[:, 3]
+    cost_cells = [
+        protect_money(costs.get(kind), int(totals[i]), rules) if kind in costs else Cell(None, "–")
+        for i, kind in enumerate(OVERLAP_LABELS)
+    ]
+    cost_cells.append(protect_money(sum(float(v) for v in costs.values()), int(totals[-1]), rules))
+    table = _count_table(
+        "overlaps",
+        "Children served twice: instances by type and where the child lives",
+        [*OVERLAP_LABELS.values(), "All overlaps"],
+        list(RESIDENCE),
+        matrix,
+        rules,
+        total_row=True,
+        total_column=True,
+        extra={"Estimated cost of paying twice": cost_cells},
+        note="One row per instance (a child can be in several). Cost: for top-up paid by both "
+        "councils, the days they overlap / 365 × the smaller annual amount; for plans in force in "
+        "both councils, the top-up either paid during the overlap.",
+    )
+    chart = Chart(
+        "chart_overlaps",
+        "Overlaps by type (partnership)",
+        "bar",
+        list(OVERLAP_LABELS.values()),
+        {"Instances": [row[1][3] for row in table.rows[:-1]]},
+    )
+    all_cost = table.rows[-1][1][4]
+    summary = (
+        f"{table.rows[-1][1][3].text} instances of children served twice; the partners paid "
+        f"{all_cost.text} twice where the cost is known."
+    )
+    return Section("overlaps", "Where the partners serve a child twice", summary, [table], [chart])
+
+
+def _gaps(con, rules: Rules) -> Section:
+    organisations = ("city", "county", "icb")
+    found = {
+        (kind, org): (n, median, p90)
+        for kind, org, n, median, p90 in _rows(
+            con,
+            """select gap_type, organisation, count(*),
+                quantile_disc(days_outstanding, 0.5), quantile_disc(days_outstanding, 0.9)
+            from mart_gaps where status = 'open' group by all""",
+        )
+    }
+    overall = {
+        kind: (n, median, p90)
+        for kind, n, median, p90 in _rows(
+            con,
+            """select gap_type, count(*), quantile_disc(days_outstanding, 0.5),
+                quantile_disc(days_outstanding, 0.9)
+            from mart_gaps where status = 'open' group by all""",
+        )
+    }
+    body = [[found.get((k, o), (0, None, None))[0] for o in organisations] for k in GAP_LABELS]
+    matrix = np.array([row + [sum(row)] for row in body])
+    matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    medians = [
+        protect_average(overall.get(k, (0, None, None))[1], overall.get(k, (0,))[0], rules, " days")
+        for k in GAP_LABELS
+    ] + [Cell(None, "–")]
+    by_type = _count_table(
+        "gaps_by_type",
+        "Children falling between the organisations: open gaps by type and who must act",
+        [*GAP_LABELS.values(), "All open gaps"],
+        ["City council", "County council", "ICB", "All"],
+        matrix,
+        rules,
+        total_row=True,
+        total_column=True,
+        extra={"Median days past the clock (or since it began)": medians},
+        note="Open on the as-at date. A child can have several gaps. Days: past the statutory "
+        "clock where there is one (docs/marts.md), otherwise since the gap began.",
+    )
+
+    # by district: each row a district, columns the gap types, with margins
+    districts = [
+        d for (d,) in _rows(con, "select distinct district_name from dim_child order by 1")
+    ]
+    found = {
+        (d, k): n
+        for d, k, n in _rows(
+            con,
+            "select district_name, gap_type, count(*) from mart_gaps where status = 'open' "
+            "group by all",
+        )
+    }
+    short = list(GAP_LABELS)
+    body = [[found.get((d, k), 0) for k in short] for d in districts]
+    matrix = np.array([row + [sum(row)] for row in body])
+    matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    by_district = _count_table(
+        "gaps_by_district",
+        "Open gaps by the district the child lives in",
+        [*districts, "All districts"],
+        [*short, "all"],
+        matrix,
+        rules,
+        total_row=True,
+        total_column=True,
+        note="Columns are the gap types of the table above, by their names in docs/marts.md.",
+    )
+
+    needs = [n for (n,) in _rows(con, "select sen_type from ref_sen_types order by 1")]
+    found = {
+        (n, o): c
+        for n, o, c in _rows(
+            con,
+            "select coalesce(primary_need, 'unknown'), organisation, count(*) from mart_gaps "
+            "where status = 'open' group by all",
+        )
+    }
+    rows = [*needs, "unknown"]
+    body = [[found.get((n, o), 0) for o in organisations] for n in rows]
+    matrix = np.array([row + [sum(row)] for row in body])
+    matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    by_need = _count_table(
+        "gaps_by_need",
+        "Open gaps by the child's primary need and who must act",
+        [*rows, "All needs"],
+        ["City council", "County council", "ICB", "All"],
+        matrix,
+        rules,
+        total_row=True,
+        total_column=True,
+    )
+
+    services = [s for s in SERVICE_LABELS]
+    found = {
+        (s, k): n
+        for s, k, n in _rows(
+            con,
+            "select service, gap_type, count(*) from mart_gaps "
+            "where status = 'open' and service is not null group by all",
+        )
+    }
+    kinds = ["health_wait_over_clock", "health_need_no_referral"]
+    body = [[found.get((s, k), 0) for k in kinds] for s in services]
+    matrix = np.array([row + [sum(row)] for row in body])
+    matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    by_service = _count_table(
+        "gaps_by_service",
+        "Open health gaps by service",
+        [*(SERVICE_LABELS[s] for s in services), "All services"],
+        ["Waiting beyond the clock", "Plan need with no referral", "All"],
+        matrix,
+        rules,
+        total_row=True,
+        total_column=True,
+    )
+    chart = Chart(
+        "chart_gaps",
+        "Open gaps by type and who must act",
+        "bar",
+        list(GAP_LABELS.values()),
+        {
+            "City council": [row[1][0] for row in by_type.rows[:-1]],
+            "County council": [row[1][1] for row in by_type.rows[:-1]],
+            "ICB": [row[1][2] for row in by_type.rows[:-1]],
+        },
+    )
+    summary = (
+        f"{by_type.rows[-1][1][3].text} open gaps: children waiting past a statutory clock or "
+        f"known to one organisation and missed by another."
+    )
+    return Section(
+        "gaps",
+        "Where children fall between the organisations",
+        summary,
+        [by_type, by_district, by_need, by_service],
+        [chart],
+    )
+
+
+# --- moving between the councils --------------------------------------------------------------
+
+
+def _movement(con, rules: Rules) -> Section:
+    rows = _rows(
+        con,
+        """with clock as (
+            select length * 7 as days from ref_clocks where clock = 'plan_transfer'
+        ),
+        ceased as (
+            select p.child_key, p.council, p.cease_date,
+                case p.council when 'city' then 'county' else 'city' end as other
+            from fct_ehc_plans p
+            where p.cease_reason = '5'
+              and p.cease_date > (select as_at from about) - interval 24 month
+        ),
+        moved as (
+            select ceased.*,
+                bool_or(o.start_date <= ceased.cease_date + (select days from clock)
+                    and (o.cease_date is null or o.cease_date > ceased.cease_date)) as on_time,
+                bool_or(o.start_date > ceased.cease_date + (select days from clock)) as late
+            from ceased
+            left join fct_ehc_plans o on o.child_key = ceased.child_key and o.council = ceased.other
+            left join dim_child c on c.child_key = ceased.child_key
+            group by all
+            having bool_or(o.plan_key is not null
+                    and (o.cease_date is null or o.cease_date > ceased.cease_date))
+                or any_value(c.resident_council) = ceased.other
+        )
+        select council,
+            count(*) filter (where on_time),
+            count(*) filter (where not coalesce(on_time, false) and coalesce(late, false)),
+            count(*) filter (where not coalesce(on_time, false) and not coalesce(late, false))
+        from moved group by council""",
+    )
+    by = {council: rest for council, *rest in rows}
+    body = [list(by.get(c, (0, 0, 0))) for c in COUNCILS]
+    matrix = np.array([row + [sum(row)] for row in body])
+    matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    rates = [protect_rate(int(m[0]), int(m[3]), rules) for m in matrix]
+    table = _count_table(
+        "movement",
+        "Children who moved between the councils with an EHC plan (plans ceased in the last 24 "
+        "months for transfer)",
+        ["City to county", "County to city", "Both ways"],
+        ["Taken on within 6 weeks", "Taken on late", "Not yet taken on", "All moves"],
+        matrix,
+        rules,
+        total_row=True,
+        total_column=True,
+        extra={"% taken on within 6 weeks": rates},
+        note="A move: a plan ceased because the child moved to another LA, where the child now "
+        "lives in, or has a plan with, the other council. Taken on: the other council's plan "
+        "started by 6 weeks after the old plan ceased.",
+    )
+    summary = (
+        f"{table.rows[-1][1][3].text} children moved between the councils with a plan in the "
+        f"last 24 months; {table.rows[-1][1][4].text} of their plans were taken on within "
+        "6 weeks."
+    )
+    return Section("movement", "Moving between the city and the county", summary, [table])
+
+
+# --- data quality -------------------------------------------------------------------------
+
+
+def _data_quality(restricted: Path, truth: Path | None, rules: Rules) -> Section:
+    sources = ("city", "county", "icb")
+    with duckdb.connect(str(restricted), read_only=True) as con:
+        quarantine = _rows(
+            con,
+            """select coalesce(rule, 'other'), source, count(distinct (table_name, source_row))
+            from audit.current_quarantine where severity = 'error' group by all""",
+        )
+        nulled = _rows(
+            con,
+            """select source, count(*) from audit.current_quarantine
+            where severity = 'warning' group by all""",
+        )
+        loads = _rows(
+            con,
+            """select source, min(extract_date), max(extract_date), sum(rows_loaded),
+                sum(rows_quarantined)
+            from audit.current_loads group by source order by source""",
+        )
+        linkage = _rows(
+            con,
+            """select count(*), count(distinct child_key) from linkage.int_child_key_crosswalk""",
+        )[0]
+        review = _rows(
+            con,
+            "select review_reason, count(*) from linkage.int_review_queue group by all",
+        )
+        scores = None
+        if truth is not None and (truth / "record_truth.parquet").exists():
+            from pipelines.linkage.evaluate import pipeline_pairwise
+
+            scores = pipeline_pairwise(con, truth / "record_truth.parquet")
+    reasons = sorted({rule for rule, _, _ in quarantine}, key=lambda r: RULE_LABELS.get(r, r))
+    found = {(rule, source): n for rule, source, n in quarantine}
+    body = [[found.get((r, s), 0) for s in sources] for r in reasons] or [[0, 0, 0]]
+    nulled_by = dict(nulled)
+    body.append([nulled_by.get(s, 0) for s in sources])
+    matrix = np.array([row + [sum(row)] for row in body])
+    quarantined = _count_table(
+        "quarantine",
+        "Rows the data contracts kept out (quarantined) or corrected, by source and reason",
+        [*(RULE_LABELS.get(r, r) for r in reasons), "Invalid identifier set to blank (row kept)"],
+        ["City", "County", "ICB", "All"],
+        matrix,
+        rules,
+        total_row=False,
+        total_column=True,
+        note="A row failing two rules is counted under each. Quarantined rows are listed with "
+        "file, row, column and reason in audit.quarantine for the data engineers; no figure in "
+        "this report rests on them.",
+    )
+    extract_rows = [
+        (
+            source,
+            [
+                Cell(
+                    None,
+                    f"{first:%-d %b %Y}"
+                    if first == last
+                    else f"{first:%-d %b %Y} – {last:%-d %b %Y}",
+                ),
+                *protect_counts(np.array([[int(rows_loaded or 0), int(q or 0)]]), rules)[0],
+            ],
+        )
+        for source, first, last, rows_loaded, q in loads
+    ]
+    extracts = PublishedTable(
+        "extracts",
+        "The extracts these figures rest on",
+        ["Extract date", "Rows loaded", "Rows quarantined"],
+        extract_rows,
+    )
+    queue = dict(review)
+    link_rows = [
+        ("Records linked", protect_counts(np.array([[linkage[0]]]), rules)[0]),
+        ("Children found", protect_counts(np.array([[linkage[1]]]), rules)[0]),
+        (
+            "Pairs waiting for a reviewer: uncertain",
+            protect_counts(np.array([[queue.get("uncertain", 0)]]), rules)[0],
+        ),
+        (
+            "Pairs waiting for a reviewer: proposed merges of known children",
+            protect_counts(
+                np.array([[queue.get("proposed merge of two known children", 0)]]), rules
+            )[0],
+        ),
+    ]
+    if scores is not None:
+        link_rows += [
+            (name, [Cell(round(scores[key], 4), f"{scores[key]:.4f}")])
+            for name, key in (
+                ("Pairwise precision against the synthetic truth", "precision"),
+                ("Pairwise recall against the synthetic truth", "recall"),
+                ("Pairwise F1 against the synthetic truth", "f1"),
+            )
+        ]
+    linkage_table = PublishedTable(
+        "linkage",
+        "Finding the same child in the three organisations' records",
+        ["Figure"],
+        link_rows,
+        "Precision and recall are measured only on synthetic data, where the truth is known.",
+    )
+    kept_out = protect_counts(np.array([[sum(int(q or 0) for *_, q in loads)]]), rules)[0][0]
+    summary = (
+        f"The data contracts kept {kept_out.text} delivered rows out of the figures and set "
+        f"{quarantined.rows[-1][1][3].text} invalid identifiers to blank; the extract dates each "
+        "figure rests on are listed below."
+    )
+    return Section("data_quality", "Data quality", summary, [quarantined, extracts, linkage_table])
+
+
+def build_report(
+    analytics: Path, restricted: Path, rules: Rules, truth: Path | None = None
+) -> Report:
+    """Every section of the report from the published warehouse (and, for data quality, the
+    restricted zone's audit tables: aggregates only)."""
+    with duckdb.connect(str(analytics), read_only=True) as con:
+        published_at, as_at, oldest, census = con.execute(
+            "select published_at, as_at, oldest_extract_date, census_date from about"
+        ).fetchone()
+        sections = [
+            _headline(con, rules, as_at),
+            _trends(con, rules),
+            _overlaps(con, rules),
+            _gaps(con, rules),
+            _movement(con, rules),
+        ]
+    sections.append(_data_quality(restricted, truth, rules))
+    return Report(
+        as_at=as_at,
+        published_at=f"{published_at:%-d %B %Y %H:%M}",
+        census_date=census,
+        oldest_extract=oldest,
+        sections=sections,
+        rules=rules,
+    )

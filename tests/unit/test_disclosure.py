@@ -1,0 +1,163 @@
+"""Disclosure control: property tests over random tables with their margins."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.reports.disclosure import (
+    load_rules,
+    protect_average,
+    protect_counts,
+    protect_money,
+    protect_rate,
+    rounded,
+    suppression_mask,
+)
+
+RULES = load_rules()
+# Counts in report tables are often small: draw small values more often than large ones.
+count = st.one_of(st.integers(0, 9), st.integers(0, 40), st.integers(0, 2000))
+
+
+@st.composite
+def tables(draw):
+    """A table of counts, with a total column (the councils add up to the partnership) and a
+    total row (the categories add up to all), each present or not."""
+    rows, columns = draw(st.integers(1, 6)), draw(st.integers(1, 4))
+    body = np.array([[draw(count) for _ in range(columns)] for _ in range(rows)], dtype=np.int64)
+    total_column, total_row = draw(st.booleans()), draw(st.booleans())
+    if total_column:
+        body = np.hstack([body, body.sum(axis=1, keepdims=True)])
+    if total_row:
+        body = np.vstack([body, body.sum(axis=0, keepdims=True)])
+    return body, total_row, total_column
+
+
+def _lines(shape, total_row, total_column):
+    """Each line of the table as (cell, coefficient): the members add up to the total."""
+    rows, columns = shape
+    lines = []
+    if total_column:
+        lines += [[(r, c) for c in range(columns)] for r in range(rows)]
+    if total_row:
+        lines += [[(r, c) for r in range(rows)] for c in range(columns)]
+    return [[(cell, 1) for cell in line[:-1]] + [(line[-1], -1)] for line in lines]
+
+
+def _determined_by_nullspace(counts, hidden, lines) -> list[tuple]:
+    """Independent attack: solve the published margins for the hidden cells. A hidden cell is
+    determined when every direction the system leaves free has a zero in its coordinate."""
+    unknowns = [tuple(i) for i in np.argwhere(hidden)]
+    if not unknowns or not lines:
+        return []
+    index = {cell: i for i, cell in enumerate(unknowns)}
+    matrix = []
+    for line in lines:
+        row = np.zeros(len(unknowns))
+        for cell, coefficient in line:
+            if cell in index:
+                row[index[cell]] += coefficient
+        matrix.append(row)
+    _, singular, vt = np.linalg.svd(np.array(matrix))
+    rank = int((singular > 1e-9).sum())
+    free = vt[rank:]  # basis of the null space
+    return [cell for cell, i in index.items() if free.size == 0 or np.allclose(free[:, i], 0)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(tables())
+def test_published_counts_are_never_small_and_always_rounded(table):
+    counts, total_row, total_column = table
+    cells = protect_counts(counts, RULES, total_row=total_row, total_column=total_column)
+    for r, row in enumerate(cells):
+        for c, cell in enumerate(row):
+            if cell.suppressed:
+                assert cell.text == "*" and cell.value is None
+                assert counts[r, c] > 0  # 0 stays 0
+                continue
+            assert not 1 <= cell.value <= 7
+            assert cell.value % 5 == 0
+            assert abs(cell.value - counts[r, c]) <= 2  # rounded, not altered
+            if counts[r, c] == 0:
+                assert cell.value == 0 and cell.text == "0"
+
+
+@settings(max_examples=400, deadline=None)
+@given(tables())
+def test_no_suppressed_cell_can_be_worked_out_from_the_totals(table):
+    counts, total_row, total_column = table
+    hidden = suppression_mask(counts, RULES, total_row=total_row, total_column=total_column)
+    lines = _lines(counts.shape, total_row, total_column)
+    # every small count is hidden
+    assert (hidden | ~((counts >= 1) & (counts <= 7))).all()
+    # no line gives a hidden cell away on its own ...
+    for line in lines:
+        assert sum(bool(hidden[cell]) for cell, _ in line) != 1
+    # ... nor does any combination of lines
+    assert _determined_by_nullspace(counts, hidden, lines) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(count, count, count), min_size=1, max_size=4))
+def test_a_deduplicated_count_does_not_give_away_the_double_count(rows):
+    """City and county children, the partnership's children counted once, and those counted by
+    both: city + county = partnership + both, a relation that is not a simple margin."""
+    counts = np.array(
+        [[city + both, county + both, city + county + both, both] for city, county, both in rows]
+    )
+    equations = [
+        [((r, 0), 1), ((r, 1), 1), ((r, 2), -1), ((r, 3), -1)] for r in range(counts.shape[0])
+    ]
+    hidden = suppression_mask(counts, RULES, equations=equations)
+    assert (hidden | ~((counts >= 1) & (counts <= 7))).all()
+    assert _determined_by_nullspace(counts, hidden, equations) == []
+
+
+def test_a_worked_example_of_secondary_suppression():
+    # city, county, partnership; two categories and their total
+    counts = np.array([[3, 40, 43], [20, 30, 50], [23, 70, 93]])
+    cells = protect_counts(counts, RULES, total_row=True, total_column=True)
+    texts = [[c.text for c in row] for row in cells]
+    # The 3 is hidden; so must be a second cell in its row and in its column, and a fourth to
+    # close the rectangle: the published margins then fit many values.
+    assert texts[0][0] == "*"
+    assert sum(t == "*" for t in texts[0]) >= 2
+    assert sum(row[0] == "*" for row in texts) >= 2
+    assert texts[2][2] == "95"
+
+
+@given(st.integers(0, 500), st.integers(0, 500))
+def test_rates_never_rest_on_or_reveal_a_small_count(a, b):
+    numerator, denominator = min(a, b), max(a, b)
+    cell = protect_rate(numerator, denominator, RULES)
+    if denominator == 0:
+        assert cell.value is None and not cell.suppressed
+    elif cell.suppressed:
+        assert denominator < 8 or 1 <= numerator <= 7 or 1 <= denominator - numerator <= 7
+    else:
+        assert denominator >= 8
+        assert not 1 <= numerator <= 7 and not 1 <= denominator - numerator <= 7
+        assert cell.value == round(100 * numerator / denominator, 1)
+
+
+@given(st.floats(0, 100, allow_nan=False), st.integers(0, 50))
+def test_averages_and_money_need_a_base_of_eight(value, base):
+    for cell in (protect_average(value, base, RULES), protect_money(value * 1000, base, RULES)):
+        if base == 0:
+            assert cell.value is None and not cell.suppressed
+        else:
+            assert cell.suppressed == (base < 8)
+
+
+def test_rounding_is_to_the_nearest_five():
+    assert [rounded(n, RULES) for n in (0, 8, 12, 13, 17, 18, 1002)] == [
+        0,
+        10,
+        10,
+        15,
+        15,
+        20,
+        1000,
+    ]
