@@ -13,7 +13,6 @@ from pipelines.publish.assets import (
     analytics_warehouse,
     extract_recency,
     marts_not_empty,
-    no_direct_identifiers,
 )
 from pipelines.reports.assets import partnership_report
 from pipelines.resources import WarehouseResource
@@ -31,7 +30,6 @@ defs = dg.Definitions(
     asset_checks=[
         linkage_quality,
         overlaps_and_gaps_match_truth,
-        no_direct_identifiers,
         marts_not_empty,
         extract_recency,
     ],

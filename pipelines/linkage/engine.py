@@ -75,9 +75,10 @@ def _count(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> i
     return con.execute(f"select count(*) from {table} where {where}").fetchall()[0][0]
 
 
-def _exists(
+def exists(
     con: duckdb.DuckDBPyConnection, schema: str, table: str, kind: str = "table or view"
 ) -> bool:
+    """Whether `schema.table` exists as a table or view (`kind`: "table", "view" or both)."""
     count = 0
     if "table" in kind:
         count += con.execute(
@@ -132,7 +133,7 @@ def link(
     compare.register_macros(con)
     # The previous run's key history (keys retired there are never issued again).
     history = None
-    if previous_state is not None and _exists(con, previous_state, "key_history"):
+    if previous_state is not None and exists(con, previous_state, "key_history"):
         con.execute(
             f"create or replace temp table _lk_prev_history as "
             f"select * from {previous_state}.key_history"
@@ -244,8 +245,9 @@ def link(
     # Links and reviewers' decisions, by integer ids.
     _load_decisions(con, decisions, prepared)
     threshold = config.thresholds.link_probability
-    # Each record's child in the previous run: a link between two records of one previous child
-    # is "established" and goes first when a conflicted component is re-clustered.
+    # Each record's child in the previous run (read once, for the clusters and the keys): a
+    # link between two records of one previous child is "established" and goes first when a
+    # conflicted component is re-clustered.
     if incremental:
         previous_keys = "select record_id, child_key from _lk_prev_crosswalk"
     elif previous_crosswalk is not None:
@@ -255,9 +257,11 @@ def link(
         )
     else:
         previous_keys = "select null::varchar as record_id, null::varchar as child_key limit 0"
+    con.execute(f"create or replace temp table _lk_previous_crosswalk as {previous_keys}")
     con.execute(
         f"""create or replace temp table _lk_previous_keys as
-        select p.rid, k.child_key from ({previous_keys}) k join {prepared} p using (record_id)"""
+        select p.rid, k.child_key from _lk_previous_crosswalk k join {prepared} p
+        using (record_id)"""
     )
     con.execute(
         f"""create or replace temp table _lk_links as
@@ -314,7 +318,14 @@ def link(
 
     # Keys: kept from the previous crosswalk, new ones from the anchor record.
     assignment, crosswalk = _keys(
-        con, clusters, config, key, previous_crosswalk, previous_state, history, run_at
+        con,
+        clusters,
+        config,
+        key,
+        incremental or previous_crosswalk is not None,
+        incremental,
+        history,
+        run_at,
     )
     clock.lap("keys")
 
@@ -349,7 +360,7 @@ def link(
 def _state_matches(con, state: str, config: LinkageConfig) -> bool:
     """Whether the state in schema `state` was written under this configuration."""
     table = f"{state}.{model.PARAMETER_TABLE}"
-    return _exists(con, state, model.PARAMETER_TABLE) and (
+    return exists(con, state, model.PARAMETER_TABLE) and (
         model.stored_digest(con, table) == config.digest
     )
 
@@ -527,7 +538,7 @@ def _store_proposed_merges(
     prepared = f"{schema}.prepared"
     con.register("_lk_proposed_view", clusters.proposed_merges.to_arrow())
     earlier = ""
-    if previous_state is not None and _exists(con, previous_state, "proposed_merges"):
+    if previous_state is not None and exists(con, previous_state, "proposed_merges"):
         con.execute(
             f"create or replace temp table _lk_prev_proposed as "
             f"select * from {previous_state}.proposed_merges"
@@ -555,8 +566,8 @@ def _keys(
     clusters: cluster.ClusterResult,
     config,
     secret,
-    previous_crosswalk,
-    previous_state,
+    has_previous: bool,
+    incremental: bool,
     history,
     run_at,
 ):
@@ -564,15 +575,8 @@ def _keys(
     frame = clusters.frame.join(con.sql(f"select rid, record_id from {prepared}").pl(), on="rid")
     previous = None
     taken: set[str] = set()
-    if previous_state is not None:
-        previous = con.sql("select record_id, child_key from _lk_prev_crosswalk").pl()
-        taken = set(previous["child_key"].to_list())
-        previous = previous.join(frame.select("record_id"), on="record_id", how="semi")
-    elif previous_crosswalk is not None:
-        previous = con.sql(
-            f"select cast(record_id as varchar) as record_id, cast(child_key as varchar) "
-            f"as child_key from {previous_crosswalk} where child_key is not null"
-        ).pl()
+    if has_previous:
+        previous = con.sql("select record_id, child_key from _lk_previous_crosswalk").pl()
         taken = set(previous["child_key"].to_list())
     if history is not None:
         taken |= set(con.sql(f"select old_key from {history}").pl()["old_key"].to_list())
@@ -589,7 +593,7 @@ def _keys(
         schema={"cluster": frame["cluster"].dtype, "child_key": pl.String},
     )
     crosswalk = frame.join(assigned, on="cluster").select("record_id", "child_key", "component")
-    if previous_state is not None:
+    if incremental:
         # Records no change reached keep their child and component.
         unaffected = (
             con.sql(
@@ -642,6 +646,7 @@ def _write_outputs(
         "_lk_affected",
         "_lk_history",
         "_lk_previous_keys",
+        "_lk_previous_crosswalk",
         "_lk_prev_history",
         "_lk_carried_crosswalk",
     ):
@@ -661,7 +666,7 @@ def _write_evidence(con, config: LinkageConfig, params: model.Parameters) -> Non
     passes = blocking.pass_names_sql(config, "s.passes")
     # A view: the explanation of any pair is computed when it is asked for, so a run does not
     # spend time writing explanations nobody reads.
-    if _exists(con, schema, "evidence", kind="table"):  # a table in states written earlier
+    if exists(con, schema, "evidence", kind="table"):  # a table in states written earlier
         con.execute(f"drop table {schema}.evidence")
     con.execute(
         f"""create or replace view {schema}.evidence as

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.linkage.config import LinkageConfig, load_config
-from pipelines.linkage.engine import LinkResult, link
+from pipelines.linkage.engine import LinkResult, exists, link
 
 READERS = {
     ".csv": "read_csv({path}, header = true, all_varchar = true)",
@@ -49,16 +49,6 @@ def _quoted(path: Path) -> str:
 
 def _read(path: Path) -> str:
     return READERS[_suffix(path, READERS)].format(path=_quoted(path))
-
-
-def _has_state(con: duckdb.DuckDBPyConnection, schema: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? "
-            "and table_name = 'crosswalk'",
-            [schema],
-        ).fetchall()[0][0]
-    )
 
 
 def link_file(
@@ -106,7 +96,7 @@ def link_file(
             )
             previous = "_lk_file_previous"
         previous_state = None
-        if state_path is not None and _has_state(con, config.output_schema):
+        if state_path is not None and exists(con, config.output_schema, "crosswalk", kind="table"):
             previous_state = config.output_schema
             if previous is None:  # report key changes against the state's own crosswalk
                 con.execute(

@@ -5,7 +5,6 @@ from datetime import date
 import dagster as dg
 import duckdb
 
-from pipelines.privacy.scan import scan_for_identifiers
 from pipelines.project import send_dbt_project
 from pipelines.publish.warehouse import IdentifiersFound, publish
 from pipelines.resources import WarehouseResource
@@ -38,6 +37,19 @@ ANALYTICS = dg.AssetKey(["analytics", "warehouse"])
         "data/warehouse/marts/. Published only when a scan finds no direct identifier; an "
         "analyst with the old file open keeps reading it."
     ),
+    # The scan the publish step runs is reported as this check (it is not run a second time):
+    # a warehouse with a finding is never published, and the asset fails naming it.
+    check_specs=[
+        dg.AssetCheckSpec(
+            "no_direct_identifiers",
+            asset=ANALYTICS,
+            description=(
+                "Every column of the published warehouse scanned for names, NHS numbers, UPNs, "
+                "ULNs, full postcodes and dates of birth of the children "
+                "(pipelines/privacy/scan.py)"
+            ),
+        )
+    ],
 )
 def analytics_warehouse(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
@@ -64,35 +76,14 @@ def analytics_warehouse(
             "size_mb": round(published.database.stat().st_size / 1e6, 1),
             "columns_scanned_for_identifiers": published.columns_scanned,
             "rows": dg.MetadataValue.json(published.tables),
-        }
-    )
-
-
-@dg.asset_check(
-    asset=ANALYTICS,
-    name="no_direct_identifiers",
-    description=(
-        "Every column of the published warehouse scanned for names, NHS numbers, UPNs, ULNs, "
-        "full postcodes and dates of birth of the children (pipelines/privacy/scan.py)"
-    ),
-    blocking=True,
-)
-def no_direct_identifiers(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    settings = warehouse.settings()
-    with (
-        duckdb.connect(str(settings.analytics_db), read_only=True) as analytics,
-        duckdb.connect(str(settings.restricted_db), read_only=True) as restricted,
-    ):
-        findings = scan_for_identifiers(analytics, restricted)
-        columns = analytics.execute(
-            "select count(*) from duckdb_columns() where schema_name = 'main'"
-        ).fetchone()[0]
-    return dg.AssetCheckResult(
-        passed=not findings,
-        metadata={
-            "columns_scanned": columns,
-            "findings": dg.MetadataValue.json([str(f) for f in findings]),
         },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name="no_direct_identifiers",
+                passed=True,
+                metadata={"columns_scanned": published.columns_scanned, "findings": 0},
+            )
+        ],
     )
 
 

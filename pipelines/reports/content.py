@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 
 from pipelines.reports.disclosure import (
+    NOT_APPLICABLE,
     Cell,
     Rules,
     margin,
@@ -24,8 +25,6 @@ from pipelines.reports.disclosure import (
     protect_money,
     protect_rate,
 )
-
-PUBLISHED = "published"  # a figure someone else has already published (no control applied)
 
 OVERLAP_LABELS = {
     "dual_plans": "EHC plans in force in both councils beyond the transfer window",
@@ -137,9 +136,17 @@ def _count_table(
     return PublishedTable(key, title, columns + list(extra or {}), rows, note)
 
 
+def _with_margins(body: list[list[int]], *, total_row: bool = True) -> np.ndarray:
+    """The counts with a total column (each row's sum) and, by default, a total row."""
+    matrix = np.array([[*row, sum(row)] for row in body], dtype=np.int64)
+    if total_row:
+        matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    return matrix
+
+
 def _published(value: float | None, fmt: str = "{:.1f}%") -> Cell:
     if value is None:
-        return Cell(None, "–")
+        return NOT_APPLICABLE
     return Cell(float(value), fmt.format(value))
 
 
@@ -512,8 +519,7 @@ def _by_residence(con, table: str, type_column: str, types: dict[str, str], wher
         )
     }
     body = [[found.get((kind, r), 0) for r in RESIDENCE[:3]] for kind in types]
-    matrix = np.array([row + [sum(row)] for row in body])
-    return np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    return _with_margins(body)
 
 
 def _overlaps(con, rules: Rules) -> Section:
@@ -527,7 +533,7 @@ def _overlaps(con, rules: Rules) -> Section:
     )
     totals = matrix[:, 3]
     cost_cells = [
-        protect_money(costs.get(kind), int(totals[i]), rules) if kind in costs else Cell(None, "–")
+        protect_money(costs.get(kind), int(totals[i]), rules) if kind in costs else NOT_APPLICABLE
         for i, kind in enumerate(OVERLAP_LABELS)
     ]
     cost_cells.append(protect_money(sum(float(v) for v in costs.values()), int(totals[-1]), rules))
@@ -581,12 +587,11 @@ def _gaps(con, rules: Rules) -> Section:
         )
     }
     body = [[found.get((k, o), (0, None, None))[0] for o in organisations] for k in GAP_LABELS]
-    matrix = np.array([row + [sum(row)] for row in body])
-    matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    matrix = _with_margins(body)
     medians = [
         protect_average(overall.get(k, (0, None, None))[1], overall.get(k, (0,))[0], rules, " days")
         for k in GAP_LABELS
-    ] + [Cell(None, "–")]
+    ] + [NOT_APPLICABLE]
     by_type = _count_table(
         "gaps_by_type",
         "Children falling between the organisations: open gaps by type and who must act",
@@ -615,8 +620,7 @@ def _gaps(con, rules: Rules) -> Section:
     }
     short = list(GAP_LABELS)
     body = [[found.get((d, k), 0) for k in short] for d in districts]
-    matrix = np.array([row + [sum(row)] for row in body])
-    matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    matrix = _with_margins(body)
     by_district = _count_table(
         "gaps_by_district",
         "Open gaps by the district the child lives in",
@@ -640,8 +644,7 @@ def _gaps(con, rules: Rules) -> Section:
     }
     rows = [*needs, "unknown"]
     body = [[found.get((n, o), 0) for o in organisations] for n in rows]
-    matrix = np.array([row + [sum(row)] for row in body])
-    matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    matrix = _with_margins(body)
     by_need = _count_table(
         "gaps_by_need",
         "Open gaps by the child's primary need and who must act",
@@ -664,8 +667,7 @@ def _gaps(con, rules: Rules) -> Section:
     }
     kinds = ["health_wait_over_clock", "health_need_no_referral"]
     body = [[found.get((s, k), 0) for k in kinds] for s in services]
-    matrix = np.array([row + [sum(row)] for row in body])
-    matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    matrix = _with_margins(body)
     by_service = _count_table(
         "gaps_by_service",
         "Open health gaps by service",
@@ -737,8 +739,7 @@ def _movement(con, rules: Rules) -> Section:
     )
     by = {council: rest for council, *rest in rows}
     body = [list(by.get(c, (0, 0, 0))) for c in COUNCILS]
-    matrix = np.array([row + [sum(row)] for row in body])
-    matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    matrix = _with_margins(body)
     rates = [protect_rate(int(m[0]), int(m[3]), rules) for m in matrix]
     table = _count_table(
         "movement",
@@ -803,7 +804,7 @@ def _data_quality(restricted: Path, truth: Path | None, rules: Rules) -> Section
     body = [[found.get((r, s), 0) for s in sources] for r in reasons] or [[0, 0, 0]]
     nulled_by = dict(nulled)
     body.append([nulled_by.get(s, 0) for s in sources])
-    matrix = np.array([row + [sum(row)] for row in body])
+    matrix = _with_margins(body, total_row=False)
     quarantined = _count_table(
         "quarantine",
         "Rows the data contracts kept out (quarantined) or corrected, by source and reason",

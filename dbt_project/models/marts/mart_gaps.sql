@@ -37,22 +37,6 @@ referrals as (
 
 children as (select * from {{ ref('dim_child') }}),
 
--- Plans with a placement or review record the contracts quarantined: what is known of their
--- placements and reviews is incomplete, so they are left out of the gaps that rest on them.
-incomplete_placements as (
-
-    select parent_id from {{ ref('int_quarantined_records') }}
-    where table_name in ('county_placements', 'city_placementdetail', 'city_activeplans')
-
-),
-
-incomplete_reviews as (
-
-    select parent_id from {{ ref('int_quarantined_records') }}
-    where table_name in ('county_reviews', 'city_activeplans')
-
-),
-
 request_no_decision as (
 
     select
@@ -203,9 +187,7 @@ annual_review_overdue as (
     left join latest_meetings as latest on latest.plan_id = plans.plan_id
     where dates.as_at > cast(coalesce(latest.last_meeting, plans.start_date)
         + to_months(clocks.annual_review_months) as date)
-      and plans.plan_id not in (select parent_id from incomplete_reviews)
-      and coalesce(plans.active_plan_id, '') not in (select parent_id from incomplete_reviews)
-      and coalesce(plans.request_id, '') not in (select parent_id from incomplete_reviews)
+      and not plans.reviews_incomplete
 
 ),
 
@@ -231,9 +213,7 @@ review_decision_late as (
     cross join clocks
     where coalesce(reviews.decision_date, dates.as_at)
         > reviews.meeting_date + clocks.review_decision_days
-      and plans.plan_id not in (select parent_id from incomplete_reviews)
-      and coalesce(plans.active_plan_id, '') not in (select parent_id from incomplete_reviews)
-      and coalesce(plans.request_id, '') not in (select parent_id from incomplete_reviews)
+      and not plans.reviews_incomplete
 
 ),
 
@@ -326,9 +306,7 @@ plan_no_placement as (
     from plans_in_force as plans
     left join placements on placements.plan_id = plans.plan_id
     where not coalesce(placements.placed, false)
-      and plans.plan_id not in (select parent_id from incomplete_placements)
-      and coalesce(plans.active_plan_id, '') not in (select parent_id from incomplete_placements)
-      and coalesce(plans.request_id, '') not in (select parent_id from incomplete_placements)
+      and not plans.placements_incomplete
 
 ),
 

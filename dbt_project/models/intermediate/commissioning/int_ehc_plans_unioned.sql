@@ -93,11 +93,40 @@ county as (
 
 ),
 
-final as (
+unioned as (
 
     select * from city
     union all
     select * from county
+
+),
+
+-- A placement or review row of the plan the contracts quarantined leaves what is known of its
+-- placements or reviews incomplete (the city's hang on its active plan, found by request).
+quarantined as (
+
+    select table_name, parent_id from {{ ref('int_quarantined_records') }}
+
+),
+
+final as (
+
+    select
+        unioned.*,
+        exists (
+            select 1 from quarantined
+            where quarantined.table_name in
+                ('county_placements', 'city_placementdetail', 'city_activeplans')
+              and quarantined.parent_id in
+                (unioned.plan_id, unioned.active_plan_id, unioned.request_id)
+        ) as placements_incomplete,
+        exists (
+            select 1 from quarantined
+            where quarantined.table_name in ('county_reviews', 'city_activeplans')
+              and quarantined.parent_id in
+                (unioned.plan_id, unioned.active_plan_id, unioned.request_id)
+        ) as reviews_incomplete
+    from unioned
 
 )
 
