@@ -183,6 +183,13 @@ def link(
         "scored). Holds identifiable data: keep it in the restricted zone.",
         dir_okay=False,
     ),
+    report: Path | None = typer.Option(
+        None,
+        help="Write a JSON report: the run's own estimate of its pairwise precision and recall "
+        "(estimated_precision, estimated_recall, no truth needed), candidate pairs, links, "
+        "review queue.",
+        dir_okay=False,
+    ),
 ) -> None:
     """Resolve a person table into children with the pipeline's own linkage engine and key."""
     import duckdb
@@ -197,7 +204,7 @@ def link(
     started = time.monotonic()
     try:
         with console.status("linking…"):
-            report = link_file(
+            outcome = link_file(
                 input_path,
                 out,
                 key=load_key(settings.key_file),
@@ -205,17 +212,25 @@ def link(
                 previous_path=previous,
                 decisions_path=decisions,
                 state_path=state,
+                report_path=report,
             )
     except (ValueError, duckdb.Error) as error:
         _fail(f"{input_path}: {error}")
     console.print(
-        f"{report.records:,} records → {report.children:,} children in "
-        f"{time.monotonic() - started:.1f}s; {report.review_pairs:,} pairs for review; "
+        f"{outcome.records:,} records → {outcome.children:,} children in "
+        f"{time.monotonic() - started:.1f}s; {outcome.review_pairs:,} pairs for review; "
         f"{out} written"
     )
-    if report.against_previous:
+    quality = outcome.result.quality
+    if quality:
         console.print(
-            f"against {previous or state}: {report.merges} merges, {report.splits} splits, "
-            f"{report.changed_keys} records whose key changed, {report.new_keys} new keys; "
-            f"{report.proposed_merges} proposed merges of known children await review"
+            f"estimated pairwise precision {quality['estimated_precision']:.4f}, "
+            f"recall {quality['estimated_recall']:.4f} (the model's own estimate, no truth)"
+            + (f"; {report} written" if report else "")
+        )
+    if outcome.against_previous:
+        console.print(
+            f"against {previous or state}: {outcome.merges} merges, {outcome.splits} splits, "
+            f"{outcome.changed_keys} records whose key changed, {outcome.new_keys} new keys; "
+            f"{outcome.proposed_merges} proposed merges of known children await review"
         )

@@ -111,7 +111,7 @@ def upn_check_letter_expr(body: pl.Expr) -> pl.Expr:
         .then(last.cast(pl.Int64, strict=False))
         .otherwise(_alphabet_index(last))
     )
-    total = sum(_digit(body, i) * (i + 2) for i in range(11)) + last_value * 13
+    total = _weighted_digit_sum(body.str.slice(0, 11), 11, lambda i: i + 2) + last_value * 13
     return pl.lit(UPN_ALPHABET).str.slice(total % 23, 1)
 
 
@@ -134,9 +134,16 @@ def normalise_nhs_number_expr(value: pl.Expr) -> pl.Expr:
     return pl.when(digits.str.len_chars() > 0).then(digits)
 
 
+def _weighted_digit_sum(digits: pl.Expr, count: int, weight) -> pl.Expr:
+    """Sum of digit i (from the left) times weight(i) over a string of `count` digits, by integer
+    arithmetic on the whole number (much faster than slicing each character)."""
+    number = digits.str.to_integer(strict=False)
+    return sum(((number // 10 ** (count - 1 - i)) % 10) * weight(i) for i in range(count))
+
+
 def nhs_check_digit_expr(first9: pl.Expr) -> pl.Expr:
     """Check digit for a column of nine-digit strings; null where the number cannot be valid."""
-    total = sum(_digit(first9, i) * (10 - i) for i in range(9))
+    total = _weighted_digit_sum(first9, 9, lambda i: 10 - i)
     check = 11 - total % 11
     return pl.when(check == 11).then(0).when(check == 10).then(None).otherwise(check)
 

@@ -11,60 +11,9 @@ from __future__ import annotations
 
 import math
 
-import duckdb
-
 from pipelines.linkage.config import Comparison, LinkageConfig
+from pipelines.linkage.levels import gamma_sql
 from pipelines.linkage.parameters import Parameters
-
-# Damerau-Levenshtein distance <= 1 without computing it for most pairs: strings of equal length
-# need a Hamming distance of at most 1, or exactly 2 when two neighbours are swapped; strings one
-# character apart in length need a Levenshtein distance of 1. CASE evaluates a branch only for
-# the rows that reach it, so the costly functions run on few pairs, and `hamming` only ever sees
-# strings of equal length.
-MACROS = """
-create or replace temp macro within_one_edit(a, b) as
-    case
-        when a = b then true
-        when length(a) = length(b) then
-            case hamming(a, b)
-                when 1 then true
-                when 2 then damerau_levenshtein(a, b) <= 1
-                else false
-            end
-        when abs(length(a) - length(b)) = 1 then levenshtein(a, b) <= 1
-        else false
-    end
-"""
-
-
-def register_macros(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(MACROS)
-
-
-def gamma_expression(comparison: Comparison) -> str:
-    """SQL: the index of the first level whose condition holds, -1 for the null level."""
-    whens = " ".join(
-        f"when {level.when} then {index}" for index, level in enumerate(comparison.levels)
-    )
-    return (
-        f"cast(case when {comparison.null_when} then -1 {whens} "
-        f"else {len(comparison.levels) - 1} end as tinyint)"
-    )
-
-
-def gamma_columns(config: LinkageConfig) -> str:
-    return ",\n".join(f"{gamma_expression(c)} as g_{c.name}" for c in config.comparisons)
-
-
-def level_patterns(
-    con: duckdb.DuckDBPyConnection, pairs: str, records: str, config: LinkageConfig
-) -> str:
-    """SQL: the levels of every pair in `pairs` (rid_l, rid_r) against `records` (rid, ...)."""
-    return f"""
-        select {gamma_columns(config)}
-        from {pairs} p
-        join {records} l on l.rid = p.rid_l
-        join {records} r on r.rid = p.rid_r"""
 
 
 def _weight_expression(comparison: Comparison, parameters: Parameters) -> str:
@@ -84,27 +33,20 @@ def _weight_expression(comparison: Comparison, parameters: Parameters) -> str:
     return f"cast(case g_{comparison.name} {' '.join(cases)} else 0.0 end as double)"
 
 
+def _log_odds(probability: float) -> float:
+    probability = min(max(probability, 1e-9), 1 - 1e-9)
+    return math.log2(probability / (1 - probability))
+
+
 def prior_weight(parameters: Parameters) -> float:
     lam = parameters.lam
     return math.log2(lam / (1.0 - lam))
 
 
-def gamma_sql(pairs: str, records: str, config: LinkageConfig) -> str:
-    """SQL: each pair of `pairs` (rid_l, rid_r, passes) with its levels and the term
-    frequencies its exact levels need (looked up on the left record; equal on both sides)."""
-    tf_columns = sorted({level.tf for c in config.comparisons for level in c.levels if level.tf})
-    carried = "".join(f", l.tf_{column}" for column in tf_columns)
-    return f"""
-        select p.rid_l, p.rid_r, p.passes, {gamma_columns(config)}{carried}
-        from {pairs} p
-        join {records} l on l.rid = p.rid_l
-        join {records} r on r.rid = p.rid_r"""
-
-
 def scored_columns(config: LinkageConfig) -> str:
     """The columns of a scored pair, in order."""
     levels = ", ".join(f"g_{c.name}" for c in config.comparisons)
-    return f"rid_l, rid_r, passes, {levels}, match_weight, probability"
+    return f"rid_l, rid_r, passes, {levels}, twin_like, match_weight, probability"
 
 
 def weight_expressions(config: LinkageConfig, parameters: Parameters) -> dict[str, str]:
@@ -117,14 +59,28 @@ def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> st
     """SQL: levels, total match weight and probability of each pair in `gammas` (the output of
     `gamma_sql`). The per-comparison weights are not stored: `weight_expressions` gives them
     back from the levels when a pair is explained."""
-    total = " + ".join(weight_expressions(config, parameters).values())
+    total = f"{prior_weight(parameters)!r} + " + " + ".join(
+        weight_expressions(config, parameters).values()
+    )
     levels = ", ".join(f"g_{c.name}" for c in config.comparisons)
+    twins = config.guards.twins
+    if twins is not None and parameters.twins_same:
+        # A pair that looks like twins, unsettled by identifiers: the share of such pairs that
+        # are one child is its probability (its fields cannot tell; see guards.twins).
+        levels_key = " || '|' || ".join(f"cast(g_{name} as varchar)" for name in twins.by)
+        cases = " ".join(
+            f"when '{key}' then {_log_odds(share)!r}"
+            for key, share in sorted(parameters.twins_same.items())
+            if key != "*"
+        )
+        default = _log_odds(parameters.twins_same.get("*", twins.prior_same))
+        override = f"case {levels_key or chr(39) * 2} {cases} else {default!r} end"
+        total = f"case when twins = 'unsettled' then {override} else {total} end"
     return f"""
-        select rid_l, rid_r, passes, {levels}, match_weight,
-            cast(1.0 / (1.0 + pow(2.0, -match_weight)) as double) as probability
+        select rid_l, rid_r, passes, {levels}, coalesce(twins = 'unsettled', false) as twin_like,
+            match_weight, cast(1.0 / (1.0 + pow(2.0, -match_weight)) as double) as probability
         from (
-            select rid_l, rid_r, passes, {levels},
-                {prior_weight(parameters)!r} + {total} as match_weight
+            select rid_l, rid_r, passes, {levels}, twins, {total} as match_weight
             from {gammas} l
         )"""
 
@@ -132,3 +88,20 @@ def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> st
 def score_sql(pairs: str, records: str, config: LinkageConfig, parameters: Parameters) -> str:
     """SQL: `weight_sql` over `gamma_sql` in one statement."""
     return weight_sql(f"({gamma_sql(pairs, records, config)})", config, parameters)
+
+
+def conflict_sql(config: LinkageConfig, parameters: Parameters) -> str:
+    """SQL: whether a pair conflicts (guards): over its records `l`, `r` and its score `s`
+    (match_weight, twin_like, probability). Two conflicting records are never one child unless a
+    reviewer says so."""
+    rules = [f"({c.when})" for c in config.guards.conflicts]
+    tables = config.guards.one_record_per_child_tables
+    if tables:
+        listed = ", ".join(f"'{t}'" for t in tables)
+        rules.append(f"(l.source_table = r.source_table and l.source_table in ({listed}))")
+    # Its own evidence decisively against one child (the prior left out: other links join it).
+    against = -math.log2(config.guards.conflict_odds)
+    rules.append(f"(s.match_weight - {prior_weight(parameters)!r} < {against!r})")
+    # Looks like twins, and such pairs are twins more often than one child.
+    rules.append("(s.twin_like and s.probability < 0.5)")
+    return f"coalesce({' or '.join(rules)}, false)"

@@ -24,6 +24,16 @@ class BlockingPass:
     name: str
     left: tuple[str, ...]
     right: tuple[str, ...]
+    # Keys that split an oversized block: its records are paired when they agree on one of these.
+    refine: tuple[tuple[str, ...], ...] = ()
+    # Comparisons this pass's key forces to agree (left out when m is estimated on its pairs);
+    # None: those whose columns the key names.
+    fixes: tuple[str, ...] | None = None
+    max_block_size: int | None = None  # None: the global blocking.max_block_size
+    # Whether m is estimated on this pass's pairs. A pass whose key says little about identity
+    # (a common name pair) finds pairs that agree on much else for other reasons (sex, area), so
+    # expectation-maximisation there mistakes "alike" for "one child".
+    train: bool = True
 
     @property
     def symmetric(self) -> bool:
@@ -74,9 +84,28 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class Twins:
+    """Pairs that look like twins (`looks_alike`): their probability of being one child is the
+    share of such pairs that are, among those whose identifiers settle it (`identifiers_say`:
+    'same', 'different' or null), with a prior."""
+
+    looks_alike: str
+    identifiers_say: str
+    by: tuple[str, ...] = ()  # comparisons whose levels the share is counted for
+    prior_same: float = 0.2
+    prior_pairs: float = 5.0
+
+    @property
+    def unsettled(self) -> str:
+        """SQL: the pair looks like twins and its identifiers do not settle it."""
+        return f"(({self.looks_alike}) and ({self.identifiers_say}) is null)"
+
+
+@dataclass(frozen=True)
 class Guards:
-    conflict_probability: float
+    conflict_odds: float  # a pair whose own evidence is this many to one against conflicts
     conflicts: tuple[Conflict, ...] = ()
+    twins: Twins | None = None
     one_record_per_child_tables: tuple[str, ...] = ()
     merge_known_children: str = "review"  # or "automatic"
 
@@ -84,8 +113,8 @@ class Guards:
 @dataclass(frozen=True)
 class LinkageConfig:
     key_prefix: str
-    output_schema: str
     nicknames: Path
+    spellings: Path
     phonetic: str
     max_block_size: int
     passes: tuple[BlockingPass, ...]
@@ -94,8 +123,8 @@ class LinkageConfig:
     thresholds: Thresholds
     guards: Guards
     source: Path | None = field(default=None, compare=False)
-    # Digest of everything that decides a pair's score (the parsed configuration and the
-    # nickname list): a state written under another digest cannot be extended incrementally.
+    # Digest of everything that decides a pair's score (the parsed configuration and the name
+    # lists): a state written under another digest cannot be extended incrementally.
     digest: str = field(default="", compare=False)
 
     def comparison(self, name: str) -> Comparison:
@@ -127,7 +156,17 @@ def _pass(raw: dict) -> BlockingPass:
         right = _keys(_require(raw, "right", where), where)
         if len(left) != len(right):
             raise LinkageConfigError(f"{where}: left and right keys differ in length")
-    return BlockingPass(name=name, left=left, right=right)
+    refine = tuple(_keys(r, f"{where} refine") for r in raw.get("refine") or [])
+    fixes = raw.get("fixes")
+    return BlockingPass(
+        name=name,
+        left=left,
+        right=right,
+        refine=refine,
+        fixes=None if fixes is None else tuple(str(f) for f in fixes),
+        max_block_size=int(raw["max_block_size"]) if "max_block_size" in raw else None,
+        train=bool(raw.get("train", True)),
+    )
 
 
 def _comparison(raw: dict) -> Comparison:
@@ -151,6 +190,18 @@ def _comparison(raw: dict) -> Comparison:
 MERGE_KNOWN_CHILDREN = ("review", "automatic")
 
 
+def _twins(raw: dict | None) -> Twins | None:
+    if not raw:
+        return None
+    return Twins(
+        looks_alike=" ".join(str(_require(raw, "looks_alike", "guards.twins")).split()),
+        identifiers_say=" ".join(str(_require(raw, "identifiers_say", "guards.twins")).split()),
+        by=tuple(str(b) for b in raw.get("by") or ()),
+        prior_same=float(raw.get("prior_same", 0.2)),
+        prior_pairs=float(raw.get("prior_pairs", 5.0)),
+    )
+
+
 def load_config(path: Path | str | None = None) -> LinkageConfig:
     """Read and check a linkage configuration (default: the shipped `linkage.yml`)."""
     path = Path(path) if path is not None else DEFAULT_CONFIG
@@ -163,10 +214,14 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
     phonetic = prepare.get("phonetic", "metaphone")
     if phonetic not in PHONETIC_ALGORITHMS:
         raise LinkageConfigError(f"prepare.phonetic must be one of {PHONETIC_ALGORITHMS}")
+    lists = {
+        name: (path.parent / _require(prepare, name, "prepare")).resolve()
+        for name in ("nicknames", "spellings")
+    }
     config = LinkageConfig(
         key_prefix=str(_require(raw, "key_prefix", "config")),
-        output_schema=str(raw.get("output_schema", "identity")),
-        nicknames=(path.parent / _require(prepare, "nicknames", "prepare")).resolve(),
+        nicknames=lists["nicknames"],
+        spellings=lists["spellings"],
         phonetic=phonetic,
         max_block_size=int(_require(blocking, "max_block_size", "blocking")),
         passes=tuple(_pass(p) for p in _require(blocking, "passes", "blocking")),
@@ -186,24 +241,27 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
             review_high=float(thresholds["review_high"]),
         ),
         guards=Guards(
-            conflict_probability=float(guards.get("conflict_probability", 0.0)),
+            conflict_odds=float(guards.get("conflict_odds", 100.0)),
             conflicts=tuple(
                 Conflict(name=c["name"], when=" ".join(str(c["when"]).split()))
                 for c in guards.get("conflicts") or []
             ),
             one_record_per_child_tables=tuple(guards.get("one_record_per_child_tables") or []),
+            twins=_twins(guards.get("twins")),
             merge_known_children=str(guards.get("merge_known_children", "review")),
         ),
         source=path,
-        digest=_digest(raw, path.parent / _require(prepare, "nicknames", "prepare")),
+        digest=_digest(raw, list(lists.values())),
     )
     _check(config)
     return config
 
 
-def _digest(raw: dict, nicknames: Path) -> str:
-    canonical = json.dumps(raw, sort_keys=True, default=str).encode()
-    return hashlib.sha256(canonical + b"\0" + nicknames.read_bytes()).hexdigest()[:16]
+def _digest(raw: dict, name_lists: list[Path]) -> str:
+    digest = hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode())
+    for path in name_lists:
+        digest.update(b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _check(config: LinkageConfig) -> None:
@@ -218,9 +276,21 @@ def _check(config: LinkageConfig) -> None:
     passes = [p.name for p in config.passes]
     if len(set(passes)) != len(passes):
         raise LinkageConfigError("blocking pass names must be unique")
+    if len(passes) > 30:
+        raise LinkageConfigError("at most 30 blocking passes (a pair's passes are a bitmask)")
+    for blocking_pass in config.passes:
+        unknown = set(blocking_pass.fixes or ()) - set(names)
+        if unknown:
+            raise LinkageConfigError(
+                f"blocking pass {blocking_pass.name} fixes unknown comparison(s): "
+                f"{', '.join(sorted(unknown))}"
+            )
     if config.guards.merge_known_children not in MERGE_KNOWN_CHILDREN:
         raise LinkageConfigError(
             f"guards.merge_known_children must be one of {MERGE_KNOWN_CHILDREN}"
         )
+    twins = config.guards.twins
+    if twins is not None and set(twins.by) - set(names):
+        raise LinkageConfigError(f"guards.twins.by names unknown comparisons: {twins.by}")
     if config.max_block_size < 2:
         raise LinkageConfigError("blocking.max_block_size must be at least 2")

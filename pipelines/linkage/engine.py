@@ -1,11 +1,14 @@
 """The identity-resolution run: prepare, block, score, cluster, key, explain.
 
-`link()` works on tables inside one DuckDB connection and writes its outputs to the configured
-schema. A full run pairs every record; an incremental run (`previous_state`) reuses the previous
-run's prepared records, scored pairs, clusters and parameters, scores only candidate pairs that
-touch new or changed records and re-clusters only the components they reach. Because blocking
-and scoring are pure functions of a pair and the stored parameters, and each component is
-clustered on its own, the result equals a full rebuild with the same model.
+`link()` works on tables inside one DuckDB connection and writes its outputs to one schema
+(`identity` by default). A full run pairs every record; an incremental run (`previous_state`)
+reuses the previous run's prepared records, scored pairs, clusters and parameters, scores only
+candidate pairs that touch new or changed records and re-clusters only the components they
+reach. Because blocking and scoring are pure functions of a pair and the stored parameters, and
+each component is clustered on its own, the result equals a full rebuild with the same model.
+
+Each stage is a function that returns a small dataclass naming the tables it made; the run's
+working tables live in a `Scratch`, which drops them when the run ends, whether it succeeds or not.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from pipelines.linkage import blocking, cluster, compare, keys
+from pipelines.linkage import blocking, cluster, compare, keys, levels, quality
 from pipelines.linkage import parameters as model
 from pipelines.linkage.config import LinkageConfig, load_config
 from pipelines.linkage.prepare import prepare
 from pipelines.privacy.pseudonymise import MIN_KEY_BYTES
 
+DEFAULT_SCHEMA = "identity"
 # Intra-component pairs are checked for conflicts in components up to this size; a larger
 # component is checked on its scored candidate pairs only (it would hold millions of pairs).
 MAX_CHECKED_COMPONENT = 2_000
@@ -54,10 +58,57 @@ class LinkResult:
     refused_links: int
     reclustered_records: int
     pass_pairs: dict[str, int] = field(default_factory=dict)  # candidate pairs by blocking pass
+    # Per pass: pairs its oversized blocks held and how many of them refinement still compared.
+    oversized: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The run's own estimate of its accuracy, without truth (`quality.py`).
+    quality: dict[str, float] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
     def table(self, name: str) -> str:
         return f"{self.schema}.{name}"
+
+
+class Scratch:
+    """The working tables of one run: named in one place, dropped when the run ends."""
+
+    PREFIX = "_lk_"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self._tables: list[str] = []
+        self._views: list[str] = []
+
+    def __enter__(self) -> Scratch:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        for name in reversed(self._views):
+            self.con.unregister(name)
+        for name in reversed(self._tables):
+            self.con.execute(f"drop table if exists {name}")
+
+    def name(self, what: str) -> str:
+        """A working table's name, to be dropped at the end (for code that creates it itself)."""
+        table = self.PREFIX + what
+        if table not in self._tables:
+            self._tables.append(table)
+        return table
+
+    def table(self, what: str, sql: str) -> str:
+        table = self.name(what)
+        self.con.execute(f"create or replace temp table {table} as {sql}")
+        return table
+
+    def frame(self, what: str, frame: pl.DataFrame) -> str:
+        """A polars frame as a view of the connection until the run ends."""
+        view = self.PREFIX + what + "_view"
+        self.con.register(view, frame.to_arrow())
+        self._views.append(view)
+        return view
+
+    def drop(self, table: str) -> None:
+        """Drop a working table early (it is large and no longer needed)."""
+        self.con.execute(f"drop table if exists {table}")
 
 
 class _Clock:
@@ -93,267 +144,71 @@ def exists(
     return bool(count)
 
 
-def _split(name: str) -> tuple[str, str]:
-    schema, _, table = name.rpartition(".")
-    return schema or "main", table
+# --- stages -------------------------------------------------------------------------------------
 
 
-def link(
-    con: duckdb.DuckDBPyConnection,
-    records: str,
-    *,
-    key: bytes,
-    previous_crosswalk: str | None = None,
-    previous_state: str | None = None,
-    decisions: str | None = None,
-    parameters: str | None = None,
-    reestimate: bool = False,
-    config: LinkageConfig | None = None,
-    run_at: datetime | None = None,
-) -> LinkResult:
-    """Resolve the person records in table `records` into children.
+@dataclass(frozen=True)
+class Prior:
+    """What this run knows of earlier runs (copies in working tables, so the outputs can be
+    replaced while they are read)."""
 
-    key: the secret for child keys (`pipelines.privacy.pseudonymise.load_key`).
-    previous_crosswalk: a table (record_id, child_key) of an earlier run whose keys to keep.
-    previous_state: the schema of an earlier run's outputs: link incrementally against it (its
-        crosswalk, key history and parameters are used too).
-    decisions: a table of clerical decisions (record_id_l, record_id_r, decision 'same' or
-        'different', optional decided_at); the latest decision on a pair is always honoured.
-    parameters: a schema holding `parameters`, `term_frequencies` and `oversized_blocks` (as
-        written by an earlier run) to reuse instead of estimating; `reestimate` forces
-        estimation in a full run.
-    """
-    if len(key) < MIN_KEY_BYTES:
-        raise ValueError(f"the child key secret must be at least {MIN_KEY_BYTES} bytes")
-    config = config or load_config()
-    run_at = run_at or datetime.now(UTC)
-    schema = config.output_schema
-    clock = _Clock()
-    con.execute(f"create schema if not exists {schema}")
-    compare.register_macros(con)
-    # The previous run's key history (keys retired there are never issued again).
+    crosswalk: str  # record_id, child_key: the keys to keep (empty without an earlier run)
+    history: str | None  # the key history so far (retired keys are never issued again)
+    # An incremental run's previous state: prepared records, scored pairs, crosswalk, proposals.
+    state: str | None = None
+    prepared: str | None = None
+    scored_pairs: str | None = None
+    state_crosswalk: str | None = None
+    proposed: str | None = None
+
+    @property
+    def incremental(self) -> bool:
+        return self.state is not None
+
+
+def _read_prior(
+    con,
+    scratch: Scratch,
+    config: LinkageConfig,
+    previous_state: str | None,
+    previous_crosswalk: str | None,
+) -> Prior:
     history = None
     if previous_state is not None and exists(con, previous_state, "key_history"):
-        con.execute(
-            f"create or replace temp table _lk_prev_history as "
-            f"select * from {previous_state}.key_history"
-        )
-        history = "_lk_prev_history"
+        history = scratch.table("prev_history", f"select * from {previous_state}.key_history")
     if previous_state is not None and not _state_matches(con, previous_state, config):
         # The configuration changed since the state was written, so its pair scores are not
         # comparable with new ones: link everything afresh, carrying keys and history over.
-        con.execute(
-            f"create or replace temp table _lk_carried_crosswalk as "
-            f"select record_id, child_key from {previous_state}.crosswalk"
+        crosswalk = scratch.table(
+            "prior_crosswalk", f"select record_id, child_key from {previous_state}.crosswalk"
         )
-        previous_crosswalk, previous_state = "_lk_carried_crosswalk", None
-    incremental = previous_state is not None
-
-    # Prepared records, with a stable integer id (kept from the previous state when unchanged)
-    # and the term frequency of their names.
-    prepared = f"{schema}.prepared"
-    prepare(con, records, "_lk_input", config)
-    clock.lap("prepare")
-    removed = 0
-    if incremental:
-        for table in ("prepared", "scored_pairs", "crosswalk"):
-            con.execute(
-                f"create or replace temp table _lk_prev_{table} as "
-                f"select * from {previous_state}.{table}"
+        return Prior(crosswalk=crosswalk, history=history)
+    if previous_state is None:
+        if previous_crosswalk is None:
+            sql = "select null::varchar as record_id, null::varchar as child_key limit 0"
+        else:
+            sql = (
+                f"select cast(record_id as varchar) as record_id, cast(child_key as varchar) "
+                f"as child_key from {previous_crosswalk} where child_key is not null"
             )
-        parameters = parameters or previous_state
-    estimated = parameters is None or reestimate
-    if incremental and reestimate:
-        raise ValueError("parameters can only be estimated again in a full run")
-    if estimated:
-        model.estimate_term_frequencies(con, "_lk_input", config, "_lk_term_frequencies")
-    else:
-        for table in (model.TF_TABLE, model.OVERSIZED_TABLE):
-            con.execute(
-                f"create or replace temp table _lk_{table} as select * from {parameters}.{table}"
-            )
-    if incremental:
-        numbered = """
-            with kept as (
-                select p.rid, i.* from _lk_input i
-                join _lk_prev_prepared p using (record_id, content)
-            ),
-            start as (select coalesce(max(rid), -1) as top from _lk_prev_prepared)
-            select rid, * exclude (rid), false as is_new from kept
-            union all
-            select cast((select top from start) + row_number() over (order by record_id)
-                        as integer) as rid, *, true as is_new
-            from _lk_input i where record_id not in (select record_id from kept)"""
-    else:
-        # Numbered in record id order (sorting the ids alone, then joining, is much cheaper
-        # than a window over every column).
-        numbered = """
-            with ids as (
-                select record_id, cast(row_number() over (order by record_id) - 1 as integer)
-                    as rid
-                from _lk_input
-            )
-            select ids.rid, i.*, true as is_new from _lk_input i join ids using (record_id)"""
-    con.execute(f"create or replace table {prepared} as {_with_frequencies(numbered, config)}")
-    con.execute("drop table _lk_input")
-    if incremental:
-        removed = _count(con, "_lk_prev_prepared", f"rid not in (select rid from {prepared})")
-    n_records = _count(con, prepared)
-    n_new = _count(con, prepared, "is_new")
-
-    # Candidate pairs, their levels (computed once), the parameters and the scores.
-    blocking.candidate_pairs(
-        con,
-        prepared,
-        config,
-        "_lk_oversized_blocks",
-        "_lk_pairs",
-        new_only=incremental,
-        find_oversized=estimated,
-    )
-    n_candidates = _count(con, "_lk_pairs")
-    counts = ", ".join(
-        f"count(*) filter (where passes & {1 << i} > 0)" for i in range(len(config.passes))
-    )
-    per_pass = con.execute(f"select {counts} from _lk_pairs").fetchall()[0]
-    pass_pairs = {p.name: int(n) for p, n in zip(config.passes, per_pass, strict=True)}
-    clock.lap("blocking")
-    con.execute(
-        f"create or replace temp table _lk_gammas as "
-        f"{compare.gamma_sql('_lk_pairs', prepared, config)}"
-    )
-    con.execute("drop table _lk_pairs")
-    clock.lap("comparisons")
-    if estimated:
-        params = _estimate(con, n_records, config, clock)
-    else:
-        params = model.load(con, f"{parameters}.{model.PARAMETER_TABLE}", config)
-    score = compare.weight_sql("_lk_gammas", config, params)
-    if incremental:
-        con.execute(
-            f"""create or replace table {schema}.scored_pairs as
-            select {compare.scored_columns(config)} from _lk_prev_scored_pairs
-            where rid_l in (select rid from {prepared} where not is_new)
-              and rid_r in (select rid from {prepared} where not is_new)
-            union all ({score})"""
-        )
-    else:
-        con.execute(f"create or replace table {schema}.scored_pairs as {score}")
-    con.execute("drop table _lk_gammas")
-    clock.lap("scoring")
-
-    # Links and reviewers' decisions, by integer ids.
-    _load_decisions(con, decisions, prepared)
-    threshold = config.thresholds.link_probability
-    # Each record's child in the previous run (read once, for the clusters and the keys): a
-    # link between two records of one previous child is "established" and goes first when a
-    # conflicted component is re-clustered.
-    if incremental:
-        previous_keys = "select record_id, child_key from _lk_prev_crosswalk"
-    elif previous_crosswalk is not None:
-        previous_keys = (
-            f"select cast(record_id as varchar) as record_id, cast(child_key as varchar) "
-            f"as child_key from {previous_crosswalk} where child_key is not null"
-        )
-    else:
-        previous_keys = "select null::varchar as record_id, null::varchar as child_key limit 0"
-    con.execute(f"create or replace temp table _lk_previous_crosswalk as {previous_keys}")
-    con.execute(
-        f"""create or replace temp table _lk_previous_keys as
-        select p.rid, k.child_key from _lk_previous_crosswalk k join {prepared} p
-        using (record_id)"""
-    )
-    con.execute(
-        f"""create or replace temp table _lk_links as
-        with linked as (
-            select rid_l, rid_r, match_weight, false as forced from {schema}.scored_pairs
-            where probability >= {threshold!r}
-              and (rid_l, rid_r) not in (select rid_l, rid_r from _lk_decisions
-                                         where decision = 'different')
-            union all
-            select rid_l, rid_r, {FORCED_WEIGHT!r}, true from _lk_decisions
-            where decision = 'same'
-        )
-        select linked.*, coalesce(kl.child_key = kr.child_key, false) as established
-        from linked
-        left join _lk_previous_keys kl on kl.rid = linked.rid_l
-        left join _lk_previous_keys kr on kr.rid = linked.rid_r"""
-    )
-
-    n_links = _count(con, "_lk_links", "not forced")
-
-    # The records whose clusters are (re)computed: all, or those an incremental change reaches.
-    if incremental:
-        con.execute(
-            f"""create or replace temp table _lk_affected as
-            with touched as (
-                select rid from {prepared} where is_new
-                union select rid from _lk_prev_prepared
-                    where rid not in (select rid from {prepared})
-                union select rid_l from _lk_links
-                    where rid_l in (select rid from {prepared} where is_new)
-                       or rid_r in (select rid from {prepared} where is_new)
-                union select rid_r from _lk_links
-                    where rid_l in (select rid from {prepared} where is_new)
-                       or rid_r in (select rid from {prepared} where is_new)
-                union select rid_l from _lk_decisions
-                union select rid_r from _lk_decisions
-            ),
-            components as (
-                select distinct c.component from _lk_prev_crosswalk c
-                join _lk_prev_prepared p using (record_id) where p.rid in (select rid from touched)
-            )
-            select rid from {prepared} where is_new
-            union
-            select p.rid from _lk_prev_crosswalk c join {prepared} p using (record_id)
-            where c.component in (select component from components)"""
-        )
-    else:
-        con.execute(f"create or replace temp table _lk_affected as select rid from {prepared}")
-    affected = _count(con, "_lk_affected")
-
-    clusters = _cluster(con, config, params)
-    proposed = _store_proposed_merges(con, config, clusters, previous_state)
-    clock.lap("clustering")
-
-    # Keys: kept from the previous crosswalk, new ones from the anchor record.
-    assignment, crosswalk = _keys(
-        con,
-        clusters,
-        config,
-        key,
-        incremental or previous_crosswalk is not None,
-        incremental,
-        history,
-        run_at,
-    )
-    clock.lap("keys")
-
-    _write_outputs(con, config, params, crosswalk, assignment, history)
-    clock.lap("outputs")
-    review = _count(con, f"{schema}.review_queue")
-    return LinkResult(
-        schema=schema,
-        mode="incremental" if incremental else "full",
-        records=n_records,
-        new_records=n_new,
-        removed_records=removed,
-        candidate_pairs=n_candidates,
-        scored_pairs=_count(con, f"{schema}.scored_pairs"),
-        links=n_links,
-        children=crosswalk["child_key"].n_unique(),
-        review_pairs=review,
-        proposed_merges=proposed,
-        merges=assignment.merges,
-        splits=assignment.splits,
-        new_keys=assignment.new,
-        parameters_estimated=estimated,
-        em_iterations=params.em_iterations,
-        conflicted_components=clusters.conflicted_components,
-        refused_links=clusters.refused_links,
-        reclustered_records=affected,
-        pass_pairs=pass_pairs,
-        timings=clock.timings,
+        return Prior(crosswalk=scratch.table("prior_crosswalk", sql), history=history)
+    copies = {
+        table: scratch.table(f"prev_{table}", f"select * from {previous_state}.{table}")
+        for table in ("prepared", "scored_pairs", "crosswalk")
+    }
+    proposed = None
+    if exists(con, previous_state, "proposed_merges"):
+        proposed = scratch.table("prev_proposed", f"select * from {previous_state}.proposed_merges")
+    return Prior(
+        crosswalk=scratch.table(
+            "prior_crosswalk", f"select record_id, child_key from {copies['crosswalk']}"
+        ),
+        history=history,
+        state=previous_state,
+        prepared=copies["prepared"],
+        scored_pairs=copies["scored_pairs"],
+        state_crosswalk=copies["crosswalk"],
+        proposed=proposed,
     )
 
 
@@ -365,11 +220,85 @@ def _state_matches(con, state: str, config: LinkageConfig) -> bool:
     )
 
 
-def _with_frequencies(records_sql: str, config: LinkageConfig) -> str:
+@dataclass(frozen=True)
+class Records:
+    """The prepared records (`table`, in the output schema) and the model tables beside them."""
+
+    table: str
+    count: int
+    new: int
+    removed: int
+    term_frequencies: str
+    oversized: str
+
+
+def _prepare_records(
+    con,
+    scratch: Scratch,
+    records: str,
+    schema: str,
+    config: LinkageConfig,
+    prior: Prior,
+    model_source: str | None,
+) -> Records:
+    """Prepared records with a stable integer id (kept from the previous state when unchanged)
+    and the term frequency of their names."""
+    prepared = f"{schema}.prepared"
+    input_table = scratch.name("input")
+    prepare(con, records, input_table, config)
+    term_frequencies, oversized = scratch.name(model.TF_TABLE), scratch.name(model.OVERSIZED_TABLE)
+    if model_source is None:
+        model.estimate_term_frequencies(con, input_table, config, term_frequencies)
+    else:
+        for table, name in ((term_frequencies, model.TF_TABLE), (oversized, model.OVERSIZED_TABLE)):
+            con.execute(
+                f"create or replace temp table {table} as select * from {model_source}.{name}"
+            )
+    if prior.incremental:
+        numbered = f"""
+            with kept as (
+                select p.rid, i.* from {input_table} i
+                join {prior.prepared} p using (record_id, content)
+            ),
+            start as (select coalesce(max(rid), -1) as top from {prior.prepared})
+            select rid, * exclude (rid), false as is_new from kept
+            union all
+            select cast((select top from start) + row_number() over (order by record_id)
+                        as integer) as rid, *, true as is_new
+            from {input_table} i where record_id not in (select record_id from kept)"""
+    else:
+        # Numbered in record id order (sorting the ids alone, then joining, is much cheaper
+        # than a window over every column).
+        numbered = f"""
+            with ids as (
+                select record_id, cast(row_number() over (order by record_id) - 1 as integer)
+                    as rid
+                from {input_table}
+            )
+            select ids.rid, i.*, true as is_new from {input_table} i join ids using (record_id)"""
+    con.execute(
+        f"create or replace table {prepared} as "
+        f"{_with_frequencies(numbered, config, term_frequencies)}"
+    )
+    scratch.drop(input_table)
+    removed = 0
+    if prior.incremental:
+        removed = _count(con, prior.prepared, f"rid not in (select rid from {prepared})")
+    return Records(
+        table=prepared,
+        count=_count(con, prepared),
+        new=_count(con, prepared, "is_new"),
+        removed=removed,
+        term_frequencies=term_frequencies,
+        oversized=oversized,
+    )
+
+
+def _with_frequencies(records_sql: str, config: LinkageConfig, frequencies: str) -> str:
     """SQL: the records plus the term frequency of each of their term-frequency values."""
-    columns = model.tf_columns(config)
+    columns = levels.tf_columns(config)
     joins = "".join(
-        f" left join (select value, frequency from _lk_term_frequencies "
+        f" left join (select value, frequency from {frequencies} "
         f"where column_name = '{c}') t_{c} on t_{c}.value = p.{c}"
         for c in columns
     )
@@ -377,19 +306,23 @@ def _with_frequencies(records_sql: str, config: LinkageConfig) -> str:
     return f"select p.*{select} from ({records_sql}) p{joins}"
 
 
-def _estimate(con, n_records: int, config: LinkageConfig, clock: _Clock) -> model.Parameters:
+def _estimate(con, gammas: str, recs: Records, config: LinkageConfig, clock) -> model.Parameters:
     """u from random pairs; m and the prior by EM over the candidate pairs' level patterns."""
-    prepared = f"{config.output_schema}.prepared"
-    u = model.estimate_u(con, prepared, n_records, config)
+    u = model.estimate_u(con, recs.table, recs.count, config)
     clock.lap("estimate u")
     names = [c.name for c in config.comparisons]
     patterns = con.sql(
         f"""select {", ".join(f"g_{n}" for n in names)}, passes, count(*) as n
-        from _lk_gammas group by all order by all"""
+        from {gammas} group by all order by all"""
     ).pl()
-    m, lam, iterations = model.estimate_m(patterns, u, n_records, config)
+    m, lam, iterations = model.estimate_m(patterns, u, recs.count, config)
+    # Once more with u free of the matches the random pairs held (it matters in small tables).
+    u = model.without_matches(u, m, lam, config)
+    m, lam, more = model.estimate_m(patterns, u, recs.count, config)
+    iterations += more
     clock.lap("estimate m")
     return model.Parameters(
+        twins_same=model.estimate_twins(con, gammas, config),
         m=m,
         u=u,
         lam=lam,
@@ -399,19 +332,50 @@ def _estimate(con, n_records: int, config: LinkageConfig, clock: _Clock) -> mode
     )
 
 
-def _load_decisions(con, decisions: str | None, prepared: str) -> None:
+def _score(con, gammas: str, schema: str, recs: Records, prior: Prior, config, params) -> str:
+    """Every candidate pair's levels, match weight and probability (`schema.scored_pairs`);
+    an incremental run keeps the previous scores of pairs between unchanged records."""
+    scored = f"{schema}.scored_pairs"
+    score = compare.weight_sql(gammas, config, params)
+    if prior.incremental:
+        con.execute(
+            f"""create or replace table {scored} as
+            select {compare.scored_columns(config)} from {prior.scored_pairs}
+            where rid_l in (select rid from {recs.table} where not is_new)
+              and rid_r in (select rid from {recs.table} where not is_new)
+            union all ({score})"""
+        )
+    else:
+        con.execute(f"create or replace table {scored} as {score}")
+    return scored
+
+
+@dataclass(frozen=True)
+class Links:
+    """Links and decisions by integer ids, each record's previous child, and the records whose
+    clusters this run (re)computes."""
+
+    links: str  # rid_l, rid_r, match_weight, forced, established
+    decisions: str  # rid_l, rid_r, decision
+    previous_keys: str  # rid, child_key
+    affected: str  # rid
+    count: int  # links made by scores (reviewers' decisions not counted)
+    affected_count: int
+
+
+def _load_decisions(con, scratch: Scratch, decisions: str | None, prepared: str) -> str:
     """Latest decision per pair (by decided_at, then by order of delivery), as rids."""
     if decisions is None:
+        table = scratch.name("decisions")
         con.execute(
-            """create or replace temp table _lk_decisions
-            (rid_l integer, rid_r integer, decision varchar)"""
+            f"create or replace temp table {table} (rid_l integer, rid_r integer, decision varchar)"
         )
-        return
+        return table
     columns = {r[0] for r in con.execute(f"describe select * from {decisions}").fetchall()}
     decided_at = "cast(decided_at as varchar)" if "decided_at" in columns else "null"
-    con.execute(
-        f"""create or replace temp table _lk_decisions as
-        with raw as (
+    return scratch.table(
+        "decisions",
+        f"""with raw as (
             select cast(record_id_l as varchar) as a, cast(record_id_r as varchar) as b,
                 lower(trim(cast(decision as varchar))) as decision, {decided_at} as decided_at,
                 row_number() over () as delivered
@@ -427,162 +391,216 @@ def _load_decisions(con, decisions: str | None, prepared: str) -> None:
         )
         select rid_l, rid_r, decision from ids
         qualify row_number() over (partition by rid_l, rid_r
-                                   order by decided_at desc nulls last, delivered desc) = 1"""
+                                   order by decided_at desc nulls last, delivered desc) = 1""",
     )
 
 
-def _cluster(con, config: LinkageConfig, params: model.Parameters) -> cluster.ClusterResult:
-    prepared = f"{config.output_schema}.prepared"
-    links = con.sql(
-        """select rid_l, rid_r, match_weight, forced, established from _lk_links
-        where rid_l in (select rid from _lk_affected) and rid_r in (select rid from _lk_affected)"""
+def _links(
+    con,
+    scratch: Scratch,
+    scored: str,
+    recs: Records,
+    prior: Prior,
+    decisions: str | None,
+    config: LinkageConfig,
+) -> Links:
+    decided = _load_decisions(con, scratch, decisions, recs.table)
+    threshold = config.thresholds.link_probability
+    # Each record's child in the previous run: a link between two records of one previous child
+    # is "established" and goes first when a conflicted component is re-clustered.
+    previous_keys = scratch.table(
+        "previous_keys",
+        f"select p.rid, k.child_key from {prior.crosswalk} k join {recs.table} p using (record_id)",
+    )
+    links = scratch.table(
+        "links",
+        f"""with linked as (
+            select rid_l, rid_r, match_weight, false as forced from {scored}
+            where probability >= {threshold!r}
+              and (rid_l, rid_r) not in (select rid_l, rid_r from {decided}
+                                         where decision = 'different')
+            union all
+            select rid_l, rid_r, {FORCED_WEIGHT!r}, true from {decided}
+            where decision = 'same'
+        )
+        select linked.*, coalesce(kl.child_key = kr.child_key, false) as established
+        from linked
+        left join {previous_keys} kl on kl.rid = linked.rid_l
+        left join {previous_keys} kr on kr.rid = linked.rid_r""",
+    )
+    if prior.incremental:
+        # The records an incremental change reaches: new ones, and every record of a previous
+        # component that a new or removed record, a new link or a decision touches.
+        new = f"(select rid from {recs.table} where is_new)"
+        affected = scratch.table(
+            "affected",
+            f"""with touched as (
+                select rid from {recs.table} where is_new
+                union select rid from {prior.prepared}
+                    where rid not in (select rid from {recs.table})
+                union select rid_l from {links} where rid_l in {new} or rid_r in {new}
+                union select rid_r from {links} where rid_l in {new} or rid_r in {new}
+                union select rid_l from {decided}
+                union select rid_r from {decided}
+            ),
+            components as (
+                select distinct c.component from {prior.state_crosswalk} c
+                join {prior.prepared} p using (record_id) where p.rid in (select rid from touched)
+            )
+            select rid from {recs.table} where is_new
+            union
+            select p.rid from {prior.state_crosswalk} c join {recs.table} p using (record_id)
+            where c.component in (select component from components)""",
+        )
+    else:
+        affected = scratch.table("affected", f"select rid from {recs.table}")
+    return Links(
+        links=links,
+        decisions=decided,
+        previous_keys=previous_keys,
+        affected=affected,
+        count=_count(con, links, "not forced"),
+        affected_count=_count(con, affected),
+    )
+
+
+def _cluster(
+    con, scratch: Scratch, config: LinkageConfig, params, recs: Records, links: Links, scored: str
+) -> cluster.ClusterResult:
+    """Clusters of the records this run (re)computes."""
+    edges = con.sql(
+        f"""select rid_l, rid_r, match_weight, forced, established from {links.links}
+        where rid_l in (select rid from {links.affected})
+          and rid_r in (select rid from {links.affected})"""
     ).pl()
-    nodes = np.sort(con.sql("select rid from _lk_affected").pl()["rid"].to_numpy())
+    nodes = np.sort(con.sql(f"select rid from {links.affected}").pl()["rid"].to_numpy())
     labels = cluster.connected_components(
-        nodes, links["rid_l"].to_numpy(), links["rid_r"].to_numpy()
+        nodes, edges["rid_l"].to_numpy(), edges["rid_r"].to_numpy()
     )
-    members = pl.DataFrame({"rid": nodes, "component": labels})
-    con.register("_lk_members_view", members.to_arrow())
-    con.execute(
-        f"""create or replace temp table _lk_members as
-        select m.rid, m.component, p.record_id from _lk_members_view m
-        join {prepared} p using (rid)"""
+    view = scratch.frame("members", pl.DataFrame({"rid": nodes, "component": labels}))
+    members = scratch.table(
+        "members",
+        f"select m.rid, m.component, p.record_id from {view} m join {recs.table} p using (rid)",
     )
-    con.unregister("_lk_members_view")
     # Pairs inside each multi-record component: scored (again if not a candidate pair) and
     # checked against the conflict rules.
-    con.execute(
-        f"""create or replace temp table _lk_intra as
-        with sized as (
+    intra = scratch.table(
+        "intra",
+        f"""with sized as (
             select rid, component, count(*) over (partition by component) as size
-            from _lk_members
+            from {members}
         )
         select a.rid as rid_l, b.rid as rid_r, 0 as passes
         from sized a join sized b on a.component = b.component and a.rid < b.rid
         where a.size between 2 and {MAX_CHECKED_COMPONENT}
         union all
-        select s.rid_l, s.rid_r, 0 from {config.output_schema}.scored_pairs s
+        select s.rid_l, s.rid_r, 0 from {scored} s
         join sized a on a.rid = s.rid_l join sized b on b.rid = s.rid_r
-        where a.component = b.component and a.size > {MAX_CHECKED_COMPONENT}"""
+        where a.component = b.component and a.size > {MAX_CHECKED_COMPONENT}""",
     )
-    rules = [f"({c.when})" for c in config.guards.conflicts]
-    tables = config.guards.one_record_per_child_tables
-    if tables:
-        listed = ", ".join(f"'{t}'" for t in tables)
-        rules.append(f"(l.source_table = r.source_table and l.source_table in ({listed}))")
-    rule_sql = " or ".join(rules) if rules else "false"
     # Most such pairs are candidate pairs, already scored; the others are scored here.
-    con.execute(
-        f"""create or replace temp table _lk_intra_known as
-        select i.rid_l, i.rid_r, s.probability from _lk_intra i
-        join {config.output_schema}.scored_pairs s using (rid_l, rid_r)"""
+    known_scores = scratch.table(
+        "intra_known",
+        f"select i.rid_l, i.rid_r, s.match_weight, s.twin_like, s.probability from {intra} i "
+        f"join {scored} s using (rid_l, rid_r)",
     )
-    con.execute(
-        """create or replace temp table _lk_intra_new as
-        select rid_l, rid_r, passes from _lk_intra
-        where (rid_l, rid_r) not in (select rid_l, rid_r from _lk_intra_known)"""
+    unscored = scratch.table(
+        "intra_new",
+        f"""select rid_l, rid_r, passes from {intra}
+        where (rid_l, rid_r) not in (select rid_l, rid_r from {known_scores})""",
     )
-    score = compare.score_sql("_lk_intra_new", prepared, config, params)
+    score = compare.score_sql(unscored, recs.table, config, params)
     conflicts = con.sql(
         f"""with scored as (
-            select rid_l, rid_r, probability from _lk_intra_known
-            union all select rid_l, rid_r, probability from ({score})
+            select rid_l, rid_r, match_weight, twin_like, probability from {known_scores}
+            union all select rid_l, rid_r, match_weight, twin_like, probability from ({score})
         ),
         ruled as (
-            select i.rid_l, i.rid_r, coalesce({rule_sql}, false) as rule
-            from _lk_intra i
-            join {prepared} l on l.rid = i.rid_l join {prepared} r on r.rid = i.rid_r
+            select s.rid_l, s.rid_r, {compare.conflict_sql(config, params)} as conflict
+            from scored s
+            join {recs.table} l on l.rid = s.rid_l join {recs.table} r on r.rid = s.rid_r
         )
-        select s.rid_l, s.rid_r from scored s join ruled using (rid_l, rid_r)
-        where (s.probability < {config.guards.conflict_probability!r} or ruled.rule)
-          and (s.rid_l, s.rid_r) not in (select rid_l, rid_r from _lk_decisions
+        select rid_l, rid_r from ruled
+        where conflict
+          and (rid_l, rid_r) not in (select rid_l, rid_r from {links.decisions}
                                          where decision = 'same')
         union
-        select d.rid_l, d.rid_r from _lk_decisions d
-        join _lk_members a on a.rid = d.rid_l join _lk_members b on b.rid = d.rid_r
+        select d.rid_l, d.rid_r from {links.decisions} d
+        join {members} a on a.rid = d.rid_l join {members} b on b.rid = d.rid_r
         where d.decision = 'different' and a.component = b.component"""
     ).pl()
-    for table in ("_lk_intra", "_lk_intra_known", "_lk_intra_new"):
-        con.execute(f"drop table {table}")
+    for table in (intra, known_scores, unscored):
+        scratch.drop(table)
     # Record ids (for tie-breaking) are only needed in the components to be re-clustered.
-    con.register("_lk_conflicts_view", conflicts.to_arrow())
+    conflicts_view = scratch.frame("conflicts", conflicts)
     known = None
+    spanning = ""
     if config.guards.merge_known_children == "review":
         known = con.sql(
-            "select k.rid, k.child_key from _lk_previous_keys k join _lk_members using (rid)"
+            f"select k.rid, k.child_key from {links.previous_keys} k join {members} using (rid)"
         ).pl()
-        con.register("_lk_known_view", known.to_arrow())
+        known_view = scratch.frame("known", known)
         # Components holding records of two or more known children are re-clustered too.
-        spanning = """union select component from _lk_members join _lk_known_view using (rid)
+        spanning = f"""union select component from {members} join {known_view} using (rid)
             group by component having count(distinct child_key) > 1"""
-    else:
-        spanning = ""
     members_frame = con.sql(
         f"""select rid, component,
-            case when component in (select m.component from _lk_members m
-                                    join _lk_conflicts_view c on c.rid_l = m.rid {spanning})
+            case when component in (select m.component from {members} m
+                                    join {conflicts_view} c on c.rid_l = m.rid {spanning})
                 then record_id end as record_id
-        from _lk_members"""
+        from {members}"""
     ).pl()
-    con.unregister("_lk_conflicts_view")
-    if known is not None:
-        con.unregister("_lk_known_view")
-    return cluster.constrained_clusters(members_frame, links, conflicts, known)
+    return cluster.constrained_clusters(members_frame, edges, conflicts, known)
 
 
 def _store_proposed_merges(
-    con, config: LinkageConfig, clusters: cluster.ClusterResult, previous_state: str | None
+    con,
+    scratch: Scratch,
+    schema: str,
+    clusters: cluster.ClusterResult,
+    recs: Records,
+    prior: Prior,
+    links: Links,
 ) -> int:
     """Keep the proposed merges: this run's, and the earlier ones no change reached."""
-    schema = config.output_schema
-    prepared = f"{schema}.prepared"
-    con.register("_lk_proposed_view", clusters.proposed_merges.to_arrow())
+    view = scratch.frame("proposed", clusters.proposed_merges)
     earlier = ""
-    if previous_state is not None and exists(con, previous_state, "proposed_merges"):
-        con.execute(
-            f"create or replace temp table _lk_prev_proposed as "
-            f"select * from {previous_state}.proposed_merges"
-        )
+    if prior.proposed is not None:
         earlier = f"""union
-            select p.record_id_l, p.record_id_r from _lk_prev_proposed p
-            join {prepared} l on l.record_id = p.record_id_l
-            join {prepared} r on r.record_id = p.record_id_r
-            where l.rid not in (select rid from _lk_affected)
-              and r.rid not in (select rid from _lk_affected)"""
+            select p.record_id_l, p.record_id_r from {prior.proposed} p
+            join {recs.table} l on l.record_id = p.record_id_l
+            join {recs.table} r on r.record_id = p.record_id_r
+            where l.rid not in (select rid from {links.affected})
+              and r.rid not in (select rid from {links.affected})"""
     con.execute(
         f"""create or replace table {schema}.proposed_merges as
         select l.record_id as record_id_l, r.record_id as record_id_r
-        from _lk_proposed_view p
-        join {prepared} l on l.rid = p.rid_l join {prepared} r on r.rid = p.rid_r
+        from {view} p
+        join {recs.table} l on l.rid = p.rid_l join {recs.table} r on r.rid = p.rid_r
         {earlier}"""
     )
-    con.unregister("_lk_proposed_view")
-    con.execute("drop table if exists _lk_prev_proposed")
     return _count(con, f"{schema}.proposed_merges")
 
 
 def _keys(
     con,
     clusters: cluster.ClusterResult,
-    config,
-    secret,
-    has_previous: bool,
-    incremental: bool,
-    history,
-    run_at,
-):
-    prepared = f"{config.output_schema}.prepared"
-    frame = clusters.frame.join(con.sql(f"select rid, record_id from {prepared}").pl(), on="rid")
-    previous = None
-    taken: set[str] = set()
-    if has_previous:
-        previous = con.sql("select record_id, child_key from _lk_previous_crosswalk").pl()
-        taken = set(previous["child_key"].to_list())
-    if history is not None:
-        taken |= set(con.sql(f"select old_key from {history}").pl()["old_key"].to_list())
+    config: LinkageConfig,
+    secret: bytes,
+    recs: Records,
+    prior: Prior,
+    links: Links,
+    run_at: datetime,
+) -> tuple[keys.KeyAssignment, pl.DataFrame]:
+    """Keys: kept from the previous crosswalk, new ones from the anchor record."""
+    frame = clusters.frame.join(con.sql(f"select rid, record_id from {recs.table}").pl(), on="rid")
+    previous = con.sql(f"select record_id, child_key from {prior.crosswalk}").pl()
+    taken = set(previous["child_key"].to_list())
+    if prior.history is not None:
+        taken |= set(con.sql(f"select old_key from {prior.history}").pl()["old_key"].to_list())
     assignment = keys.assign_keys(
         frame.select("record_id", "cluster"),
-        previous,
+        previous if previous.height else None,
         secret,
         config.key_prefix,
         taken=taken,
@@ -593,13 +611,13 @@ def _keys(
         schema={"cluster": frame["cluster"].dtype, "child_key": pl.String},
     )
     crosswalk = frame.join(assigned, on="cluster").select("record_id", "child_key", "component")
-    if incremental:
+    if prior.incremental:
         # Records no change reached keep their child and component.
         unaffected = (
             con.sql(
                 f"""select c.record_id, c.child_key, c.component
-            from _lk_prev_crosswalk c join {prepared} p using (record_id)
-            where p.rid not in (select rid from _lk_affected)"""
+            from {prior.state_crosswalk} c join {recs.table} p using (record_id)
+            where p.rid not in (select rid from {links.affected})"""
             )
             .pl()
             .cast({"component": crosswalk["component"].dtype})
@@ -610,52 +628,43 @@ def _keys(
 
 
 def _write_outputs(
-    con, config: LinkageConfig, params, crosswalk: pl.DataFrame, assignment, history
+    con,
+    scratch: Scratch,
+    schema: str,
+    config: LinkageConfig,
+    params,
+    crosswalk: pl.DataFrame,
+    assignment: keys.KeyAssignment,
+    recs: Records,
+    prior: Prior,
+    links: Links,
 ) -> None:
-    schema = config.output_schema
-    prepared = f"{schema}.prepared"
-    con.register("_lk_crosswalk_view", crosswalk.to_arrow())
+    view = scratch.frame("crosswalk", crosswalk)
     con.execute(
         f"""create or replace table {schema}.crosswalk as
         select c.record_id, p.source, c.child_key, c.cluster_size, c.component
-        from _lk_crosswalk_view c join {prepared} p using (record_id)"""
+        from {view} c join {recs.table} p using (record_id)"""
     )
-    con.unregister("_lk_crosswalk_view")
-    this_run = keys.history_frame(assignment.history)
-    con.register("_lk_history_view", this_run.to_arrow())
-    earlier = f"select * from {history} union all " if history is not None else ""
-    con.execute(
-        f"""create or replace temp table _lk_history as
-        {earlier}select * from _lk_history_view"""
-    )
-    con.unregister("_lk_history_view")
-    con.execute(f"create or replace table {schema}.key_history as select * from _lk_history")
+    history = scratch.frame("history", keys.history_frame(assignment.history))
+    earlier = f"select * from {prior.history} union all " if prior.history is not None else ""
+    con.execute(f"create or replace table {schema}.key_history as {earlier}select * from {history}")
     model.save(con, params, config, f"{schema}.{model.PARAMETER_TABLE}")
-    for table in (model.TF_TABLE, model.OVERSIZED_TABLE):
-        con.execute(f"create or replace table {schema}.{table} as select * from _lk_{table}")
+    for table, name in (
+        (recs.term_frequencies, model.TF_TABLE),
+        (recs.oversized, model.OVERSIZED_TABLE),
+    ):
+        con.execute(f"create or replace table {schema}.{name} as select * from {table}")
     con.execute(
         f"""create or replace table {schema}.decisions_applied as
         select l.record_id as record_id_l, r.record_id as record_id_r, d.decision
-        from _lk_decisions d join {prepared} l on l.rid = d.rid_l
-        join {prepared} r on r.rid = d.rid_r"""
+        from {links.decisions} d join {recs.table} l on l.rid = d.rid_l
+        join {recs.table} r on r.rid = d.rid_r"""
     )
-    _write_evidence(con, config, params)
-    for table in (
-        "_lk_links",
-        "_lk_members",
-        "_lk_affected",
-        "_lk_history",
-        "_lk_previous_keys",
-        "_lk_previous_crosswalk",
-        "_lk_prev_history",
-        "_lk_carried_crosswalk",
-    ):
-        con.execute(f"drop table if exists {table}")
+    _write_evidence(con, schema, config, params)
 
 
-def _write_evidence(con, config: LinkageConfig, params: model.Parameters) -> None:
+def _write_evidence(con, schema: str, config: LinkageConfig, params: model.Parameters) -> None:
     """Evidence for every pair at or above the review threshold (a view), and the review queue."""
-    schema = config.output_schema
     t = config.thresholds
     weights = compare.weight_expressions(config, params)
     labels = []
@@ -699,4 +708,112 @@ def _write_evidence(con, config: LinkageConfig, params: model.Parameters) -> Non
                or m.record_id_l is not null)
         order by m.record_id_l is null, abs(e.probability - {t.link_probability!r}),
             e.record_id_l, e.record_id_r"""
+    )
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def link(
+    con: duckdb.DuckDBPyConnection,
+    records: str,
+    *,
+    key: bytes,
+    previous_crosswalk: str | None = None,
+    previous_state: str | None = None,
+    decisions: str | None = None,
+    parameters: str | None = None,
+    reestimate: bool = False,
+    config: LinkageConfig | None = None,
+    run_at: datetime | None = None,
+    schema: str = DEFAULT_SCHEMA,
+) -> LinkResult:
+    """Resolve the person records in table `records` into children; outputs go to `schema`.
+
+    key: the secret for child keys (`pipelines.privacy.pseudonymise.load_key`).
+    previous_crosswalk: a table (record_id, child_key) of an earlier run whose keys to keep.
+    previous_state: the schema of an earlier run's outputs: link incrementally against it (its
+        crosswalk, key history and parameters are used too).
+    decisions: a table of clerical decisions (record_id_l, record_id_r, decision 'same' or
+        'different', optional decided_at); the latest decision on a pair is always honoured.
+    parameters: a schema holding `parameters`, `term_frequencies` and `oversized_blocks` (as
+        written by an earlier run) to reuse instead of estimating; `reestimate` forces
+        estimation in a full run.
+    """
+    if len(key) < MIN_KEY_BYTES:
+        raise ValueError(f"the child key secret must be at least {MIN_KEY_BYTES} bytes")
+    config = config or load_config()
+    run_at = run_at or datetime.now(UTC)
+    clock = _Clock()
+    con.execute(f"create schema if not exists {schema}")
+    levels.register_macros(con)
+    with Scratch(con) as scratch:
+        prior = _read_prior(con, scratch, config, previous_state, previous_crosswalk)
+        if prior.incremental and reestimate:
+            raise ValueError("parameters can only be estimated again in a full run")
+        model_source = parameters or prior.state
+        estimated = model_source is None or reestimate
+        recs = _prepare_records(
+            con, scratch, records, schema, config, prior, None if estimated else model_source
+        )
+        clock.lap("prepare")
+
+        candidates = blocking.candidate_pairs(
+            con,
+            recs.table,
+            config,
+            recs.oversized,
+            scratch.name("pairs"),
+            new_only=prior.incremental,
+            find_oversized=estimated,
+        )
+        clock.lap("blocking")
+        gammas = scratch.table("gammas", levels.gamma_sql(candidates.table, recs.table, config))
+        scratch.drop(candidates.table)
+        clock.lap("comparisons")
+        if estimated:
+            params = _estimate(con, gammas, recs, config, clock)
+        else:
+            params = model.load(con, f"{model_source}.{model.PARAMETER_TABLE}", config)
+        scored = _score(con, gammas, schema, recs, prior, config, params)
+        scratch.drop(gammas)
+        clock.lap("scoring")
+
+        links = _links(con, scratch, scored, recs, prior, decisions, config)
+        clusters = _cluster(con, scratch, config, params, recs, links, scored)
+        proposed = _store_proposed_merges(con, scratch, schema, clusters, recs, prior, links)
+        clock.lap("clustering")
+        assignment, crosswalk = _keys(con, clusters, config, key, recs, prior, links, run_at)
+        clock.lap("keys")
+        _write_outputs(
+            con, scratch, schema, config, params, crosswalk, assignment, recs, prior, links
+        )
+        clock.lap("outputs")
+        estimates = quality.estimate(con, schema, config, params)
+        quality.save(con, schema, estimates, run_at)
+        clock.lap("quality")
+    return LinkResult(
+        schema=schema,
+        mode="incremental" if prior.incremental else "full",
+        records=recs.count,
+        new_records=recs.new,
+        removed_records=recs.removed,
+        candidate_pairs=candidates.pairs,
+        scored_pairs=_count(con, scored),
+        links=links.count,
+        children=crosswalk["child_key"].n_unique(),
+        review_pairs=_count(con, f"{schema}.review_queue"),
+        proposed_merges=proposed,
+        merges=assignment.merges,
+        splits=assignment.splits,
+        new_keys=assignment.new,
+        parameters_estimated=estimated,
+        em_iterations=params.em_iterations,
+        conflicted_components=clusters.conflicted_components,
+        refused_links=clusters.refused_links,
+        reclustered_records=links.affected_count,
+        pass_pairs=candidates.by_pass,
+        oversized=candidates.lost,
+        quality=estimates,
+        timings=clock.timings,
     )

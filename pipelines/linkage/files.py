@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.linkage.config import LinkageConfig, load_config
-from pipelines.linkage.engine import LinkResult, exists, link
+from pipelines.linkage.engine import DEFAULT_SCHEMA, LinkResult, exists, link
 
 READERS = {
     ".csv": "read_csv({path}, header = true, all_varchar = true)",
@@ -34,6 +35,30 @@ class LinkReport:
     changed_keys: int  # records present before whose child key is now different
     against_previous: bool  # whether keys were carried over from an earlier output or state
     result: LinkResult
+
+    def summary(self) -> dict:
+        """What `--report` writes: the run's own accuracy estimate and its counts."""
+        result = self.result
+        return {
+            **{k: round(v, 6) if isinstance(v, float) else v for k, v in result.quality.items()},
+            "records": self.records,
+            "children": self.children,
+            "candidate_pairs": result.candidate_pairs,
+            "candidate_pairs_by_pass": result.pass_pairs,
+            "oversized_blocks_by_pass": {
+                name: lost for name, lost in result.oversized.items() if lost["oversized_keys"]
+            },
+            "links": self.links,
+            "review_queue_pairs": self.review_pairs,
+            "proposed_merges": self.proposed_merges,
+            "merges": self.merges,
+            "splits": self.splits,
+            "new_keys": self.new_keys,
+            "changed_keys": self.changed_keys,
+            "mode": result.mode,
+            "parameters_estimated": result.parameters_estimated,
+            "seconds_by_stage": result.timings,
+        }
 
 
 def _suffix(path: Path, allowed: dict[str, str]) -> str:
@@ -60,6 +85,7 @@ def link_file(
     previous_path: Path | str | None = None,
     decisions_path: Path | str | None = None,
     state_path: Path | str | None = None,
+    report_path: Path | str | None = None,
     config: LinkageConfig | None = None,
 ) -> LinkReport:
     """Link the person records in INPUT and write `record_id, child_key` to OUTPUT.
@@ -72,6 +98,8 @@ def link_file(
         incrementally against it, exactly as the pipeline does with a new delivery: the model is
         reused and only new or changed records are scored. The state holds identifiable data.
         A failed run leaves it as it was.
+    report_path: where to write the run's report as JSON (`LinkReport.summary`): its own
+        estimate of pairwise precision and recall, candidate pairs, links, review queue.
     """
     input_path, output_path = Path(input_path), Path(output_path)
     out_format = WRITERS[_suffix(output_path, WRITERS)]
@@ -96,8 +124,8 @@ def link_file(
             )
             previous = "_lk_file_previous"
         previous_state = None
-        if state_path is not None and exists(con, config.output_schema, "crosswalk", kind="table"):
-            previous_state = config.output_schema
+        if state_path is not None and exists(con, DEFAULT_SCHEMA, "crosswalk", kind="table"):
+            previous_state = DEFAULT_SCHEMA
             if previous is None:  # report key changes against the state's own crosswalk
                 con.execute(
                     f"create temp table _lk_file_previous as select record_id, child_key "
@@ -138,8 +166,7 @@ def link_file(
                 join {previous} p on cast(p.record_id as varchar) = c.record_id
                 where cast(p.child_key as varchar) <> c.child_key"""
             ).fetchall()[0][0]
-        succeeded = True
-        return LinkReport(
+        report = LinkReport(
             records=result.records,
             children=result.children,
             links=result.links,
@@ -152,6 +179,10 @@ def link_file(
             against_previous=previous is not None,
             result=result,
         )
+        if report_path is not None:
+            Path(report_path).write_text(json.dumps(report.summary(), indent=2) + "\n")
+        succeeded = True
+        return report
     finally:
         con.close()
         if state_path is not None:

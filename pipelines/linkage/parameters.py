@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.linkage.config import LinkageConfig
+from pipelines.linkage.levels import level_patterns, tf_columns
 
 PARAMETER_TABLE = "parameters"
 TF_TABLE = "term_frequencies"
@@ -35,6 +36,9 @@ class Parameters:
     tf_floor: float
     min_weight: dict[str, list[float | None]] = field(default_factory=dict)
     em_iterations: int = 0
+    # Of the pairs that look like twins (guards.twins), the share that are one child, by the
+    # levels of the `by` comparisons ("2|0": levels joined by "|"; "*": any other combination).
+    twins_same: dict[str, float] = field(default_factory=dict)
 
     def weight(self, comparison: str, level: int) -> float:
         if level < 0:
@@ -44,16 +48,10 @@ class Parameters:
         return weight if floor is None else max(weight, float(floor))
 
 
-def tf_columns(config: LinkageConfig) -> list[str]:
-    return sorted({level.tf for c in config.comparisons for level in c.levels if level.tf})
-
-
 def estimate_u(
     con: duckdb.DuckDBPyConnection, records: str, n_records: int, config: LinkageConfig
 ) -> dict[str, list[float]]:
     """Level frequencies among random pairs of records (almost all of them different children)."""
-    from pipelines.linkage.compare import level_patterns
-
     est = config.estimation
     rng = np.random.default_rng(est.seed)
     size = est.u_sample_pairs
@@ -67,7 +65,7 @@ def estimate_u(
     con.register("_lk_u_sample", sample.to_arrow())
     table = con.sql(
         f"""select {", ".join(f"g_{n}" for n in names)}, count(*) as n
-        from ({level_patterns(con, "_lk_u_sample", records, config)}) group by all"""
+        from ({level_patterns("_lk_u_sample", records, config)}) group by all"""
     ).pl()
     con.unregister("_lk_u_sample")
     u: dict[str, list[float]] = {}
@@ -87,16 +85,38 @@ def estimate_u(
     return u
 
 
-def fixed_comparisons(config: LinkageConfig) -> dict[str, set[str]]:
-    """Per blocking pass, the comparisons its key forces to agree.
+def without_matches(
+    u: dict[str, list[float]], m: dict[str, list[float]], lam: float, config: LinkageConfig
+) -> dict[str, list[float]]:
+    """u with the matches among the random pairs taken out.
 
-    A comparison is about the columns of its first (exact) level and their derived forms
-    (`sn` covers `sn_ph` and `sn_tokens_ph`); a pass fixes it when its key uses any of them."""
+    A share `lam` of random pairs are two records of one child, and they sit mostly in the
+    agreeing levels: counted as non-matches they make agreement look common (in a table where
+    each child has several records, an identifier's exact level would weigh far too little).
+    The observed share of a level is lam * m + (1 - lam) * u, solved for u."""
+    floor = config.estimation.u_floor
+    return {
+        name: [
+            max((share - lam * m[name][i]) / (1.0 - lam), floor) for i, share in enumerate(shares)
+        ]
+        for name, shares in u.items()
+    }
+
+
+def fixed_comparisons(config: LinkageConfig) -> dict[str, set[str]]:
+    """Per blocking pass, the comparisons its key forces to agree (or nearly).
+
+    As configured (`fixes`), or else: a comparison is about the columns of its first (exact)
+    level and their derived forms (`sn` covers `sn_ph`); a pass fixes it when its key uses any of
+    them."""
     subject = {
         c.name: set(re.findall(r"\b[lr]\.(\w+)", c.levels[0].when)) for c in config.comparisons
     }
     fixed = {}
     for blocking_pass in config.passes:
+        if blocking_pass.fixes is not None:
+            fixed[blocking_pass.name] = set(blocking_pass.fixes)
+            continue
         words = set(re.findall(r"\w+", " ".join(blocking_pass.left + blocking_pass.right)))
         fixed[blocking_pass.name] = {
             name
@@ -164,7 +184,7 @@ def estimate_m(
     iterations = 0
     for index, blocking_pass in enumerate(config.passes):
         rows = (passes_column & (1 << index)) > 0
-        if not rows.any():
+        if not blocking_pass.train or not rows.any():
             continue
         free = [n for n in names if n not in fixed[blocking_pass.name]]
         counts = patterns["n"].to_numpy()[rows].astype(np.float64)
@@ -196,6 +216,28 @@ def estimate_m(
             break
         lam = new_lam
     return {n: [float(x) for x in m_final[n]] for n in names}, lam, iterations
+
+
+def estimate_twins(
+    con: duckdb.DuckDBPyConnection, gammas: str, config: LinkageConfig
+) -> dict[str, float]:
+    """Of the pairs that look like twins, the share that are one child, by the levels of the
+    `by` comparisons: counted among those whose identifiers settle it, with the configured
+    prior; "*" holds the prior alone, for level combinations not seen here."""
+    twins = config.guards.twins
+    if twins is None:
+        return {}
+    levels = " || '|' || ".join(f"cast(g_{name} as varchar)" for name in twins.by) or "''"
+    rows = con.execute(
+        f"""select {levels} as levels, count(*) filter (where twins = 'same'),
+            count(*) filter (where twins = 'different')
+        from {gammas} where twins is not null group by all"""
+    ).fetchall()
+    prior = twins.prior_same * twins.prior_pairs
+    shares = {"*": twins.prior_same}
+    for key, same, different in rows:
+        shares[key] = (same + prior) / (same + different + twins.prior_pairs)
+    return shares
 
 
 def estimate_term_frequencies(
@@ -231,6 +273,8 @@ def save(
                 )
             )
     rows.append(("__prior__", -1, "lambda", parameters.lam, None, None, None))
+    for levels, share in sorted(parameters.twins_same.items()):
+        rows.append(("__twins__", -1, levels, share, None, None, None))
     frame = pl.DataFrame(
         rows,
         schema={
@@ -279,10 +323,12 @@ def load(con: duckdb.DuckDBPyConnection, source: str, config: LinkageConfig) -> 
         m[comparison.name] = rows["m"].to_list()
         u[comparison.name] = rows["u"].to_list()
         floors[comparison.name] = [level.min_weight for level in comparison.levels]
+    twins = frame.filter(pl.col("comparison") == "__twins__")
     return Parameters(
         m=m,
         u=u,
         lam=float(prior["m"][0]),
+        twins_same=dict(zip(twins["label"].to_list(), twins["m"].to_list(), strict=True)),
         tf_floor=float(frame["tf_floor"][0]),
         min_weight=floors,
         em_iterations=int(frame["em_iterations"][0]),

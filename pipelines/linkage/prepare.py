@@ -1,7 +1,11 @@
 """Prepared records: the normalised columns that blocking, comparisons and guards work on.
 
-Normalisation runs in DuckDB SQL; phonetic codes are computed in Python once per distinct name
-and joined back, so the Python cost depends on the number of names, not of records.
+Normalisation runs in DuckDB SQL. Names are split into tokens, each token is mapped to a
+canonical spelling (`spellings.csv`: transliterations such as Muhammad/Mohamed, for any name) and,
+in a forename, to a canonical name (`nicknames.csv`: Bill -> William), and coded phonetically;
+this happens once per distinct token, so the Python cost depends on the number of names, not of
+records. A birth date is read from a date or from text in the usual layouts; a date that cannot
+exist (`2019-85-03`) is kept as its digits, because its other digits are still evidence.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import jellyfish
 import polars as pl
 
 from pipelines.linkage.config import LinkageConfig
+from schemas.identifiers import nhs_number_valid_expr, upn_valid_expr
 
 REQUIRED_COLUMNS = ("record_id", "source")
 OPTIONAL_COLUMNS = (
@@ -26,6 +31,29 @@ OPTIONAL_COLUMNS = (
 )
 # The input columns whose values decide a record's prepared form (a change means a new record).
 CONTENT_COLUMNS = OPTIONAL_COLUMNS
+# Prepared columns that depend on the two names alone: a comparison that reads nothing else is
+# computed once per distinct pair of names (`name_id`), not once per pair of records.
+NAME_COLUMNS = frozenset(
+    {
+        "fn",
+        "fn_tokens",
+        "fn_joined",
+        "fn_canon",
+        "fn_ph",
+        "fn_parts",
+        "sn",
+        "sn_tokens",
+        "sn_canon",
+        "sn_ph",
+        "sn_parts",
+        "name_tokens",
+        "name_keys",
+        "name_pair",
+        "initials",
+    }
+)
+# Text layouts of a birth date that DuckDB's cast does not read (the cast reads YYYY-MM-DD).
+DATE_FORMATS = ["%Y%m%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y-%b-%d %H:%M:%S"]
 
 
 class LinkageInputError(ValueError):
@@ -56,7 +84,7 @@ def _text(column: str, present: set[str]) -> str:
     return f"nullif(trim(cast({column} as varchar)), '')" if column in present else "null"
 
 
-def _letters(expr: str) -> str:
+def letters_sql(expr: str) -> str:
     """Upper case without accents or apostrophes; every other non-letter becomes a space.
 
     Letters that are not a base letter plus an accent (ł, ø, đ, ß, æ, œ) are spelt out first."""
@@ -76,16 +104,42 @@ def _identifier(column: str, present: set[str]) -> str:
     return f"nullif(upper(replace(replace(cast({column} as varchar), ' ', ''), '-', '')), '')"
 
 
+def _dob_sql(raw: str) -> tuple[str, str]:
+    """SQL: (date or null, 8-digit YYYYMMDD text or null) from a raw text birth date.
+
+    The text keeps an impossible date's digits: '2019-85-03' is '20198503'. Day-first layouts are
+    read as British dates (dd/mm/yyyy)."""
+    formats = ", ".join(f"'{f}'" for f in DATE_FORMATS)
+    date = f"coalesce(try_cast({raw} as date), cast(try_strptime({raw}, [{formats}]) as date))"
+    groups = f"regexp_extract_all({raw}, '[0-9]+')"
+    digits = f"""case
+        when regexp_full_match({raw}, '[0-9]{{8}}') then {raw}
+        when len({groups}) >= 3 and length({groups}[1]) = 4
+             and length({groups}[2]) <= 2 and length({groups}[3]) <= 2
+            then {groups}[1] || lpad({groups}[2], 2, '0') || lpad({groups}[3], 2, '0')
+        when len({groups}) = 3 and length({groups}[3]) = 4
+             and length({groups}[1]) <= 2 and length({groups}[2]) <= 2
+            then {groups}[3] || lpad({groups}[2], 2, '0') || lpad({groups}[1], 2, '0')
+    end"""
+    return date, f"coalesce(strftime({date}, '%Y%m%d'), {digits})"
+
+
 def base_sql(records: str, present: set[str], dob_is_date: bool = False) -> str:
     """SQL for every input record's non-name columns, and its raw names for the name lookup."""
     content = " || '|' || ".join(
         f"coalesce(cast({c} as varchar), '')" for c in CONTENT_COLUMNS if c in present
     )
-    dob = f"try_cast({_text('dob', present)} as date)" if "dob" in present else "null"
     if dob_is_date:
-        dob = "dob"
+        dob, dob_text = "dob", "strftime(dob, '%Y%m%d')"
+    elif "dob" in present:
+        dob, dob_text = _dob_sql("dob_raw")
+    else:
+        dob, dob_text = "cast(null as date)", "cast(null as varchar)"
     return f"""
-        with base as (
+        with raw as (
+            select *, {_text("dob", present)} as dob_raw from {records}
+        ),
+        base as (
             select
                 cast(record_id as varchar) as record_id,
                 cast(source as varchar) as source,
@@ -93,90 +147,128 @@ def base_sql(records: str, present: set[str], dob_is_date: bool = False) -> str:
                 {_text("forename", present)} as forename_raw,
                 {_text("surname", present)} as surname_raw,
                 cast({dob} as date) as dob,
+                {dob_text} as dob_text,
                 case upper({_text("sex", present)}) when 'M' then 'M' when 'F' then 'F' end as sex,
                 nullif(upper(replace({_text("postcode", present)}, ' ', '')), '') as pc,
                 {_identifier("nhs_number", present)} as nhs_number,
                 {_identifier("upn", present)} as upn,
                 {_identifier("uln", present)} as uln,
                 hash({content or "''"}) as content
-            from {records}
+            from raw
+        ),
+        dated as (
+            select *, substr(dob_text, 5, 2) as dob_m, substr(dob_text, 7, 2) as dob_d
+            from base
         )
         select
             record_id, source, source_table, content, forename_raw, surname_raw,
-            dob,
-            strftime(dob, '%Y%m%d') as dob_text,
-            case when day(dob) <= 12 and day(dob) <> month(dob)
-                then make_date(year(dob), day(dob), month(dob)) end as dob_swapped,
-            year(dob) as birth_year,
+            dob, dob_text,
+            -- day and month exchanged (null when they are equal), possible or not: 2019-17-03
+            -- (day and month written the wrong way round) is 2019-03-17 swapped back
+            case when dob_d <> dob_m then left(dob_text, 4) || dob_d || dob_m end as dob_swapped,
+            -- the date with day and month in either order: a swap meets its original
+            left(dob_text, 4) || least(dob_m, dob_d) || greatest(dob_m, dob_d) as dob_key,
+            case when left(dob_text, 4) between '1900' and '2099'
+                then cast(left(dob_text, 4) as integer) end as birth_year,
             sex, pc,
             case when length(pc) >= 5 then left(pc, length(pc) - 3) end as pc_district,
             case when length(pc) >= 5
                 then left(pc, length(pc) - 3) || ' ' || substr(pc, length(pc) - 2, 1)
             end as pc_sector,
             nhs_number, upn, uln
-        from base
+        from dated
     """
 
 
-def load_nicknames(con: duckdb.DuckDBPyConnection, config: LinkageConfig, table: str) -> None:
-    """The nickname lookup, normalised like the names it is joined to."""
-    path = str(config.nicknames).replace("'", "''")
+IDENTIFIER_CHECKS = {"nhs_number": nhs_number_valid_expr, "upn": upn_valid_expr}
+
+
+def _identifier_checks(con: duckdb.DuckDBPyConnection) -> None:
+    """Whether each distinct NHS number and UPN passes its check digit or letter (the rules of
+    schemas/identifiers.py), as views `_lk_<column>_checked` (value, valid): only two valid
+    identifiers that differ are evidence of two children; a mistyped one usually fails."""
+    for column, valid in IDENTIFIER_CHECKS.items():
+        values = con.sql(
+            f"select distinct {column} as value from _lk_base where {column} is not null"
+        ).pl()
+        checked = values.with_columns(valid=valid(pl.col("value")))
+        con.register(f"_lk_{column}_checked", checked.to_arrow())
+
+
+def _load_name_list(con: duckdb.DuckDBPyConnection, path, table: str) -> None:
+    """A name,canonical list, normalised like the tokens it is joined to."""
+    path = str(path).replace("'", "''")
     con.execute(
         f"""create or replace temp table {table} as
-        select distinct {_letters("name")} as name, {_letters("canonical")} as canonical
-        from read_csv('{path}', header = true, all_varchar = true)"""
+        select {letters_sql("name")} as name, any_value({letters_sql("canonical")}) as canonical
+        from read_csv('{path}', header = true, all_varchar = true)
+        group by all"""
     )
 
 
 def _name_lookup(con: duckdb.DuckDBPyConnection, config: LinkageConfig) -> None:
-    """Every distinct raw name once: its tokens, forms, nickname canonical and phonetic codes."""
+    """Every distinct raw name once per role (f: forename, s: surname): its tokens, their
+    canonical forms and phonetic codes, in the order written."""
+    _load_name_list(con, config.nicknames, "_lk_nicknames")
+    _load_name_list(con, config.spellings, "_lk_spellings")
     con.execute(
-        f"""create or replace temp table _lk_names as
+        f"""create or replace temp table _lk_tokens as
         with raw as (
-            select distinct forename_raw as raw from _lk_base where forename_raw is not null
-            union select distinct surname_raw from _lk_base where surname_raw is not null
+            select distinct 'f' as role, forename_raw as raw from _lk_base
+            where forename_raw is not null
+            union select distinct 's', surname_raw from _lk_base where surname_raw is not null
         ),
         split as (
-            select raw, nullif(regexp_split_to_array({_letters("raw")}, ' '), ['']) as tokens
+            select role, raw, unnest(regexp_split_to_array({letters_sql("raw")}, ' ')) as token,
+                generate_subscripts(regexp_split_to_array({letters_sql("raw")}, ' '), 1) as pos
             from raw
         )
-        select s.raw, s.tokens, s.tokens[1] as first_token,
-            nullif(array_to_string(s.tokens, ''), '') as joined,
-            coalesce(k.canonical, s.tokens[1]) as canon
-        from split s left join _lk_nicknames k on k.name = s.tokens[1]"""
+        select s.role, s.raw, s.pos, s.token,
+            case when s.role = 'f' then coalesce(n.canonical, sp.canonical, s.token)
+                 else coalesce(sp.canonical, s.token) end as canon
+        from split s
+        left join _lk_spellings sp on sp.name = s.token
+        left join _lk_nicknames n on n.name = coalesce(sp.canonical, s.token)
+        where s.token <> ''"""
     )
-    rows = con.execute("select raw, tokens, canon, joined from _lk_names").fetchall()
+    # Phonetic codes for each distinct canonical token and each joined canonical surname.
+    words = con.execute(
+        """select distinct canon from _lk_tokens
+        union select string_agg(canon, '' order by pos) from _lk_tokens
+        where role = 's' group by raw"""
+    ).fetchall()
     encode = getattr(jellyfish, config.phonetic)
-    cache: dict[str, str] = {}
-
-    def code(name: str | None) -> str | None:
-        if name is None:
-            return None
-        if name not in cache:
-            cache[name] = encode(name) or name
-        return cache[name]
-
-    frame = pl.DataFrame(
+    codes = pl.DataFrame(
         {
-            "raw": [r[0] for r in rows],
-            "canon_ph": [code(r[2]) for r in rows],
-            "joined_ph": [code(r[3]) for r in rows],
-            "tokens_ph": [sorted({code(t) for t in r[1]}) if r[1] else None for r in rows],
+            "word": [w for (w,) in words],
+            "code": [(encode(w) or w) if w else None for (w,) in words],
         },
-        schema={
-            "raw": pl.String,
-            "canon_ph": pl.String,
-            "joined_ph": pl.String,
-            "tokens_ph": pl.List(pl.String),
-        },
+        schema={"word": pl.String, "code": pl.String},
     )
-    con.register("_lk_codes_view", frame.to_arrow())
+    con.register("_lk_codes_view", codes.to_arrow())
     con.execute(
         """create or replace temp table _lk_names as
-        select n.*, c.canon_ph, c.joined_ph, c.tokens_ph
-        from _lk_names n join _lk_codes_view c using (raw)"""
+        with coded as (
+            select t.*, c.code from _lk_tokens t left join _lk_codes_view c on c.word = t.canon
+        )
+        select role, raw,
+            list(token order by pos) as tokens,
+            list(canon order by pos) as canons,
+            list(code order by pos) as codes,
+            -- single letters (initials) are too common to meet on
+            list(code order by pos) filter (where length(token) >= 2) as key_codes,
+            string_agg(token, '' order by pos) as joined,
+            string_agg(canon, '' order by pos) as joined_canon
+        from coded group by role, raw"""
+    )
+    con.execute(
+        """create or replace temp table _lk_names as
+        select n.*, c.code as joined_code
+        from _lk_names n left join _lk_codes_view c on c.word = n.joined_canon"""
     )
     con.unregister("_lk_codes_view")
+    for table in ("_lk_tokens", "_lk_nicknames", "_lk_spellings"):
+        con.execute(f"drop table {table}")
 
 
 def prepare(
@@ -190,7 +282,6 @@ def prepare(
     """
     check_input(con, records)
     present = input_columns(con, records)
-    load_nicknames(con, config, "_lk_nicknames")
     dob_type = con.execute(
         f"select column_type from (describe select * from {records}) where column_name = 'dob'"
     ).fetchall()
@@ -198,21 +289,41 @@ def prepare(
     con.execute(
         f"create or replace temp table _lk_base as {base_sql(records, present, dob_is_date)}"
     )
+    _identifier_checks(con)
     _name_lookup(con, config)
     con.execute(
         f"""create or replace temp table {target} as
         select b.record_id, b.source, b.source_table, b.content,
-            f.first_token as fn, f.tokens as fn_tokens, f.canon as fn_canon, f.canon_ph as fn_ph,
-            case when len(f.tokens) > 1 then f.tokens end as fn_parts,
-            s.joined as sn, s.tokens as sn_tokens, s.joined_ph as sn_ph,
-            case when len(s.tokens) > 1 then s.tokens end as sn_parts,
-            s.tokens_ph as sn_tokens_ph,
-            b.dob, b.dob_text, b.dob_swapped, b.birth_year, b.sex,
-            b.pc, b.pc_sector, b.pc_district, b.nhs_number, b.upn, b.uln
+            hash(b.forename_raw, b.surname_raw) as name_id,
+            f.tokens[1] as fn, f.canons as fn_tokens, f.joined as fn_joined,
+            f.canons[1] as fn_canon, f.codes[1] as fn_ph,
+            case when len(f.tokens) > 1 then f.canons end as fn_parts,
+            s.joined as sn, s.canons as sn_tokens, s.joined_canon as sn_canon,
+            s.joined_code as sn_ph,
+            case when len(s.tokens) > 1 then s.canons end as sn_parts,
+            -- every canonical name token of the person, whichever field it was written in
+            list_sort(list_distinct(coalesce(f.canons, []) || coalesce(s.canons, [])))
+                as name_tokens,
+            nullif(list_sort(list_distinct(coalesce(f.key_codes, []) || coalesce(s.key_codes, []))),
+                   []) as name_keys,
+            case when f.codes[1] is not null and s.joined_code is not null
+                then least(f.codes[1], s.joined_code) || ' ' || greatest(f.codes[1], s.joined_code)
+            end as name_pair,
+            case when f.tokens is not null and s.tokens is not null
+                then least(left(f.tokens[1], 1), left(s.joined, 1))
+                     || greatest(left(f.tokens[1], 1), left(s.joined, 1))
+            end as initials,
+            b.dob, b.dob_text, b.dob_swapped, b.dob_key, b.birth_year, b.sex,
+            b.pc, b.pc_sector, b.pc_district, b.nhs_number, b.upn, b.uln,
+            coalesce(n.valid, false) as nhs_valid, coalesce(u.valid, false) as upn_valid
         from _lk_base b
-        left join _lk_names f on f.raw = b.forename_raw
-        left join _lk_names s on s.raw = b.surname_raw"""
+        left join _lk_names f on f.role = 'f' and f.raw = b.forename_raw
+        left join _lk_names s on s.role = 's' and s.raw = b.surname_raw
+        left join _lk_nhs_number_checked n on n.value = b.nhs_number
+        left join _lk_upn_checked u on u.value = b.upn"""
     )
+    for column in IDENTIFIER_CHECKS:
+        con.unregister(f"_lk_{column}_checked")
     con.execute("drop table _lk_base")
     con.execute("drop table _lk_names")
     return con.execute(f"select count(*) from {target}").fetchall()[0][0]

@@ -20,10 +20,11 @@ def model(dbt, session):
 
     from pipelines.config import get_settings
     from pipelines.linkage import link, load_config
+    from pipelines.linkage.engine import DEFAULT_SCHEMA
     from pipelines.privacy.pseudonymise import event_key_salt, load_key
 
     config = load_config()
-    schema = config.output_schema
+    schema = DEFAULT_SCHEMA
     dbt.ref("int_person_records_unioned").create_view("_identity_records", replace=True)
     dbt.ref("clerical_decisions").create_view("_identity_decisions", replace=True)
     has_state = session.execute(
@@ -63,6 +64,8 @@ def model(dbt, session):
             "splits": [result.splits],
             "new_keys": [result.new_keys],
             "parameters_estimated": [result.parameters_estimated],
+            "estimated_precision": [result.quality.get("estimated_precision")],
+            "estimated_recall": [result.quality.get("estimated_recall")],
             "pairs_by_pass": [json.dumps(result.pass_pairs)],
             "seconds_by_stage": [json.dumps(result.timings)],
         }

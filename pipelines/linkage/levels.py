@@ -1,0 +1,162 @@
+"""Comparison levels as SQL: which level of each comparison a pair of prepared records reaches.
+
+Depends only on the configuration: the conditions are written in `linkage.yml` over the two
+records of a pair (`l` and `r`); this module turns them into one CASE per comparison and adds the
+SQL macros those conditions may use. Weights (which need the estimated parameters) are in
+`compare.py`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from pipelines.linkage.config import Comparison, LinkageConfig
+from pipelines.linkage.prepare import NAME_COLUMNS
+
+# Damerau-Levenshtein distance <= 1 without computing it for most pairs: strings of equal length
+# need a Hamming distance of at most 1, or exactly 2 when two neighbours are swapped; strings one
+# character apart in length need a Levenshtein distance of 1. CASE evaluates a branch only for
+# the rows that reach it, so the costly functions run on few pairs, and `hamming` only ever sees
+# strings of equal length. `within_two_edits`: Levenshtein distance <= 2 (a swap of neighbours
+# counts two there, and is already within one edit).
+# `is_prefix(a, b)`: the shorter is the start of the longer (an initial, a truncated name).
+# `dob_parts(dob_text)`: year+month, year+day and month+day of a YYYYMMDD text: a date with one
+# part mistyped still shares one of them. `dates_related(a, b)`: two YYYYMMDD texts that one
+# mistake could turn into each other (one digit, day and month swapped, one part wrong).
+MACROS = """
+create or replace temp macro within_one_edit(a, b) as
+    case
+        when a = b then true
+        when length(a) = length(b) then
+            case hamming(a, b)
+                when 1 then true
+                when 2 then damerau_levenshtein(a, b) <= 1
+                else false
+            end
+        when abs(length(a) - length(b)) = 1 then levenshtein(a, b) <= 1
+        else false
+    end;
+create or replace temp macro within_two_edits(a, b) as
+    case
+        when abs(length(a) - length(b)) > 2 then false
+        else levenshtein(a, b) <= 2
+    end;
+create or replace temp macro dob_parts(dob_text) as
+    [left(dob_text, 6), left(dob_text, 4) || '-' || right(dob_text, 2), right(dob_text, 4)];
+create or replace temp macro dates_related(a, b) as
+    within_one_edit(a, b)
+    or left(a, 4) || substr(a, 7, 2) || substr(a, 5, 2) = b
+    or list_has_any(dob_parts(a), dob_parts(b));
+create or replace temp macro is_prefix(a, b) as
+    case
+        when length(a) <= length(b) then starts_with(b, a)
+        else starts_with(a, b)
+    end;
+"""
+
+
+def register_macros(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in MACROS.split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
+def gamma_expression(comparison: Comparison) -> str:
+    """SQL: the index of the first level whose condition holds, -1 for the null level."""
+    whens = " ".join(
+        f"when {level.when} then {index}" for index, level in enumerate(comparison.levels)
+    )
+    return (
+        f"cast(case when {comparison.null_when} then -1 {whens} "
+        f"else {len(comparison.levels) - 1} end as tinyint)"
+    )
+
+
+def gamma_columns(config: LinkageConfig) -> str:
+    return ",\n".join(f"{gamma_expression(c)} as g_{c.name}" for c in config.comparisons)
+
+
+def tf_columns(config: LinkageConfig) -> list[str]:
+    """Prepared columns whose value frequencies adjust an exact level's weight."""
+    return sorted({level.tf for c in config.comparisons for level in c.levels if level.tf})
+
+
+def level_patterns(pairs: str, records: str, config: LinkageConfig) -> str:
+    """SQL: the levels of every pair in `pairs` (rid_l, rid_r) against `records` (rid, ...)."""
+    return f"""
+        select {gamma_columns(config)}
+        from {pairs} p
+        join {records} l on l.rid = p.rid_l
+        join {records} r on r.rid = p.rid_r"""
+
+
+def columns_read(comparison: Comparison) -> set[str]:
+    """The prepared columns a comparison's conditions read (`l.x` or `r.x`)."""
+    text = " ".join([comparison.null_when] + [level.when for level in comparison.levels])
+    return set(re.findall(r"\b[lr]\.(\w+)", text))
+
+
+def by_names(config: LinkageConfig) -> list[Comparison]:
+    """The comparisons that read the names alone (computed once per distinct pair of names)."""
+    return [c for c in config.comparisons if columns_read(c) <= NAME_COLUMNS]
+
+
+def twins_column(config: LinkageConfig) -> str:
+    """SQL: for a pair that looks like twins, what its identifiers say ('same', 'different') or
+    'unsettled'; null for any other pair."""
+    twins = config.guards.twins
+    if twins is None:
+        return "cast(null as varchar) as twins"
+    return (
+        f"case when {twins.looks_alike} then coalesce({twins.identifiers_say}, 'unsettled') "
+        f"end as twins"
+    )
+
+
+def gamma_sql(pairs: str, records: str, config: LinkageConfig) -> str:
+    """SQL: each pair of `pairs` (rid_l, rid_r, passes) with its levels, whether it looks like
+    twins (`twins_column`) and the term frequencies its exact levels need (looked up on the left
+    record; equal on both sides).
+
+    Name comparisons are computed once per distinct pair of names: the same few thousand
+    forenames and surnames recur across millions of candidate pairs."""
+    carried = "".join(f", l.tf_{column}" for column in tf_columns(config))
+    named = by_names(config)
+    others = [c for c in config.comparisons if c not in named]
+    if not named:
+        return f"""
+            select p.rid_l, p.rid_r, p.passes, {gamma_columns(config)}, {twins_column(config)}
+                {carried}
+            from {pairs} p
+            join {records} l on l.rid = p.rid_l
+            join {records} r on r.rid = p.rid_r"""
+    read = sorted(set().union(*(columns_read(c) for c in named)))
+    name_gammas = ", ".join(f"{gamma_expression(c)} as g_{c.name}" for c in named)
+    other_gammas = "".join(f", {gamma_expression(c)} as g_{c.name}" for c in others)
+    ordered = ", ".join(f"g_{c.name}" for c in config.comparisons)
+    tf = "".join(f", tf_{column}" for column in tf_columns(config))
+    return f"""
+        with records_named as (
+            select p.rid_l, p.rid_r, p.passes, l.name_id as name_l, r.name_id as name_r
+                {other_gammas}, {twins_column(config)}{carried}
+            from {pairs} p
+            join {records} l on l.rid = p.rid_l
+            join {records} r on r.rid = p.rid_r
+        ),
+        name_pairs as (select distinct name_l, name_r from records_named),
+        names as (
+            select name_id, {", ".join(f"any_value({c}) as {c}" for c in read)}
+            from {records} where name_id in (select name_l from name_pairs
+                                             union select name_r from name_pairs)
+            group by name_id
+        ),
+        name_levels as (
+            select n.name_l, n.name_r, {name_gammas}
+            from name_pairs n
+            join names l on l.name_id = n.name_l
+            join names r on r.name_id = n.name_r
+        )
+        select p.rid_l, p.rid_r, p.passes, {ordered}, twins{tf}
+        from records_named p join name_levels using (name_l, name_r)"""

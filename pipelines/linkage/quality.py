@@ -1,0 +1,271 @@
+"""The run's own estimate of its accuracy, without truth.
+
+Pairwise precision is the share of pairs put in one child that truly are one child; recall the
+share of true pairs put in one child. Both are estimated from the model alone:
+
+- Inside each child, every pair's probability of being one child: its match probability, or,
+  if a chain of links through the child's other records makes it more likely, the product of
+  the probabilities along the best chain (records A-B and B-C that are one child make A-C one
+  child too). Their mean is the estimated precision; their sum the true pairs found.
+- Between two children that some candidate pair connects: the probability that they are one
+  child (the strongest such pair), times the record pairs between them: true pairs missed
+  although compared.
+- True pairs that no blocking pass compared. Each pass needs some fields to agree (a key of
+  two or three parts); a true pair is missed when, in every pass, one of its parts disagrees.
+  How often each part agrees between two records of one child is estimated from the candidate
+  pairs, weighted by their probability, with a model of independent parts (the name parts
+  jointly, since they are one name) fitted to what the passes could see: the model then says
+  how many true pairs fell where no pass looks. Those already inside one child through other
+  links are not missed.
+
+Estimated recall = true pairs found / (found + missed although compared + missed by blocking).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+
+from pipelines.linkage import compare
+from pipelines.linkage.config import LinkageConfig
+from pipelines.linkage.parameters import Parameters
+from pipelines.linkage.prepare import NAME_COLUMNS
+
+# Chains are followed inside children of up to this many records (a larger one keeps the
+# probabilities of its candidate pairs only).
+MAX_CHAINED_CHILD = 50
+CHAIN_STEPS = 3  # each step doubles the longest chain considered
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a blocking key: SQL saying whether two records agree on it, and the group
+    it belongs to (the name parts form one group)."""
+
+    sql: str
+    group: str
+
+
+def _part(expr: str, columns: set[str]) -> Part:
+    listed = re.fullmatch(r"unnest\((.*)\)", expr.strip())
+    if listed:
+        inner = listed.group(1)
+        sides = (_side(inner, "l", columns), _side(inner, "r", columns))
+        sql = f"coalesce(list_has_any({sides[0]}, {sides[1]}), false)"
+    else:
+        sql = f"coalesce({_side(expr, 'l', columns)} = {_side(expr, 'r', columns)}, false)"
+    used = set(re.findall(r"\b([a-z_]+)\b", expr)) & columns
+    group = "names" if used & NAME_COLUMNS else expr.strip()
+    return Part(sql=sql, group=group)
+
+
+def _side(expr: str, side: str, columns: set[str]) -> str:
+    """`expr` over the prepared columns of one side of a pair (`l` or `r`)."""
+    return re.sub(
+        r"\b([a-z_]+)\b",
+        lambda m: f"{side}.{m.group(1)}" if m.group(1) in columns else m.group(1),
+        expr,
+    )
+
+
+def blocking_parts(config: LinkageConfig, columns: set[str]) -> tuple[list[Part], list[list[int]]]:
+    """The distinct key parts of the symmetric passes, and each pass as indices into them.
+
+    `columns`: the prepared columns (the words of a key that are not functions)."""
+    parts: list[Part] = []
+    passes = []
+    for blocking_pass in config.passes:
+        if not blocking_pass.symmetric:
+            continue
+        indices = []
+        for expr in blocking_pass.left:
+            part = _part(expr, columns)
+            if part not in parts:
+                parts.append(part)
+            indices.append(parts.index(part))
+        passes.append(indices)
+    return parts, passes
+
+
+def missed_by_blocking(con: duckdb.DuckDBPyConnection, schema: str, config: LinkageConfig) -> float:
+    """Expected true pairs that no blocking pass compares (see the module docstring)."""
+    columns = {r[0] for r in con.execute(f"describe {schema}.prepared").fetchall()}
+    parts, passes = blocking_parts(config, columns)
+    if not parts:
+        return 0.0
+    flags = ", ".join(f"{p.sql} as f{i}" for i, p in enumerate(parts))
+    rows = con.execute(
+        f"""select {", ".join(f"f{i}" for i in range(len(parts)))}, sum(s.probability)
+        from (
+            select s.probability, {flags}
+            from {schema}.scored_pairs s
+            join {schema}.prepared l on l.rid = s.rid_l
+            join {schema}.prepared r on r.rid = s.rid_r
+            where s.probability >= 0.01
+        ) s group by all"""
+    ).fetchall()
+    if not rows:
+        return 0.0
+    patterns = np.array([r[:-1] for r in rows], dtype=bool)
+    weights = np.array([r[-1] for r in rows], dtype=float)
+    groups = sorted({p.group for p in parts})
+    members = [[i for i, p in enumerate(parts) if p.group == g] for g in groups]
+    # Every pattern of agreements, as a state per group; which patterns some pass sees.
+    states = [list(itertools.product([False, True], repeat=len(m))) for m in members]
+    every = list(itertools.product(*[range(len(s)) for s in states]))
+
+    def agreements(combo) -> np.ndarray:
+        row = np.zeros(len(parts), dtype=bool)
+        for group, state in enumerate(combo):
+            for index, value in zip(members[group], states[group][state], strict=True):
+                row[index] = value
+        return row
+
+    seen = np.array([any(agreements(c)[p].all() for p in passes) for c in every])
+    # Observed weight per state of each group.
+    observed = [np.zeros(len(s)) for s in states]
+    for row, weight in zip(patterns, weights, strict=True):
+        for group, indices in enumerate(members):
+            state = states[group].index(tuple(bool(row[i]) for i in indices))
+            observed[group][state] += weight
+    total = weights.sum()
+    shares = [o / o.sum() if o.sum() else np.full(len(o), 1 / len(o)) for o in observed]
+    hidden = 0.0
+    for _ in range(200):
+        # Probability of each full pattern under independent groups.
+        probability = np.array(
+            [np.prod([shares[g][c] for g, c in enumerate(combo)]) for combo in every]
+        )
+        p_seen = probability[seen].sum()
+        if p_seen <= 0:
+            break
+        new_hidden = total * (1 - p_seen) / p_seen
+        unseen = probability * ~seen
+        unseen = unseen / unseen.sum() if unseen.sum() else unseen
+        shares = []
+        for group in range(len(members)):
+            expected = observed[group].copy()
+            for combo, share in zip(every, unseen, strict=True):
+                expected[combo[group]] += new_hidden * share
+            shares.append(expected / expected.sum())
+        if abs(new_hidden - hidden) < 1e-6 * max(total, 1):
+            hidden = new_hidden
+            break
+        hidden = new_hidden
+    return float(hidden)
+
+
+def estimate(
+    con: duckdb.DuckDBPyConnection, schema: str, config: LinkageConfig, params: Parameters
+) -> dict[str, float]:
+    """Estimated pairwise precision and recall of the run's children, and the counts behind."""
+    prepared, crosswalk, scored = (
+        f"{schema}.{t}" for t in ("prepared", "crosswalk", "scored_pairs")
+    )
+    con.execute(
+        f"""create or replace temp table _lk_q_members as
+        select p.rid, c.child_key, c.cluster_size as size
+        from {prepared} p join {crosswalk} c using (record_id)"""
+    )
+    # Every pair inside a child (children up to MAX_CHAINED_CHILD records), with its probability;
+    # pairs that were never candidates are scored now.
+    con.execute(
+        f"""create or replace temp table _lk_q_inside as
+        select a.rid as rid_l, b.rid as rid_r, 0 as passes
+        from _lk_q_members a join _lk_q_members b
+          on a.child_key = b.child_key and a.rid < b.rid
+        where a.size <= {MAX_CHAINED_CHILD}"""
+    )
+    con.execute(
+        f"""create or replace temp table _lk_q_unscored as
+        select i.* from _lk_q_inside i anti join {scored} s using (rid_l, rid_r)"""
+    )
+    con.execute(
+        f"""create or replace temp table _lk_q_edges as
+        select s.rid_l, s.rid_r, s.probability, true as candidate from {scored} s
+        join _lk_q_inside i using (rid_l, rid_r)
+        union all
+        select rid_l, rid_r, probability, false
+        from ({compare.score_sql("_lk_q_unscored", prepared, config, params)})"""
+    )
+    # Chains: a pair is one child at least as likely as its best chain of pairs through the
+    # child's other records (both directions, then keep one).
+    con.execute(
+        """create or replace temp table _lk_q_chain as
+        select rid_l as a, rid_r as b, probability as p from _lk_q_edges
+        union all select rid_r, rid_l, probability from _lk_q_edges"""
+    )
+    for _ in range(CHAIN_STEPS):
+        con.execute(
+            """create or replace temp table _lk_q_chain as
+            select a, b, max(p) as p from (
+                select a, b, p from _lk_q_chain
+                union all
+                select x.a, y.b, x.p * y.p from _lk_q_chain x join _lk_q_chain y
+                  on x.b = y.a and x.a <> y.b
+            ) group by a, b"""
+        )
+    found, inside_pairs, recovered = con.execute(
+        """select sum(c.p), count(*), sum(c.p) filter (where not e.candidate)
+        from _lk_q_edges e join _lk_q_chain c on c.a = e.rid_l and c.b = e.rid_r"""
+    ).fetchall()[0]
+    found, recovered = float(found or 0.0), float(recovered or 0.0)
+    # Children over the chained size: their candidate pairs only.
+    big_found, big_pairs = con.execute(
+        f"""select sum(probability), sum(a.size * (a.size - 1) / 2) filter (where a.rid = m.first)
+        from {scored} s
+        join _lk_q_members a on a.rid = s.rid_l join _lk_q_members b on b.rid = s.rid_r
+        join (select child_key, min(rid) as first from _lk_q_members group by all) m
+          on m.child_key = a.child_key
+        where a.child_key = b.child_key and a.size > {MAX_CHAINED_CHILD}"""
+    ).fetchall()[0]
+    found += float(big_found or 0.0)
+    inside_pairs += int(big_pairs or 0)
+    # Between children: two children joined by some candidate pair are one child with the
+    # probability of their strongest pair; all their record pairs are then missed. Unless a link
+    # joins them: then clustering refused it because a pair between them conflicts (twins,
+    # siblings, two valid identifiers, a reviewer), and the guards are taken at their word.
+    link = config.thresholds.link_probability
+    between, between_uncompared = con.execute(
+        f"""with links as (
+            select least(a.child_key, b.child_key) as x, greatest(a.child_key, b.child_key) as y,
+                case when max(s.probability) >= {link!r} then 0.0 else max(s.probability) end
+                    as p,
+                count(*) as compared,
+                any_value(case when a.child_key < b.child_key then a.size else b.size end) as nx,
+                any_value(case when a.child_key < b.child_key then b.size else a.size end) as ny
+            from {scored} s
+            join _lk_q_members a on a.rid = s.rid_l join _lk_q_members b on b.rid = s.rid_r
+            where a.child_key <> b.child_key and s.probability >= 0.01
+            group by all
+        )
+        select sum(p * nx * ny), sum(p * (nx * ny - compared)) from links"""
+    ).fetchall()[0]
+    between, between_uncompared = float(between or 0.0), float(between_uncompared or 0.0)
+    unseen = missed_by_blocking(con, schema, config)
+    hidden = max(unseen - recovered - between_uncompared, 0.0)
+    for table in ("_lk_q_members", "_lk_q_inside", "_lk_q_unscored", "_lk_q_edges", "_lk_q_chain"):
+        con.execute(f"drop table if exists {table}")
+    total = found + between + hidden
+    return {
+        "estimated_precision": found / inside_pairs if inside_pairs else 1.0,
+        "estimated_recall": found / total if total else 1.0,
+        "linked_pairs": int(inside_pairs),
+        "estimated_true_pairs": total,
+        "estimated_missed_compared": between,
+        "estimated_missed_by_blocking": hidden,
+        "estimated_uncompared_true_pairs": unseen,
+    }
+
+
+def save(con: duckdb.DuckDBPyConnection, schema: str, estimates: dict[str, float], run_at) -> None:
+    """The estimate as `schema.quality`: one row, the latest run's."""
+    columns = ", ".join(f"? as {name}" for name in estimates)
+    con.execute(
+        f"create or replace table {schema}.quality as select ? as run_at, {columns}",
+        [run_at.replace(tzinfo=None), *estimates.values()],
+    )
