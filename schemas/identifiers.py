@@ -1,8 +1,10 @@
 """Identifier check algorithms: UPN, ULN, NHS number and UK postcode.
 
-The one definition of each algorithm in the project (domain brief §2.2). Each comes twice: a scalar
+The one definition of each algorithm in the project (domain brief §2.2). Each comes as a scalar
 function for tests and single values, and a polars expression for whole columns, so a million rows
-validate in well under a second. The generator uses the same functions to build valid identifiers.
+validate in well under a second; the NHS number and UPN checks also as DuckDB SQL, for identity
+resolution, which works inside DuckDB. The generator uses the same functions to build valid
+identifiers. Tests hold every form to the scalar one.
 """
 
 from __future__ import annotations
@@ -174,3 +176,32 @@ def normalise_postcode_expr(value: pl.Expr) -> pl.Expr:
 
 def postcode_valid_expr(value: pl.Expr) -> pl.Expr:
     return normalise_postcode_expr(value).str.contains(POSTCODE_PATTERN).fill_null(False)
+
+
+# --- DuckDB SQL forms ----------------------------------------------------------------------------
+
+
+def _sql_digit(column: str, position: int) -> str:
+    return f"try_cast(substr({column}, {position}, 1) as integer)"
+
+
+def nhs_number_valid_sql(column: str) -> str:
+    """SQL: whether `column` (digits only, as normalised) is a valid NHS number."""
+    total = " + ".join(f"{_sql_digit(column, i + 1)} * {10 - i}" for i in range(9))
+    return (
+        f"coalesce(regexp_full_match({column}, '[0-9]{{10}}') "
+        f"and (11 - ({total}) % 11) % 11 = {_sql_digit(column, 10)}, false)"
+    )
+
+
+def upn_valid_sql(column: str) -> str:
+    """SQL: whether `column` (upper case, no spaces) is a valid UPN."""
+    digits = " + ".join(f"{_sql_digit(column, i + 2)} * {i + 2}" for i in range(11))
+    last = (
+        f"coalesce({_sql_digit(column, 13)}, instr('{UPN_ALPHABET}', substr({column}, 13, 1)) - 1)"
+    )
+    return (
+        f"coalesce(regexp_full_match({column}, '{UPN_PATTERN[1:-1]}') "
+        f"and substr('{UPN_ALPHABET}', ({digits} + {last} * 13) % 23 + 1, 1) "
+        f"= substr({column}, 1, 1), false)"
+    )

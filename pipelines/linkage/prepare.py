@@ -15,7 +15,7 @@ import jellyfish
 import polars as pl
 
 from pipelines.linkage.config import LinkageConfig
-from schemas.identifiers import nhs_number_valid_expr, upn_valid_expr
+from schemas.identifiers import nhs_number_valid_sql, upn_valid_sql
 
 REQUIRED_COLUMNS = ("record_id", "source")
 OPTIONAL_COLUMNS = (
@@ -180,21 +180,6 @@ def base_sql(records: str, present: set[str], dob_is_date: bool = False) -> str:
     """
 
 
-IDENTIFIER_CHECKS = {"nhs_number": nhs_number_valid_expr, "upn": upn_valid_expr}
-
-
-def _identifier_checks(con: duckdb.DuckDBPyConnection) -> None:
-    """Whether each distinct NHS number and UPN passes its check digit or letter (the rules of
-    schemas/identifiers.py), as views `_lk_<column>_checked` (value, valid): only two valid
-    identifiers that differ are evidence of two children; a mistyped one usually fails."""
-    for column, valid in IDENTIFIER_CHECKS.items():
-        values = con.sql(
-            f"select distinct {column} as value from _lk_base where {column} is not null"
-        ).pl()
-        checked = values.with_columns(valid=valid(pl.col("value")))
-        con.register(f"_lk_{column}_checked", checked.to_arrow())
-
-
 def _load_name_list(con: duckdb.DuckDBPyConnection, path, table: str) -> None:
     """A name,canonical list, normalised like the tokens it is joined to."""
     path = str(path).replace("'", "''")
@@ -289,12 +274,14 @@ def prepare(
     con.execute(
         f"create or replace temp table _lk_base as {base_sql(records, present, dob_is_date)}"
     )
-    _identifier_checks(con)
     _name_lookup(con, config)
+    # Every name column once per distinct pair of names (forename, surname), then joined on.
     con.execute(
-        f"""create or replace temp table {target} as
-        select b.record_id, b.source, b.source_table, b.content,
-            hash(b.forename_raw, b.surname_raw) as name_id,
+        """create or replace temp table _lk_person_names as
+        with pairs as (
+            select distinct forename_raw, surname_raw from _lk_base
+        )
+        select hash(p.forename_raw, p.surname_raw) as name_id, p.forename_raw, p.surname_raw,
             f.tokens[1] as fn, f.canons as fn_tokens, f.joined as fn_joined,
             f.canons[1] as fn_canon, f.codes[1] as fn_ph,
             case when len(f.tokens) > 1 then f.canons end as fn_parts,
@@ -312,18 +299,34 @@ def prepare(
             case when f.tokens is not null and s.tokens is not null
                 then least(left(f.tokens[1], 1), left(s.joined, 1))
                      || greatest(left(f.tokens[1], 1), left(s.joined, 1))
-            end as initials,
+            end as initials
+        from pairs p
+        left join _lk_names f on f.role = 'f' and f.raw = p.forename_raw
+        left join _lk_names s on s.role = 's' and s.raw = p.surname_raw"""
+    )
+    # Check digits and letters once per distinct identifier (schemas/identifiers.py): only
+    # two valid identifiers that differ are evidence of two children; a mistyped one usually
+    # fails its check.
+    con.execute(
+        f"""create or replace temp table _lk_checked as
+        select 'nhs_number' as kind, value, {nhs_number_valid_sql("value")} as valid
+        from (select distinct nhs_number as value from _lk_base where nhs_number is not null)
+        union all
+        select 'upn', value, {upn_valid_sql("value")}
+        from (select distinct upn as value from _lk_base where upn is not null)"""
+    )
+    con.execute(
+        f"""create or replace temp table {target} as
+        select b.record_id, b.source, b.source_table, b.content,
+            n.* exclude (forename_raw, surname_raw),
             b.dob, b.dob_text, b.dob_swapped, b.dob_key, b.birth_year, b.sex,
             b.pc, b.pc_sector, b.pc_district, b.nhs_number, b.upn, b.uln,
-            coalesce(n.valid, false) as nhs_valid, coalesce(u.valid, false) as upn_valid
+            coalesce(cn.valid, false) as nhs_valid, coalesce(cu.valid, false) as upn_valid
         from _lk_base b
-        left join _lk_names f on f.role = 'f' and f.raw = b.forename_raw
-        left join _lk_names s on s.role = 's' and s.raw = b.surname_raw
-        left join _lk_nhs_number_checked n on n.value = b.nhs_number
-        left join _lk_upn_checked u on u.value = b.upn"""
+        join _lk_person_names n on n.name_id = hash(b.forename_raw, b.surname_raw)
+        left join _lk_checked cn on cn.kind = 'nhs_number' and cn.value = b.nhs_number
+        left join _lk_checked cu on cu.kind = 'upn' and cu.value = b.upn"""
     )
-    for column in IDENTIFIER_CHECKS:
-        con.unregister(f"_lk_{column}_checked")
-    con.execute("drop table _lk_base")
-    con.execute("drop table _lk_names")
+    for table in ("_lk_base", "_lk_names", "_lk_person_names", "_lk_checked"):
+        con.execute(f"drop table {table}")
     return con.execute(f"select count(*) from {target}").fetchall()[0][0]

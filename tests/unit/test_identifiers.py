@@ -12,6 +12,7 @@ from schemas.identifiers import (
     nhs_number_check_digit,
     nhs_number_is_valid,
     nhs_number_valid_expr,
+    nhs_number_valid_sql,
     normalise_nhs_number,
     normalise_postcode,
     postcode_is_valid,
@@ -21,6 +22,7 @@ from schemas.identifiers import (
     upn_check_letter,
     upn_is_valid,
     upn_valid_expr,
+    upn_valid_sql,
 )
 
 
@@ -191,6 +193,36 @@ def test_uln_scalar_and_expression_agree(values):
 @given(st.lists(_postcode_like, min_size=1, max_size=40))
 def test_postcode_scalar_and_expression_agree(values):
     assert _expr_results(postcode_valid_expr, values) == [postcode_is_valid(v) for v in values]
+
+
+def _sql_results(form, values: list[str | None]) -> list[bool]:
+    import duckdb
+
+    con = duckdb.connect()
+    rows = con.execute(
+        f"select {form('v')} from unnest(?::varchar[]) with ordinality as t(v, i) order by i",
+        [values],
+    ).fetchall()
+    return [bool(valid) for (valid,) in rows]
+
+
+def _compact(value: str | None) -> str | None:
+    """As identity resolution normalises identifiers: upper case, no spaces or hyphens."""
+    return None if value is None else value.upper().replace(" ", "").replace("-", "") or None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_upn_like, min_size=1, max_size=40))
+def test_upn_sql_agrees_with_the_scalar_form(values):
+    values = [_compact(v) for v in values]
+    assert _sql_results(upn_valid_sql, values) == [upn_is_valid(v) for v in values]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_ten_digit_like, min_size=1, max_size=40))
+def test_nhs_number_sql_agrees_with_the_scalar_form(values):
+    values = [_compact(v) for v in values]
+    assert _sql_results(nhs_number_valid_sql, values) == [nhs_number_is_valid(v) for v in values]
 
 
 @st.composite
