@@ -62,6 +62,11 @@ def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> st
     total = f"{prior_weight(parameters)!r} + " + " + ".join(
         weight_expressions(config, parameters).values()
     )
+    for dependency in config.dependencies:
+        correction = parameters.dependencies.get(dependency.name)
+        if correction:
+            agree = " and ".join(f"g_{name} = 0" for name in dependency.comparisons)
+            total += f" + case when {agree} then {correction!r} else 0.0 end"
     levels = ", ".join(f"g_{c.name}" for c in config.comparisons)
     twins = config.guards.twins
     if twins is not None and parameters.twins_same:

@@ -111,6 +111,16 @@ class Guards:
 
 
 @dataclass(frozen=True)
+class Dependency:
+    """Exact agreements on these comparisons that go together among different children (a
+    household shares a surname and a postcode): their joint weight is corrected by how often
+    different children agree on all of them at once, counted in the data."""
+
+    name: str
+    comparisons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class LinkageConfig:
     key_prefix: str
     nicknames: Path
@@ -122,6 +132,7 @@ class LinkageConfig:
     estimation: Estimation
     thresholds: Thresholds
     guards: Guards
+    dependencies: tuple[Dependency, ...] = ()
     source: Path | None = field(default=None, compare=False)
     # Digest of everything that decides a pair's score (the parsed configuration and the name
     # lists): a state written under another digest cannot be extended incrementally.
@@ -240,6 +251,13 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
             review_low=float(thresholds["review_low"]),
             review_high=float(thresholds["review_high"]),
         ),
+        dependencies=tuple(
+            Dependency(
+                name=str(_require(d, "name", "dependency")),
+                comparisons=tuple(str(c) for c in _require(d, "comparisons", "dependency")),
+            )
+            for d in raw.get("dependencies") or []
+        ),
         guards=Guards(
             conflict_odds=float(guards.get("conflict_odds", 100.0)),
             conflicts=tuple(
@@ -289,6 +307,11 @@ def _check(config: LinkageConfig) -> None:
         raise LinkageConfigError(
             f"guards.merge_known_children must be one of {MERGE_KNOWN_CHILDREN}"
         )
+    for dependency in config.dependencies:
+        if len(dependency.comparisons) < 2 or set(dependency.comparisons) - set(names):
+            raise LinkageConfigError(
+                f"dependency {dependency.name}: needs two or more known comparisons"
+            )
     twins = config.guards.twins
     if twins is not None and set(twins.by) - set(names):
         raise LinkageConfigError(f"guards.twins.by names unknown comparisons: {twins.by}")

@@ -323,6 +323,7 @@ def _estimate(con, gammas: str, recs: Records, config: LinkageConfig, clock) -> 
     clock.lap("estimate m")
     return model.Parameters(
         twins_same=model.estimate_twins(con, gammas, config),
+        dependencies=model.estimate_dependencies(con, recs.table, recs.count, m, lam, config),
         m=m,
         u=u,
         lam=lam,

@@ -39,6 +39,8 @@ class Parameters:
     # Of the pairs that look like twins (guards.twins), the share that are one child, by the
     # levels of the `by` comparisons ("2|0": levels joined by "|"; "*": any other combination).
     twins_same: dict[str, float] = field(default_factory=dict)
+    # Per dependency (config.dependencies): the weight added when all its comparisons agree.
+    dependencies: dict[str, float] = field(default_factory=dict)
 
     def weight(self, comparison: str, level: int) -> float:
         if level < 0:
@@ -240,6 +242,52 @@ def estimate_twins(
     return shares
 
 
+def exact_column(config: LinkageConfig, comparison: str) -> str:
+    """The prepared column of a comparison's exact level (`l.x = r.x`)."""
+    when = config.comparison(comparison).levels[0].when
+    found = re.fullmatch(r"\s*l\.(\w+)\s*=\s*r\.(\w+)\s*", when)
+    if not found or found.group(1) != found.group(2):
+        raise ValueError(f"{comparison}: its first level is not an exact agreement (l.x = r.x)")
+    return found.group(1)
+
+
+def estimate_dependencies(
+    con: duckdb.DuckDBPyConnection,
+    records: str,
+    n_records: int,
+    m: dict[str, list[float]],
+    lam: float,
+    config: LinkageConfig,
+) -> dict[str, float]:
+    """Per dependency, log2 of (product of the single exact agreement rates among different
+    children) / (their joint rate): the weight that stops a shared household counting twice.
+
+    Each rate is counted exactly (pairs of records agreeing) with the expected matches taken out
+    (lam x all pairs x m of the exact levels)."""
+    all_pairs = n_records * (n_records - 1) / 2.0
+    matches = lam * all_pairs
+
+    def rate(columns: list[str], m_exact: float) -> float:
+        keys = ", ".join(columns)
+        present = " and ".join(f"{c} is not null" for c in columns)
+        agreeing = con.execute(
+            f"select coalesce(sum(n * (n - 1) / 2), 0) from "
+            f"(select count(*) as n from {records} where {present} group by {keys})"
+        ).fetchall()[0][0]
+        return max(float(agreeing) - matches * m_exact, 0.0) / max(all_pairs - matches, 1.0)
+
+    weights = {}
+    for dependency in config.dependencies:
+        columns = [exact_column(config, c) for c in dependency.comparisons]
+        singles = [
+            rate([col], m[c][0]) for col, c in zip(columns, dependency.comparisons, strict=True)
+        ]
+        joint = rate(columns, float(np.prod([m[c][0] for c in dependency.comparisons])))
+        if joint > 0 and all(singles):
+            weights[dependency.name] = math.log2(float(np.prod(singles)) / joint)
+    return weights
+
+
 def estimate_term_frequencies(
     con: duckdb.DuckDBPyConnection, records: str, config: LinkageConfig, target: str
 ) -> None:
@@ -275,6 +323,8 @@ def save(
     rows.append(("__prior__", -1, "lambda", parameters.lam, None, None, None))
     for levels, share in sorted(parameters.twins_same.items()):
         rows.append(("__twins__", -1, levels, share, None, None, None))
+    for name, weight in sorted(parameters.dependencies.items()):
+        rows.append(("__dependency__", -1, name, None, None, weight, None))
     frame = pl.DataFrame(
         rows,
         schema={
@@ -324,11 +374,15 @@ def load(con: duckdb.DuckDBPyConnection, source: str, config: LinkageConfig) -> 
         u[comparison.name] = rows["u"].to_list()
         floors[comparison.name] = [level.min_weight for level in comparison.levels]
     twins = frame.filter(pl.col("comparison") == "__twins__")
+    dependencies = frame.filter(pl.col("comparison") == "__dependency__")
     return Parameters(
         m=m,
         u=u,
         lam=float(prior["m"][0]),
         twins_same=dict(zip(twins["label"].to_list(), twins["m"].to_list(), strict=True)),
+        dependencies=dict(
+            zip(dependencies["label"].to_list(), dependencies["weight"].to_list(), strict=True)
+        ),
         tf_floor=float(frame["tf_floor"][0]),
         min_weight=floors,
         em_iterations=int(frame["em_iterations"][0]),
