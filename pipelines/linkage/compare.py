@@ -79,7 +79,11 @@ def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> st
             if key != "*"
         )
         default = _log_odds(parameters.twins_same.get("*", twins.prior_same))
-        override = f"case {levels_key or chr(39) * 2} {cases} else {default!r} end"
+        override = (
+            f"case {levels_key or chr(39) * 2} {cases} else {default!r} end"
+            if cases
+            else repr(default)
+        )
         total = f"case when twins = 'unsettled' then {override} else {total} end"
     return f"""
         select rid_l, rid_r, passes, {levels}, coalesce(twins = 'unsettled', false) as twin_like,

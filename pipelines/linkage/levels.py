@@ -138,14 +138,14 @@ def gamma_sql(pairs: str, records: str, config: LinkageConfig) -> str:
     ordered = ", ".join(f"g_{c.name}" for c in config.comparisons)
     tf = "".join(f", tf_{column}" for column in tf_columns(config))
     return f"""
-        with records_named as (
+        with records_named as materialized (
             select p.rid_l, p.rid_r, p.passes, l.name_id as name_l, r.name_id as name_r
                 {other_gammas}, {twins_column(config)}{carried}
             from {pairs} p
             join {records} l on l.rid = p.rid_l
             join {records} r on r.rid = p.rid_r
         ),
-        name_pairs as (select distinct name_l, name_r from records_named),
+        name_pairs as materialized (select distinct name_l, name_r from records_named),
         names as (
             select name_id, {", ".join(f"any_value({c}) as {c}" for c in read)}
             from {records} where name_id in (select name_l from name_pairs

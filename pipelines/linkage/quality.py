@@ -193,11 +193,15 @@ def estimate(
         from ({compare.score_sql("_lk_q_unscored", prepared, config, params)})"""
     )
     # Chains: a pair is one child at least as likely as its best chain of pairs through the
-    # child's other records (both directions, then keep one).
+    # child's other records (children of three records or more; both directions).
     con.execute(
         """create or replace temp table _lk_q_chain as
-        select rid_l as a, rid_r as b, probability as p from _lk_q_edges
-        union all select rid_r, rid_l, probability from _lk_q_edges"""
+        with edges as (
+            select e.rid_l, e.rid_r, e.probability from _lk_q_edges e
+            join _lk_q_members m on m.rid = e.rid_l where m.size >= 3
+        )
+        select rid_l as a, rid_r as b, probability as p from edges
+        union all select rid_r, rid_l, probability from edges"""
     )
     for _ in range(CHAIN_STEPS):
         con.execute(
@@ -210,8 +214,9 @@ def estimate(
             ) group by a, b"""
         )
     found, inside_pairs, recovered = con.execute(
-        """select sum(c.p), count(*), sum(c.p) filter (where not e.candidate)
-        from _lk_q_edges e join _lk_q_chain c on c.a = e.rid_l and c.b = e.rid_r"""
+        """select sum(coalesce(c.p, e.probability)), count(*),
+            sum(coalesce(c.p, e.probability)) filter (where not e.candidate)
+        from _lk_q_edges e left join _lk_q_chain c on c.a = e.rid_l and c.b = e.rid_r"""
     ).fetchall()[0]
     found, recovered = float(found or 0.0), float(recovered or 0.0)
     # Children over the chained size: their candidate pairs only.

@@ -220,6 +220,12 @@ def population(children: int = 1500, seed: int = 7) -> list[tuple]:
 
 # Hand-made children, each with a distinctive surname so only their own records can match.
 CASES = [
+    # faults of real extracts: transliteration, date layouts, an impossible date, swapped names
+    ("faults:a1", "city", "Mohammed", "Qadeerabadi", "2015-03-17", "M", "NG7 1AA", None, None),
+    ("faults:a2", "icb", "Muhammad", "Qadeerabadi", "17/03/2015", "M", "NG7 1AA", None, None),
+    ("faults:a3", "county", "Qadeerabadi", "Mohamed", "2015-17-03", None, "NG7 1AA", None, None),
+    ("faults:b1", "city", "Olivia", "Thornbury", "20120105", "F", "NG3 2BD", None, None),
+    ("faults:b2", "icb", "Olivia", "Thornbury", "2012-01-05", "F", "NG3 2BD", None, None),
     # twins: same surname, birthday, address and sex, different forenames; their identifiers
     # were issued one after the other (valid, and apart only in the serial and check character)
     ("twin:a1", "city", "Amelia", "Quarmby", "2014-03-09", "F", "NG5 1AB", "F892123410001", None),
@@ -464,6 +470,112 @@ def test_evaluation_against_truth(estimated):
     assert completeness["dob_name"]["pairs"] > 0
 
 
+def test_the_run_estimates_its_own_accuracy(estimated):
+    """Without the truth, the run's estimates come close to what the truth measures."""
+    from pipelines.linkage.evaluate import pairwise
+
+    con, _ = estimated
+    _table(con, "records", population())  # the generated children alone: truth in their ids
+    result = link(con, "records", key=SECRET, parameters="params")
+    con.execute(
+        "create or replace temp table truth as select record_id, split_part(record_id, ':', 2)"
+        " as true_id from identity.crosswalk"
+    )
+    measured = pairwise(con, "truth")
+    estimate = result.quality
+    assert abs(estimate["estimated_precision"] - measured["precision"]) < 0.01
+    assert abs(estimate["estimated_recall"] - measured["recall"]) < 0.01
+    assert estimate["linked_pairs"] == measured["linked_pairs"]
+    stored = con.execute("select estimated_precision, estimated_recall from identity.quality")
+    assert stored.fetchall()[0] == (estimate["estimated_precision"], estimate["estimated_recall"])
+    _table(con, "records", population() + CASES)
+    link(con, "records", key=SECRET, parameters="params")  # restore the plain run
+
+
+def test_a_household_counts_once():
+    """Siblings share a surname and an address: different children agree on both far more often
+    than the two agreements apart suggest, and the joint weight is corrected by that."""
+    from pipelines.linkage.parameters import estimate_dependencies
+
+    rng = random.Random(11)
+    rows = []
+    for family in range(400):
+        surname, postcode = f"Fam{family:03d}", _postcode(rng)
+        for child in range(rng.randint(1, 4)):  # siblings: one surname, one address
+            rows.append((f"{family}:{child}", surname, postcode))
+    con = duckdb.connect()
+    con.execute("create table r (record_id varchar, sn varchar, pc varchar)")
+    con.executemany("insert into r values (?, ?, ?)", rows)
+    m = {"surname": [0.9], "postcode": [0.8]}
+    weights = estimate_dependencies(con, "r", len(rows), m, 0.0, load_config())
+    assert weights["household"] < -3.0
+    # Without households (postcodes drawn for each child) the correction all but vanishes.
+    con.execute("update r set pc = md5(record_id)")
+    weights = estimate_dependencies(con, "r", len(rows), m, 0.0, load_config())
+    assert weights.get("household", 0.0) > -1.0
+
+
+def test_an_oversized_block_is_refined_not_dropped():
+    """Thirty children called Oliver Smith: the name pass's block is too large to pair in full,
+    so it is paired within parts of the birth date, and what that left out is reported."""
+    rng = random.Random(3)
+    rows = []
+    for child in range(30):
+        dob = date(2010, 1, 1) + timedelta(days=rng.randrange(3000))
+        for n, source in enumerate(("city", "icb")):
+            # a record with no postcode and a mistyped birth day: only the name pass meets it
+            day = dob if n == 0 else dob.replace(day=(dob.day % 27) + 1)
+            rows.append(
+                (
+                    f"o:{child}:{n}",
+                    source,
+                    "Oliver",
+                    "Smith",
+                    day.isoformat(),
+                    "M",
+                    None,
+                    None,
+                    None,
+                )
+            )
+    con = duckdb.connect()
+    _table(con, "records", population(300, seed=5) + rows)
+    result = link(con, "records", key=SECRET)
+    lost = result.oversized["names"]
+    assert lost["oversized_keys"] >= 1
+    assert lost["pairs_in_oversized_blocks"] >= 60 * 59 // 2
+    assert 0 < lost["refined_pairs"] < lost["pairs_in_oversized_blocks"]
+    compared = {
+        pair
+        for (pair,) in con.execute(
+            "select l.record_id || '~' || r.record_id from identity.scored_pairs s "
+            "join identity.prepared l on l.rid = s.rid_l "
+            "join identity.prepared r on r.rid = s.rid_r"
+        ).fetchall()
+    }
+    # the same year and month, or month and day, still pairs a child's two records
+    assert sum(f"o:{c}:0~o:{c}:1" in compared for c in range(30)) >= 28
+
+
+def test_link_file_writes_a_report(tmp_path, base_rows):
+    import json
+
+    frame = pl.DataFrame(base_rows, schema=HEADER, orient="row")
+    frame.write_parquet(tmp_path / "people.parquet")
+    link_file(
+        tmp_path / "people.parquet",
+        tmp_path / "keys.csv",
+        key=SECRET,
+        report_path=tmp_path / "report.json",
+    )
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert 0.9 < report["estimated_precision"] <= 1.0 and 0.9 < report["estimated_recall"] <= 1.0
+    assert report["candidate_pairs"] == sum(report["candidate_pairs_by_pass"].values()) or (
+        report["candidate_pairs"] <= sum(report["candidate_pairs_by_pass"].values())
+    )
+    assert report["records"] == frame.height and report["review_queue_pairs"] >= 0
+
+
 # A child known from two records, and a newly delivered record (her twin, carrying her mistyped
 # UPN) that links more strongly to one of them than they link to each other.
 KNOWN_CHILD = [
@@ -619,3 +731,12 @@ def test_a_changed_configuration_relinks_everything_and_keeps_the_keys(tmp_path,
     first = dict(pl.read_csv(tmp_path / "first.csv").iter_rows())
     second = dict(pl.read_csv(tmp_path / "second.csv").iter_rows())
     assert sum(first[r] != second[r] for r in first) == report.changed_keys < len(first) // 100
+
+
+def test_faults_of_real_extracts_are_survived(estimated):
+    """A transliterated name, a British date layout, an impossible date (day and month written
+    the wrong way round) with the names swapped, a compact date layout."""
+    con, _ = estimated
+    keys = _keys(con)
+    assert keys["faults:a1"] == keys["faults:a2"] == keys["faults:a3"]
+    assert keys["faults:b1"] == keys["faults:b2"] != keys["faults:a1"]
