@@ -63,8 +63,28 @@ def _settings():
     )
 
 
+INPUT_COLUMNS = ("forename", "surname", "dob", "sex", "postcode", "upn", "nhs_number")
+# A birth date as a date: a DATE column as it is, text in the layouts the project's engine reads
+# (ISO, YYYYMMDD, day first as in British records); a blank or impossible date becomes null, as a
+# user of Splink would clean it.
+DOB_SQL = (
+    "coalesce(try_cast(dob as date), cast(try_strptime(cast(dob as varchar), "
+    "['%Y%m%d', '%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y/%m/%d']) as date))"
+)
+
+
 def _load_persons(con, input_path: Path) -> None:
-    """The usual cleaning: trimmed lower-case names and a full name for term frequencies."""
+    """The usual cleaning: trimmed lower-case names and a full name for term frequencies, birth
+    dates read as dates (`DOB_SQL`); a column the input lacks (no sex, no UPN) is null."""
+    present = {
+        row[0]
+        for row in con.execute(f"describe select * from read_parquet('{input_path}')").fetchall()
+    }
+    missing = "".join(
+        f"cast(null as {'date' if name == 'dob' else 'varchar'}) as {name}, "
+        for name in INPUT_COLUMNS
+        if name not in present
+    )
     con.execute(
         f"""
         create table persons as
@@ -73,8 +93,8 @@ def _load_persons(con, input_path: Path) -> None:
             nullif(lower(trim(surname)), '') as surname,
             nullif(lower(trim(forename)), '') || ' ' || nullif(lower(trim(surname)), '')
                 as forename_surname,
-            dob, sex, upper(postcode) as postcode, upn, nhs_number
-        from read_parquet('{input_path}')
+            {DOB_SQL} as dob, sex, upper(postcode) as postcode, upn, nhs_number
+        from (select {missing}* from read_parquet('{input_path}'))
         """
     )
 
