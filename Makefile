@@ -8,7 +8,7 @@ CHILDREN ?= 35000
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install manifest browser run test ui docs lint format bench bench-linkage clean
+.PHONY: install manifest browser run test ui docs lint format bench bench-linkage bench-suite clean
 
 install: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -67,6 +67,12 @@ bench: manifest
 bench-linkage: manifest
 	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev,bench]'
 	$(BIN)/python bench/bench_linkage.py
+
+# The linkage evaluation suite: data the engine was not tuned on (FEBRL, an independent error
+# model, twins), the engine beside Splink in one run.
+bench-suite: manifest
+	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev,bench]'
+	$(BIN)/python bench/linkage_suite.py
 
 clean:
 	rm -rf data/warehouse data/landing data/truth dbt_project/target dbt_project/logs .dagster_home

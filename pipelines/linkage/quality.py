@@ -159,6 +159,74 @@ def missed_by_blocking(con: duckdb.DuckDBPyConnection, schema: str, config: Link
     return float(hidden)
 
 
+IDENTIFIER_COLUMNS = {"nhs_number", "upn", "uln"}
+CALIBRATION_PRIOR_PAIRS = 5.0  # a bin's observed share weighs against the model's this much
+
+
+def calibrated_probability(
+    con: duckdb.DuckDBPyConnection, schema: str, config: LinkageConfig, params: Parameters
+) -> str:
+    """SQL over a scored pair `s`: its probability, calibrated where no identifier speaks.
+
+    Match probabilities assume comparisons independent, which real records are not, so in the
+    middle of the scale they are too confident. The data hold their own check: pairs whose
+    identifiers settle whether they are one child (guards.twins.identifiers_say) and that a
+    pass without identifiers found are a sample of what the other fields alone say. Their
+    weight without the identifier comparisons, in one-bit bins, against the share that are one
+    child, gives each bin its calibrated probability (smoothed towards the model's); pairs with
+    no identifier evidence take the calibrated value of their bin."""
+    twins = config.guards.twins
+    from pipelines.linkage.parameters import exact_column
+
+    identifiers = [
+        c.name
+        for c in config.comparisons
+        if _exact_column_or_none(config, c.name, exact_column) in IDENTIFIER_COLUMNS
+    ]
+    plain = "cast(1.0 / (1.0 + pow(2.0, -s.match_weight)) as double)"
+    if twins is None or not identifiers:
+        return "s.probability"
+    weights = compare.weight_expressions(config, params)
+    id_weight = " + ".join(weights[name].replace("g_", "s.g_") for name in identifiers)
+    demographic = sum(
+        1 << i
+        for i, p in enumerate(config.passes)
+        if not set(re.findall(r"\w+", " ".join(p.left + p.right))) & IDENTIFIER_COLUMNS
+    )
+    rows = con.execute(
+        f"""select floor(s.match_weight - ({id_weight})) as bin,
+            count(*) filter (where verdict = 'same'), count(*),
+            avg(1.0 / (1.0 + pow(2.0, -(s.match_weight - ({id_weight})))))
+        from (
+            select s.*, {twins.identifiers_say} as verdict
+            from {schema}.scored_pairs s
+            join {schema}.prepared l on l.rid = s.rid_l join {schema}.prepared r on r.rid = s.rid_r
+            -- pairs that look like twins have their own estimate (guards.twins)
+            where s.passes & {demographic} > 0 and not coalesce({twins.looks_alike}, false)
+        ) s where verdict is not null group by all"""
+    ).fetchall()
+    if not rows:
+        return "s.probability"
+    k = CALIBRATION_PRIOR_PAIRS
+    cases = " ".join(
+        f"when {int(b)} then {(same + k * model) / (n + k)!r}"
+        for b, same, n, model in rows
+        if b is not None
+    )
+    no_identifier = " and ".join(f"s.g_{name} < 0" for name in identifiers)
+    return (
+        f"case when s.twin_like or not ({no_identifier}) then s.probability "
+        f"else case cast(floor(s.match_weight) as integer) {cases} else {plain} end end"
+    )
+
+
+def _exact_column_or_none(config, name, exact_column):
+    try:
+        return exact_column(config, name)
+    except ValueError:
+        return None
+
+
 def estimate(
     con: duckdb.DuckDBPyConnection, schema: str, config: LinkageConfig, params: Parameters
 ) -> dict[str, float]:
@@ -184,13 +252,14 @@ def estimate(
         f"""create or replace temp table _lk_q_unscored as
         select i.* from _lk_q_inside i anti join {scored} s using (rid_l, rid_r)"""
     )
+    calibrated = calibrated_probability(con, schema, config, params)
     con.execute(
         f"""create or replace temp table _lk_q_edges as
-        select s.rid_l, s.rid_r, s.probability, true as candidate from {scored} s
+        select s.rid_l, s.rid_r, {calibrated} as probability, true as candidate from {scored} s
         join _lk_q_inside i using (rid_l, rid_r)
         union all
-        select rid_l, rid_r, probability, false
-        from ({compare.score_sql("_lk_q_unscored", prepared, config, params)})"""
+        select rid_l, rid_r, {calibrated} as probability, false
+        from ({compare.score_sql("_lk_q_unscored", prepared, config, params)}) s"""
     )
     # Chains: a pair is one child at least as likely as its best chain of pairs through the
     # child's other records (children of three records or more; both directions).
@@ -238,7 +307,7 @@ def estimate(
     between, between_uncompared = con.execute(
         f"""with links as (
             select least(a.child_key, b.child_key) as x, greatest(a.child_key, b.child_key) as y,
-                case when max(s.probability) >= {link!r} then 0.0 else max(s.probability) end
+                case when max(s.probability) >= {link!r} then 0.0 else max({calibrated}) end
                     as p,
                 count(*) as compared,
                 any_value(case when a.child_key < b.child_key then a.size else b.size end) as nx,
