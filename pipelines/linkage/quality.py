@@ -193,16 +193,21 @@ def calibrated_probability(
         for i, p in enumerate(config.passes)
         if not set(re.findall(r"\w+", " ".join(p.left + p.right))) & IDENTIFIER_COLUMNS
     )
+    present = " or ".join(f"g_{name} >= 0" for name in identifiers)
     rows = con.execute(
         f"""select floor(s.match_weight - ({id_weight})) as bin,
             count(*) filter (where verdict = 'same'), count(*),
             avg(1.0 / (1.0 + pow(2.0, -(s.match_weight - ({id_weight})))))
         from (
             select s.*, {twins.identifiers_say} as verdict
-            from {schema}.scored_pairs s
+            from (
+                -- only pairs whose records both hold some identifier can be settled
+                select * from {schema}.scored_pairs
+                where passes & {demographic} > 0 and ({present})
+            ) s
             join {schema}.prepared l on l.rid = s.rid_l join {schema}.prepared r on r.rid = s.rid_r
             -- pairs that look like twins have their own estimate (guards.twins)
-            where s.passes & {demographic} > 0 and not coalesce({twins.looks_alike}, false)
+            where not coalesce({twins.looks_alike}, false)
         ) s where verdict is not null group by all"""
     ).fetchall()
     if not rows:
