@@ -451,6 +451,18 @@ def signed(value: float | None) -> str:
     return "-" if value is None else f"{value:+.5f}"
 
 
+def run_cells(run: dict) -> list:
+    """Time, memory and pairwise scores of one engine's run, as table cells."""
+    return [
+        seconds(run["seconds"]),
+        seconds(run["cpu_seconds"]),
+        round(run["peak_mb"]),
+        run["precision"],
+        run["recall"],
+        run["f1"],
+    ]
+
+
 def set_tables(name: str, figures: dict) -> list[str]:
     """The markdown of one set's figures."""
     lines = [f"## {name}", ""]
@@ -475,12 +487,7 @@ def set_tables(name: str, figures: dict) -> list[str]:
         rows.append(
             [
                 engine,
-                seconds(run["seconds"]),
-                seconds(run["cpu_seconds"]),
-                round(run["peak_mb"]),
-                run["precision"],
-                run["recall"],
-                run["f1"],
+                *run_cells(run),
                 int(run["predicted_pairs"]),
                 run.get("estimated_precision"),
                 signed(run.get("estimated_precision_error")),
@@ -628,12 +635,7 @@ def summary_table(results: dict) -> list[str]:
                     name,
                     engine,
                     figures["data"]["records"],
-                    seconds(run["seconds"]),
-                    seconds(run["cpu_seconds"]),
-                    round(run["peak_mb"]),
-                    run["precision"],
-                    run["recall"],
-                    run["f1"],
+                    *run_cells(run),
                     signed(run.get("estimated_precision_error")),
                     signed(run.get("estimated_recall_error")),
                 ]

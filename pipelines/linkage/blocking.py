@@ -61,7 +61,7 @@ def _refined_select(
     names = [f"r{i}" for i in range(len(refine))]
     not_null = " and ".join(f"x.{n} is not null" for n in names)
     return f"""
-        select distinct s.rid, s.is_new, s.key as base,
+        select distinct s.rid, s.is_new,
             {_hash(pass_index, level, ["s.key"] + [f"x.{n}" for n in names])} as key
         from {side} s
         join (select rid, {parts} from {records}) x using (rid)
@@ -71,7 +71,7 @@ def _refined_select(
 
 
 def _pairs_sql(left: str, right: str, symmetric: bool, new_only: bool, bit: int) -> list[str]:
-    """INSERT bodies pairing `left` keys with `right` keys (both: rid, is_new, key[, base])."""
+    """INSERT bodies pairing `left` keys with `right` keys (both: rid, is_new, key)."""
     if new_only:
         # Only pairs touching a new record: new keys on one side, every key on the other
         # (duplicates from both sides being new are removed by the grouping afterwards).
@@ -87,6 +87,26 @@ def _pairs_sql(left: str, right: str, symmetric: bool, new_only: bool, bit: int)
         from {a} a join {b} b on a.key = b.key and {order}"""
         for a, b in joins
     ]
+
+
+def _find_oversized(
+    con, oversized: str, blocking_pass: BlockingPass, index: int, level: int, keys: str, limit: int
+) -> None:
+    """Record the keys (of the key rows `keys`) that more than `limit` records share."""
+    con.execute(
+        f"""insert into {oversized}
+        select '{blocking_pass.name}', {index}, {level}, key, count(*) from ({keys})
+        group by key having count(*) > {limit}"""
+    )
+
+
+def _drop_oversized(con, oversized: str, tables, index: int, level: int) -> None:
+    """Remove the oversized keys of one pass and level from key tables."""
+    for table in tables:
+        con.execute(
+            f"""delete from {table} where key in (select key from {oversized}
+            where pass_index = {index} and level = {level})"""
+        )
 
 
 def _pass_pairs(
@@ -117,11 +137,7 @@ def _pass_pairs(
     right = sides.get("right", "_lk_keys_left")
     every_key = " union all ".join(f"select key, is_new from {t}" for t in sides.values())
     if find_oversized:
-        con.execute(
-            f"""insert into {oversized}
-            select '{blocking_pass.name}', {index}, 0, key, count(*) from ({every_key})
-            group by key having count(*) > {limit}"""
-        )
+        _find_oversized(con, oversized, blocking_pass, index, 0, every_key, limit)
     # Pairs held by this pass's oversized blocks (touching a new record, in an incremental run).
     lost = {"oversized_keys": 0, "pairs_in_oversized_blocks": 0, "refined_pairs": 0}
     row = con.execute(
@@ -147,17 +163,8 @@ def _pass_pairs(
             refined = {name: f"_lk_refined_{name}" for name in sides}
             every_refined = " union all ".join(f"select key from {t}" for t in refined.values())
             if find_oversized:
-                con.execute(
-                    f"""insert into {oversized}
-                    select '{blocking_pass.name}', {index}, {level}, key, count(*)
-                    from ({every_refined})
-                    group by key having count(*) > {limit}"""
-                )
-            for table in refined.values():
-                con.execute(
-                    f"""delete from {table} where key in (select key from {oversized}
-                    where pass_index = {index} and level = {level})"""
-                )
+                _find_oversized(con, oversized, blocking_pass, index, level, every_refined, limit)
+            _drop_oversized(con, oversized, refined.values(), index, level)
             right_refined = refined.get("right", refined["left"])
             for body in _pairs_sql(
                 refined["left"], right_refined, blocking_pass.symmetric, new_only, bit
@@ -168,11 +175,7 @@ def _pass_pairs(
         ).fetchall()[0][0]
         con.execute("insert into _lk_pass_pairs select * from _lk_refined_pairs")
         con.execute("delete from _lk_refined_pairs")
-        for side in sides.values():
-            con.execute(
-                f"""delete from {side} where key in (select key from {oversized}
-                where pass_index = {index} and level = 0)"""
-            )
+        _drop_oversized(con, oversized, sides.values(), index, 0)
     for body in _pairs_sql("_lk_keys_left", right, blocking_pass.symmetric, new_only, bit):
         con.execute(f"insert into _lk_pass_pairs {body}")
     return lost

@@ -72,7 +72,6 @@ def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> st
     if twins is not None and parameters.twins_same:
         # A pair that looks like twins, unsettled by identifiers: the share of such pairs that
         # are one child is its probability (its fields cannot tell; see guards.twins).
-        levels_key = " || '|' || ".join(f"cast(g_{name} as varchar)" for name in twins.by)
         cases = " ".join(
             f"when '{key}' then {_log_odds(share)!r}"
             for key, share in sorted(parameters.twins_same.items())
@@ -80,9 +79,7 @@ def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> st
         )
         default = _log_odds(parameters.twins_same.get("*", twins.prior_same))
         override = (
-            f"case {levels_key or chr(39) * 2} {cases} else {default!r} end"
-            if cases
-            else repr(default)
+            f"case {twins.levels_key} {cases} else {default!r} end" if cases else repr(default)
         )
         total = f"case when twins = 'unsettled' then {override} else {total} end"
     return f"""

@@ -96,9 +96,9 @@ class Twins:
     prior_pairs: float = 5.0
 
     @property
-    def unsettled(self) -> str:
-        """SQL: the pair looks like twins and its identifiers do not settle it."""
-        return f"(({self.looks_alike}) and ({self.identifiers_say}) is null)"
+    def levels_key(self) -> str:
+        """SQL over a pair's level columns: the key of its `by` levels ("7|0")."""
+        return " || '|' || ".join(f"cast(g_{name} as varchar)" for name in self.by) or "''"
 
 
 @dataclass(frozen=True)

@@ -229,9 +229,8 @@ def estimate_twins(
     twins = config.guards.twins
     if twins is None:
         return {}
-    levels = " || '|' || ".join(f"cast(g_{name} as varchar)" for name in twins.by) or "''"
     rows = con.execute(
-        f"""select {levels} as levels, count(*) filter (where twins = 'same'),
+        f"""select {twins.levels_key} as levels, count(*) filter (where twins = 'same'),
             count(*) filter (where twins = 'different')
         from {gammas} where twins is not null group by all"""
     ).fetchall()

@@ -84,7 +84,7 @@ def _text(column: str, present: set[str]) -> str:
     return f"nullif(trim(cast({column} as varchar)), '')" if column in present else "null"
 
 
-def letters_sql(expr: str) -> str:
+def _letters(expr: str) -> str:
     """Upper case without accents or apostrophes; every other non-letter becomes a space.
 
     Letters that are not a base letter plus an accent (ł, ø, đ, ß, æ, œ) are spelt out first."""
@@ -185,7 +185,7 @@ def _load_name_list(con: duckdb.DuckDBPyConnection, path, table: str) -> None:
     path = str(path).replace("'", "''")
     con.execute(
         f"""create or replace temp table {table} as
-        select {letters_sql("name")} as name, any_value({letters_sql("canonical")}) as canonical
+        select {_letters("name")} as name, any_value({_letters("canonical")}) as canonical
         from read_csv('{path}', header = true, all_varchar = true)
         group by all"""
     )
@@ -204,8 +204,8 @@ def _name_lookup(con: duckdb.DuckDBPyConnection, config: LinkageConfig) -> None:
             union select distinct 's', surname_raw from _lk_base where surname_raw is not null
         ),
         split as (
-            select role, raw, unnest(regexp_split_to_array({letters_sql("raw")}, ' ')) as token,
-                generate_subscripts(regexp_split_to_array({letters_sql("raw")}, ' '), 1) as pos
+            select role, raw, unnest(regexp_split_to_array({_letters("raw")}, ' ')) as token,
+                generate_subscripts(regexp_split_to_array({_letters("raw")}, ' '), 1) as pos
             from raw
         )
         select s.role, s.raw, s.pos, s.token,

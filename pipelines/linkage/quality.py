@@ -32,8 +32,10 @@ import numpy as np
 
 from pipelines.linkage import compare
 from pipelines.linkage.config import LinkageConfig
+from pipelines.linkage.levels import columns_read
 from pipelines.linkage.parameters import Parameters
 from pipelines.linkage.prepare import NAME_COLUMNS
+from pipelines.linkage.scratch import Scratch
 
 # Chains are followed inside children of up to this many records (a larger one keeps the
 # probabilities of its candidate pairs only).
@@ -160,6 +162,8 @@ def missed_by_blocking(con: duckdb.DuckDBPyConnection, schema: str, config: Link
 
 
 IDENTIFIER_COLUMNS = {"nhs_number", "upn", "uln"}
+# A comparison of identifiers reads nothing else (their check-digit flags aside).
+IDENTIFIER_READS = IDENTIFIER_COLUMNS | {"nhs_valid", "upn_valid"}
 CALIBRATION_PRIOR_PAIRS = 5.0  # a bin's observed share weighs against the model's this much
 
 
@@ -176,18 +180,13 @@ def calibrated_probability(
     child, gives each bin its calibrated probability (smoothed towards the model's); pairs with
     no identifier evidence take the calibrated value of their bin."""
     twins = config.guards.twins
-    from pipelines.linkage.parameters import exact_column
-
-    identifiers = [
-        c.name
-        for c in config.comparisons
-        if _exact_column_or_none(config, c.name, exact_column) in IDENTIFIER_COLUMNS
-    ]
+    identifiers = [c.name for c in config.comparisons if columns_read(c) <= IDENTIFIER_READS]
     plain = "cast(1.0 / (1.0 + pow(2.0, -s.match_weight)) as double)"
     if twins is None or not identifiers:
         return "s.probability"
     weights = compare.weight_expressions(config, params)
-    id_weight = " + ".join(weights[name].replace("g_", "s.g_") for name in identifiers)
+    # over the pair's unqualified level columns g_<name>
+    id_weight = " + ".join(weights[name] for name in identifiers)
     demographic = sum(
         1 << i
         for i, p in enumerate(config.passes)
@@ -195,9 +194,9 @@ def calibrated_probability(
     )
     present = " or ".join(f"g_{name} >= 0" for name in identifiers)
     rows = con.execute(
-        f"""select floor(s.match_weight - ({id_weight})) as bin,
+        f"""select floor(match_weight - ({id_weight})) as bin,
             count(*) filter (where verdict = 'same'), count(*),
-            avg(1.0 / (1.0 + pow(2.0, -(s.match_weight - ({id_weight})))))
+            avg(1.0 / (1.0 + pow(2.0, -(match_weight - ({id_weight})))))
         from (
             select s.*, {twins.identifiers_say} as verdict
             from (
@@ -225,80 +224,76 @@ def calibrated_probability(
     )
 
 
-def _exact_column_or_none(config, name, exact_column):
-    try:
-        return exact_column(config, name)
-    except ValueError:
-        return None
-
-
 def estimate(
     con: duckdb.DuckDBPyConnection, schema: str, config: LinkageConfig, params: Parameters
 ) -> dict[str, float]:
     """Estimated pairwise precision and recall of the run's children, and the counts behind."""
+    with Scratch(con) as scratch:
+        return _estimate(con, scratch, schema, config, params)
+
+
+def _estimate(con, scratch: Scratch, schema: str, config: LinkageConfig, params) -> dict:
     prepared, crosswalk, scored = (
         f"{schema}.{t}" for t in ("prepared", "crosswalk", "scored_pairs")
     )
-    con.execute(
-        f"""create or replace temp table _lk_q_members as
-        select p.rid, c.child_key, c.cluster_size as size
-        from {prepared} p join {crosswalk} c using (record_id)"""
+    members = scratch.table(
+        "q_members",
+        f"""select p.rid, c.child_key, c.cluster_size as size
+        from {prepared} p join {crosswalk} c using (record_id)""",
     )
     # Every pair inside a child (children up to MAX_CHAINED_CHILD records), with its probability;
     # pairs that were never candidates are scored now.
-    con.execute(
-        f"""create or replace temp table _lk_q_inside as
-        select a.rid as rid_l, b.rid as rid_r, 0 as passes
-        from _lk_q_members a join _lk_q_members b
-          on a.child_key = b.child_key and a.rid < b.rid
-        where a.size <= {MAX_CHAINED_CHILD}"""
+    inside = scratch.table(
+        "q_inside",
+        f"""select a.rid as rid_l, b.rid as rid_r, 0 as passes
+        from {members} a join {members} b on a.child_key = b.child_key and a.rid < b.rid
+        where a.size <= {MAX_CHAINED_CHILD}""",
     )
-    con.execute(
-        f"""create or replace temp table _lk_q_unscored as
-        select i.* from _lk_q_inside i anti join {scored} s using (rid_l, rid_r)"""
+    unscored = scratch.table(
+        "q_unscored", f"select i.* from {inside} i anti join {scored} s using (rid_l, rid_r)"
     )
     calibrated = calibrated_probability(con, schema, config, params)
-    con.execute(
-        f"""create or replace temp table _lk_q_edges as
-        select s.rid_l, s.rid_r, {calibrated} as probability, true as candidate from {scored} s
-        join _lk_q_inside i using (rid_l, rid_r)
+    edges = scratch.table(
+        "q_edges",
+        f"""select s.rid_l, s.rid_r, {calibrated} as probability, true as candidate from {scored} s
+        join {inside} i using (rid_l, rid_r)
         union all
         select rid_l, rid_r, {calibrated} as probability, false
-        from ({compare.score_sql("_lk_q_unscored", prepared, config, params)}) s"""
+        from ({compare.score_sql(unscored, prepared, config, params)}) s""",
     )
     # Chains: a pair is one child at least as likely as its best chain of pairs through the
     # child's other records (children of three records or more; both directions).
-    con.execute(
-        """create or replace temp table _lk_q_chain as
-        with edges as (
-            select e.rid_l, e.rid_r, e.probability from _lk_q_edges e
-            join _lk_q_members m on m.rid = e.rid_l where m.size >= 3
+    chain = scratch.table(
+        "q_chain",
+        f"""with edges as (
+            select e.rid_l, e.rid_r, e.probability from {edges} e
+            join {members} m on m.rid = e.rid_l where m.size >= 3
         )
         select rid_l as a, rid_r as b, probability as p from edges
-        union all select rid_r, rid_l, probability from edges"""
+        union all select rid_r, rid_l, probability from edges""",
     )
     for _ in range(CHAIN_STEPS):
-        con.execute(
-            """create or replace temp table _lk_q_chain as
-            select a, b, max(p) as p from (
-                select a, b, p from _lk_q_chain
+        scratch.table(
+            "q_chain",
+            f"""select a, b, max(p) as p from (
+                select a, b, p from {chain}
                 union all
-                select x.a, y.b, x.p * y.p from _lk_q_chain x join _lk_q_chain y
+                select x.a, y.b, x.p * y.p from {chain} x join {chain} y
                   on x.b = y.a and x.a <> y.b
-            ) group by a, b"""
+            ) group by a, b""",
         )
     found, inside_pairs, recovered = con.execute(
-        """select sum(coalesce(c.p, e.probability)), count(*),
+        f"""select sum(coalesce(c.p, e.probability)), count(*),
             sum(coalesce(c.p, e.probability)) filter (where not e.candidate)
-        from _lk_q_edges e left join _lk_q_chain c on c.a = e.rid_l and c.b = e.rid_r"""
+        from {edges} e left join {chain} c on c.a = e.rid_l and c.b = e.rid_r"""
     ).fetchall()[0]
     found, recovered = float(found or 0.0), float(recovered or 0.0)
     # Children over the chained size: their candidate pairs only.
     big_found, big_pairs = con.execute(
         f"""select sum(probability), sum(a.size * (a.size - 1) / 2) filter (where a.rid = m.first)
         from {scored} s
-        join _lk_q_members a on a.rid = s.rid_l join _lk_q_members b on b.rid = s.rid_r
-        join (select child_key, min(rid) as first from _lk_q_members group by all) m
+        join {members} a on a.rid = s.rid_l join {members} b on b.rid = s.rid_r
+        join (select child_key, min(rid) as first from {members} group by all) m
           on m.child_key = a.child_key
         where a.child_key = b.child_key and a.size > {MAX_CHAINED_CHILD}"""
     ).fetchall()[0]
@@ -318,7 +313,7 @@ def estimate(
                 any_value(case when a.child_key < b.child_key then a.size else b.size end) as nx,
                 any_value(case when a.child_key < b.child_key then b.size else a.size end) as ny
             from {scored} s
-            join _lk_q_members a on a.rid = s.rid_l join _lk_q_members b on b.rid = s.rid_r
+            join {members} a on a.rid = s.rid_l join {members} b on b.rid = s.rid_r
             where a.child_key <> b.child_key and s.probability >= 0.01
             group by all
         )
@@ -327,8 +322,6 @@ def estimate(
     between, between_uncompared = float(between or 0.0), float(between_uncompared or 0.0)
     unseen = missed_by_blocking(con, schema, config)
     hidden = max(unseen - recovered - between_uncompared, 0.0)
-    for table in ("_lk_q_members", "_lk_q_inside", "_lk_q_unscored", "_lk_q_edges", "_lk_q_chain"):
-        con.execute(f"drop table if exists {table}")
     total = found + between + hidden
     return {
         "estimated_precision": found / inside_pairs if inside_pairs else 1.0,
