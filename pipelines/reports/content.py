@@ -202,30 +202,38 @@ def _headline(con, rules: Rules, as_at: date) -> Section:
         "Government Licence v3.0).",
     )
 
-    # Plans in force: the naive sum of the two councils' counts against children counted once.
+    # Plans in force reconciled with the children: the councils' counts of plans = children
+    # counted once + plans of a child who holds another (real double counting) + plans whose
+    # child cannot be identified. Each row says why the two figures differ.
     latest = _rows(con, "select max(month) from mart_kpis")[0][0]
-    value = dict(
-        (
-            (area, measure),
-            int(v or 0),
-        )
+    reconciled = (
+        "plans_in_force",
+        "children_with_plan_deduplicated",
+        "plans_in_force_child_counted_again",
+        "plans_in_force_child_unidentified",
+    )
+    value = {
+        (area, measure): int(v or 0)
         for area, measure, v in _rows(
             con,
             "select area, measure, value from mart_kpis where month = ? and measure in "
-            "('plans_in_force', 'children_with_plan_deduplicated')",
-            [latest],
+            f"({', '.join('?' for _ in reconciled)})",
+            [latest, *reconciled],
         )
-    )
-    plans = [value[(a, "plans_in_force")] for a in areas]
-    children = [value[(a, "children_with_plan_deduplicated")] for a in areas]
-    extra = plans[2] - children[2]
-    counts = np.array([plans, children, [0, 0, extra]])
-    # city + county = partnership for plans; the partnership's plans = its children + the extra
+    }
+    counts = np.array([[value.get((a, m), 0) for a in areas] for m in reconciled])
+    # The breakdown of the difference is published for the partnership only: per council it is a
+    # handful of plans, and hiding it would mean hiding a council's plans or children as well.
+    # city + county = partnership for plans; the partnership's plans = its children + counted
+    # again + unidentified.
+    last = len(areas) - 1
     equations = [
         margin([(0, 0), (0, 1), (0, 2)]),
-        [((0, 2), 1), ((1, 2), -1), ((2, 2), -1)],
+        [((0, last), 1), ((1, last), -1), ((2, last), -1), ((3, last), -1)],
     ]
-    cells = protect_counts(counts, rules, equations=equations)
+    published = counts.copy()
+    published[2:, :last] = 0  # not shown: no part in the suppression
+    cells = protect_counts(published, rules, equations=equations)
     in_force_comparators = [
         _published(comparators.get(("plans_in_force", a), (None,))[0], "{:,.0f}")
         for a in ("East Midlands", "England")
@@ -236,17 +244,22 @@ def _headline(con, rules: Rules, as_at: date) -> Section:
         f"EHC plans in force on {as_at:%-d %B %Y}",
         columns,
         [
-            ("Plans in force (the sum of the councils' counts)", cells[0] + in_force_comparators),
+            ("Plans in force (the councils' counts)", cells[0] + in_force_comparators),
             ("Children with a plan, each counted once", cells[1] + [blank, blank]),
             (
-                "Counted more than once in the sum",
-                [blank, blank, cells[2][2], blank, blank],
+                "Plans of a child who holds another plan in force (counted twice)",
+                [blank, blank, cells[2][last], blank, blank],
+            ),
+            (
+                "Plans whose child cannot be identified",
+                [blank, blank, cells[3][last], blank, blank],
             ),
         ],
-        "The naive total adds the councils' counts of plans; a child with a plan in both "
-        "councils is counted twice there and once among the children, and a plan whose child "
-        "cannot be identified (a record it hangs on was quarantined) only in the sum. "
-        "Comparators: DfE, January 2025.",
+        "Plans in force = children counted once + plans of a child who holds another plan in "
+        "force (in the partnership: a plan in each council, the only real double counting) + "
+        "plans whose child cannot be identified (the person record the plan hangs on was "
+        "quarantined at ingest; the plan counts in the councils' totals but in no count of "
+        "children). Comparators: DfE, January 2025.",
     )
 
     # Health waits now, for children living in the two councils.
@@ -715,7 +728,7 @@ def _movement(con, rules: Rules) -> Section:
             select p.child_key, p.council, p.cease_date,
                 case p.council when 'city' then 'county' else 'city' end as other
             from fct_ehc_plans p
-            where p.cease_reason = '5'
+            where p.cease_reason = '5' and p.child_identified
               and p.cease_date > (select as_at from about) - interval 24 month
         ),
         moved as (

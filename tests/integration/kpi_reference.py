@@ -298,12 +298,15 @@ def reference_kpis(restricted_db: Path, truth_dir: Path, as_at: date) -> pl.Data
                 & (pl.col("cease").is_null() | (pl.col("cease") > month_end))
             )
             add(month, area, "plans_in_force", in_force.height)
+            known = in_force.filter(pl.col("known"))
+            add(month, area, "children_with_plan_deduplicated", known["child"].n_unique())
             add(
                 month,
                 area,
-                "children_with_plan_deduplicated",
-                in_force.filter(pl.col("known"))["child"].n_unique(),
+                "plans_in_force_child_counted_again",
+                known.height - known["child"].n_unique(),
             )
+            add(month, area, "plans_in_force_child_unidentified", in_force.height - known.height)
             held = reviews.filter(here & (pl.col("meeting").dt.truncate("1mo") == month))
             decided = held.filter(pl.col("decision").is_not_null())
             quick = decided.filter(

@@ -99,14 +99,68 @@ def test_every_kpi_equals_an_independent_computation(default_build):
         | ((pl.col("value") - pl.col("value_mart")).abs() > 1e-9)
     )
     assert differ.height == 0, differ.head(10)
-    # The deduplicated count really removes children counted by both councils.
-    naive = actual.filter(
-        (pl.col("area") == "partnership") & (pl.col("measure") == "plans_in_force")
-    )["value"].max()
-    children = actual.filter(
-        (pl.col("area") == "partnership") & (pl.col("measure") == "children_with_plan_deduplicated")
-    )["value"].max()
-    assert children < naive
+
+
+def test_every_total_reconciles_with_the_facts(default_build):
+    """The measures count the same records the facts hold (unidentified ones included), and the
+    councils' plans reconcile with the children: plans = children + counted again + unidentified."""
+    _, _, warehouse = default_build
+    with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
+        kpi = {
+            (area, measure): value
+            for area, measure, value in con.execute(
+                """select area, measure, value from mart_kpis
+                where month = (select max(month) from mart_kpis) and service is null"""
+            ).fetchall()
+        }
+        facts = con.execute(
+            """select council, count(*), count(*) filter (where not child_identified),
+                count(distinct child_key)
+            from fct_ehc_plans where in_force_on_as_at group by council"""
+        ).fetchall()
+        partnership_children = con.execute(
+            "select count(distinct child_key) from fct_ehc_plans where in_force_on_as_at"
+        ).fetchall()[0][0]
+        requests = dict(
+            con.execute(
+                """select council, count(*) from fct_ehc_journeys
+                where stage <> 'historic' and date_trunc('month', received_date)
+                    = (select max(month) from mart_kpis) group by council"""
+            ).fetchall()
+        )
+        reviews = dict(
+            con.execute(
+                """select council, count(decision_date) from fct_annual_reviews
+                where date_trunc('month', meeting_date) = (select max(month) from mart_kpis)
+                group by council"""
+            ).fetchall()
+        )
+        denominators = dict(
+            con.execute(
+                """select area, denominator from mart_kpis
+                where month = (select max(month) from mart_kpis)
+                  and measure = 'annual_reviews_within_4_weeks_pct'"""
+            ).fetchall()
+        )
+    unidentified_total = 0
+    for council, plans, unidentified, children in facts:
+        assert kpi[(council, "plans_in_force")] == plans
+        assert kpi[(council, "plans_in_force_child_unidentified")] == unidentified
+        assert kpi[(council, "children_with_plan_deduplicated")] == children
+        assert kpi[(council, "requests_received")] == requests.get(council, 0)
+        assert denominators[council] == reviews.get(council, 0)
+        unidentified_total += unidentified
+    assert unidentified_total > 0, "the sample should hold plans whose child was quarantined"
+    assert kpi[("partnership", "children_with_plan_deduplicated")] == partnership_children
+    for area in ("city", "county", "partnership"):
+        assert kpi[(area, "plans_in_force")] == (
+            kpi[(area, "children_with_plan_deduplicated")]
+            + kpi[(area, "plans_in_force_child_counted_again")]
+            + kpi[(area, "plans_in_force_child_unidentified")]
+        ), area
+    assert kpi[("partnership", "plans_in_force")] == sum(
+        kpi[(c, "plans_in_force")] for c in ("city", "county")
+    )
 
 
 def test_the_analysts_warehouse_holds_no_direct_identifier(default_build):
@@ -324,6 +378,45 @@ def test_the_html_and_the_workbook_publish_the_same_cells(default_build, browser
                         )
                     except ValueError:
                         assert html_cell == book_cell, (key, r)
+
+
+def test_the_report_reconciles_plans_with_the_children_who_hold_them(default_build):
+    """The headline table shows why the councils' plans and the children differ: each row is the
+    rounded mart figure (or suppressed), and double counting is only what really is."""
+    from pipelines.reports.disclosure import load_rules, rounded
+
+    _, _, warehouse = default_build
+    _, workbook = _report_files(default_build)
+    rows = {row[0]: row[1:4] for row in _workbook_cells(workbook)["headline_plans"][3:]}
+    measures = {
+        "Plans in force (the councils' counts)": "plans_in_force",
+        "Children with a plan, each counted once": "children_with_plan_deduplicated",
+        "Plans of a child who holds another plan in force (counted twice)": (
+            "plans_in_force_child_counted_again"
+        ),
+        "Plans whose child cannot be identified": "plans_in_force_child_unidentified",
+    }
+    assert set(measures) <= set(rows), sorted(rows)
+    with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
+        kpi = {
+            (area, measure): int(value)
+            for area, measure, value in con.execute(
+                "select area, measure, value from mart_kpis "
+                "where month = (select max(month) from mart_kpis) and measure in (?, ?, ?, ?)",
+                list(measures.values()),
+            ).fetchall()
+        }
+    rules = load_rules()
+    published = 0
+    for label, measure in measures.items():
+        for area, cell in zip(("city", "county", "partnership"), rows[label], strict=True):
+            if cell in (rules.symbol, ""):
+                continue
+            expected = rounded(kpi[(area, measure)], rules)
+            assert float(cell.replace(",", "")) == expected, (label, area)
+            published += 1
+    # every headline cell is published: plans and children everywhere, the rest for the partnership
+    assert published == 8
 
 
 def test_the_report_and_workbook_name_no_child(default_build):

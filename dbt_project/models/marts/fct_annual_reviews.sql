@@ -5,7 +5,8 @@ with
 
 clocks as (select * from {{ ref('int_clocks') }}),
 
-reviews as (select * from {{ ref('int_annual_reviews_unioned') }} where child_key is not null),
+-- every review, including those whose child could not be identified (child_identified)
+reviews as (select * from {{ ref('int_annual_reviews_unioned') }}),
 
 final as (
 
@@ -13,6 +14,7 @@ final as (
         {{ event_key('V', 'reviews.review_id') }} as review_key,
         {{ event_key('P', 'reviews.plan_id') }} as plan_key,
         reviews.child_key,
+        reviews.child_key is not null as child_identified,
         reviews.council,
         reviews.meeting_date,
         reviews.decision_date,

@@ -9,7 +9,8 @@ clocks as (select * from {{ ref('int_clocks') }}),
 
 requests as (
 
-    select * from {{ ref('int_ehc_requests_unioned') }} where child_key is not null
+    -- every request, including those whose child could not be identified (child_identified)
+    select * from {{ ref('int_ehc_requests_unioned') }}
 
 ),
 
@@ -43,6 +44,7 @@ final as (
     select
         {{ event_key('R', 'request_id') }} as request_key,
         child_key,
+        child_key is not null as child_identified,
         council,
         received_date,
         request_source,

@@ -5,7 +5,9 @@ with
 
 dates as (select * from {{ ref('int_reporting_dates') }}),
 
-plans as (select * from {{ ref('int_ehc_plans_unioned') }} where child_key is not null),
+-- Every plan of the councils, including those whose child could not be identified (the person
+-- record they hang on was quarantined): they count in every council total.
+plans as (select * from {{ ref('int_ehc_plans_unioned') }}),
 
 reasons as (select cease_reason, description from {{ ref('cease_reason') }}),
 
@@ -14,6 +16,7 @@ final as (
     select
         {{ event_key('P', 'plans.plan_id') }} as plan_key,
         plans.child_key,
+        plans.child_key is not null as child_identified,
         plans.council,
         case when plans.request_id is not null
             then {{ event_key('R', 'plans.request_id') }} end as request_key,

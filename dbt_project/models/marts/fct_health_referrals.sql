@@ -8,7 +8,8 @@ dates as (select * from {{ ref('int_reporting_dates') }}),
 
 referrals as (
 
-    select * from {{ ref('int_health_referrals_enriched') }} where child_key is not null
+    -- every referral, including those whose child could not be identified (child_identified)
+    select * from {{ ref('int_health_referrals_enriched') }}
 
 ),
 
@@ -36,6 +37,7 @@ final as (
     select
         {{ event_key('H', 'referral_id') }} as referral_key,
         child_key,
+        child_key is not null as child_identified,
         service,
         provider_ods,
         received_date,

@@ -5,7 +5,8 @@ with
 
 dates as (select * from {{ ref('int_reporting_dates') }}),
 
-placements as (select * from {{ ref('int_placements_unioned') }} where child_key is not null),
+-- every placement, including those whose child could not be identified (child_identified)
+placements as (select * from {{ ref('int_placements_unioned') }}),
 
 codes as (select sen_setting, placement_group from {{ ref('sen_setting') }}),
 
@@ -17,6 +18,7 @@ final as (
         {{ event_key('L', 'placements.placement_id') }} as placement_key,
         {{ event_key('P', 'placements.plan_id') }} as plan_key,
         placements.child_key,
+        placements.child_key is not null as child_identified,
         placements.council as council_paying,
         children.resident_council as council_of_residence,
         case when placements.setting_la_code is not null

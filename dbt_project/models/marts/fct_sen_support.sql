@@ -3,12 +3,15 @@
 
 with
 
-pupils as (select * from {{ ref('int_sen_support_unioned') }} where child_key is not null),
+-- every pupil on the lists, including those who could not be identified (child_identified):
+-- each such record is a row of its own
+pupils as (select * from {{ ref('int_sen_support_unioned') }}),
 
 final as (
 
     select
         child_key,
+        child_key is not null as child_identified,
         council,
         census_date,
         first(primary_need order by pupil_record_id) as primary_need,
@@ -17,7 +20,8 @@ final as (
         count(*) as list_entries
 
     from pupils
-    group by child_key, council, census_date
+    group by child_key, council, census_date,
+        case when child_key is null then pupil_record_id end
 
 )
 

@@ -3,13 +3,15 @@
 
 with
 
-lines as (select * from {{ ref('int_topup_funding_unioned') }} where child_key is not null),
+-- every line, including those whose child could not be identified (child_identified)
+lines as (select * from {{ ref('int_topup_funding_unioned') }}),
 
 final as (
 
     select
         {{ event_key('F', 'funding_line_id') }} as funding_key,
         child_key,
+        child_key is not null as child_identified,
         council,
         urn,
         band,

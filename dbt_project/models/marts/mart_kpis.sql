@@ -138,7 +138,10 @@ in_force as (
 
     select months.month, in_area.area,
         count(plans.plan_id) as plans_in_force,
-        count(distinct plans.child_key) as children
+        count(distinct plans.child_key) as children,
+        -- the sum of plans reconciles with the children: plans in force = children + plans of
+        -- a child who holds another one in the area + plans whose child is not identified
+        count(plans.plan_id) filter (where plans.child_key is null) as unidentified
     from months cross join in_area
     left join plans
         on plans.council = in_area.council
@@ -155,6 +158,14 @@ in_force_measures as (
     from in_force
     union all
     select month, area, 'children_with_plan_deduplicated', null, null, null, children::double
+    from in_force
+    union all
+    select month, area, 'plans_in_force_child_counted_again', null, null, null,
+        (plans_in_force - unidentified - children)::double
+    from in_force
+    union all
+    select month, area, 'plans_in_force_child_unidentified', null, null, null,
+        unidentified::double
     from in_force
 
 ),
