@@ -107,6 +107,31 @@ class Report:
     oldest_extract: date
     sections: list[Section]
     rules: Rules
+    warnings: list[str] = field(default_factory=list)  # banners above everything else
+
+
+# Deliveries are monthly: figures older than two missed deliveries are stale.
+STALE_AFTER_DAYS = 62
+
+
+def report_warnings(as_at: date, published_on: date, synthetic: bool) -> list[str]:
+    """What a reader must know before reading any figure: synthetic data, and stale data."""
+    warnings = []
+    if synthetic:
+        warnings.append(
+            "Synthetic data: these figures come from extracts written by the project's generator "
+            "(the landing folder holds its truth files), not from the councils' or the ICB's "
+            "records. They show how the report works and say nothing about any real child or "
+            "service."
+        )
+    age = (published_on - as_at).days
+    if age > STALE_AFTER_DAYS:
+        warnings.append(
+            f"Out of date: the figures describe {as_at:%-d %B %Y}, {age:,} days before this "
+            f"report was published ({published_on:%-d %B %Y}). No newer extract has been "
+            "delivered; check with the data team before acting on them."
+        )
+    return warnings
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[tuple]:
@@ -930,4 +955,5 @@ def build_report(
         oldest_extract=oldest,
         sections=sections,
         rules=rules,
+        warnings=report_warnings(as_at, published_at.date(), synthetic=truth is not None),
     )

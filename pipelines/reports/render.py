@@ -99,7 +99,12 @@ def write_workbook(report: Report, path: Path) -> Path:
     about.set_column(0, 0, 110)
     about.write(0, 0, "SEND partnership report", title)
     about.write(1, 0, f"Figures as at {report.as_at:%-d %B %Y}; published {report.published_at}.")
+    warning = workbook.add_format({"bold": True, "bg_color": "#FFDD00", "text_wrap": True})
     row = 3
+    for text in report.warnings:
+        about.write(row, 0, f"Warning. {text}", warning)
+        row += 1
+    row += 1 if report.warnings else 0
     for heading, paragraphs in methodology(report):
         about.write(row, 0, heading, bold)
         row += 1

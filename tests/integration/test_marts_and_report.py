@@ -380,6 +380,24 @@ def test_the_html_and_the_workbook_publish_the_same_cells(default_build, browser
                         assert html_cell == book_cell, (key, r)
 
 
+def test_the_report_says_the_data_are_synthetic_and_old_before_any_figure(browser_page):
+    page, *_ = browser_page
+    banners = page.locator("[data-banner]")
+    assert banners.count() == 2
+    texts = banners.all_inner_texts()
+    assert "Synthetic data" in texts[0] and "Out of date" in texts[1]
+    # above the first section, where a reader starts
+    first_section = page.locator("section").first.bounding_box()
+    assert banners.nth(1).bounding_box()["y"] < first_section["y"]
+
+
+def test_the_workbook_carries_the_same_warnings(default_build):
+    _, workbook = _report_files(default_build)
+    about = [row[0] for row in _workbook_cells(workbook)["About"]]
+    assert any(text.startswith("Warning. Synthetic data") for text in about)
+    assert any(text.startswith("Warning. Out of date") for text in about)
+
+
 def test_the_report_reconciles_plans_with_the_children_who_hold_them(default_build):
     """The headline table shows why the councils' plans and the children differ: each row is the
     rounded mart figure (or suppressed), and double counting is only what really is."""
