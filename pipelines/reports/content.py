@@ -388,8 +388,17 @@ def _headline(con, rules: Rules, as_at: date) -> Section:
 
 
 def _trends(con, rules: Rules) -> Section:
-    months = [m for (m,) in _rows(con, "select distinct month from mart_kpis order by month")]
-    labels = [f"{m:%b %Y}" for m in months]
+    spans = _rows(
+        con, "select distinct month, month_end, is_partial_month from mart_kpis order by month"
+    )
+    months = [m for m, _, _ in spans]
+    # A part month (the last one, to the as-at date) is labelled as such, and left out of the
+    # charts of monthly flows (requests, plans issued, rates), where it would look like a fall.
+    labels = [
+        f"{m:%b %Y} (to {end:%-d %b}, part month)" if partial else f"{m:%b %Y}"
+        for m, end, partial in spans
+    ]
+    whole = [i for i, (_, _, partial) in enumerate(spans) if not partial]
     kpis: dict[tuple, tuple] = {
         (month, area, measure, service): (numerator, denominator, value)
         for month, area, measure, service, numerator, denominator, value in _rows(
@@ -494,20 +503,23 @@ def _trends(con, rules: Rules) -> Section:
     charts = [
         Chart(
             "chart_requests",
-            "EHC needs assessment requests received per month",
+            "EHC needs assessment requests received per month (whole months)",
             "line",
-            labels,
-            {"City": [r[0] for r in requests], "County": [r[1] for r in requests]},
+            [labels[i] for i in whole],
+            {
+                "City": [requests[i][0] for i in whole],
+                "County": [requests[i][1] for i in whole],
+            },
         ),
         Chart(
             "chart_timeliness",
-            "New EHC plans issued within 20 weeks, per month",
+            "New EHC plans issued within 20 weeks, per month (whole months)",
             "line",
-            labels,
+            [labels[i] for i in whole],
             {
-                "City": [r[0] for r in within],
-                "County": [r[1] for r in within],
-                "Partnership": [r[2] for r in within],
+                "City": [within[i][0] for i in whole],
+                "County": [within[i][1] for i in whole],
+                "Partnership": [within[i][2] for i in whole],
             },
             unit="%",
             reference={"England 2024": float(england[0])} if england else {},
@@ -531,12 +543,28 @@ def _trends(con, rules: Rules) -> Section:
             {SERVICE_LABELS[s]: [row[j] for row in waiting] for j, s in enumerate(services)},
         ),
     ]
-    # the last whole month (the final one runs only to the as-at date)
-    end = -2 if len(within) > 1 else -1
+
+    # Single months swing widely (a few dozen plans each): the trend compares the last 12 whole
+    # months with the whole months before them, each pooled (plans within 20 weeks / plans).
+    def pooled(indices: list[int]) -> Cell:
+        numerators = [
+            kpis[(months[i], "partnership", "plans_within_20_weeks_pct", None)] for i in indices
+        ]
+        return protect_rate(
+            sum(n or 0 for n, _, _ in numerators), sum(d or 0 for _, d, _ in numerators), rules
+        )
+
+    recent, earlier = whole[-12:], whole[:-12]
     summary = (
-        f"Over the last 24 months the partnership's share of plans issued within 20 weeks went "
-        f"from {within[0][2].text} ({labels[0]}) to {within[end][2].text} ({labels[end]})."
+        f"In the 12 whole months to {months[recent[-1]]:%B %Y} the partnership issued "
+        f"{pooled(recent).text} of new plans within 20 weeks"
     )
+    if earlier:
+        summary += (
+            f", against {pooled(earlier).text} in the {len(earlier)} months before "
+            f"({months[earlier[0]]:%B %Y} to {months[earlier[-1]]:%B %Y})"
+        )
+    summary += "."
     return Section("trends", "Trends over 24 months", summary, [monthly, waiting_table], charts)
 
 

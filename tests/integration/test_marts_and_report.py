@@ -380,6 +380,27 @@ def test_the_html_and_the_workbook_publish_the_same_cells(default_build, browser
                         assert html_cell == book_cell, (key, r)
 
 
+def test_the_part_month_is_marked_and_kept_out_of_the_monthly_flows(default_build):
+    from pipelines.reports.content import build_report
+    from pipelines.reports.disclosure import load_rules
+
+    _, out, warehouse = default_build
+    report = build_report(
+        warehouse / "analytics.duckdb", warehouse / "restricted.duckdb", load_rules(), out / "truth"
+    )
+    trends = next(s for s in report.sections if s.key == "trends")
+    monthly = next(t for t in trends.tables if t.key == "trends_monthly")
+    labels = [label for label, _ in monthly.rows]
+    assert labels[-1] == "Jan 2025 (to 16 Jan, part month)"
+    assert not [label for label in labels[:-1] if "part month" in label]
+    charts = {c.key: c for c in trends.charts}
+    for key in ("chart_requests", "chart_timeliness"):
+        assert charts[key].categories == labels[:-1], key
+    # the trend compares pooled periods, not two single months
+    assert trends.summary.startswith("In the 12 whole months to December 2024")
+    assert "in the 11 months before (February 2023 to December 2023)" in trends.summary
+
+
 def test_the_report_says_the_data_are_synthetic_and_old_before_any_figure(browser_page):
     page, *_ = browser_page
     banners = page.locator("[data-banner]")
