@@ -588,48 +588,97 @@ def _by_residence(con, table: str, type_column: str, types: dict[str, str], wher
     return _with_margins(body)
 
 
+OVERLAP_PERIODS = ("current", "ended in the last 12 months", "ended earlier")
+RECENT = "period in ('current', 'ended in the last 12 months')"
+
+
 def _overlaps(con, rules: Rules) -> Section:
-    matrix = _by_residence(con, "mart_overlaps", "overlap_type", OVERLAP_LABELS)
+    as_at = _rows(con, "select as_at from about")[0][0]
+    found = {
+        (kind, period): n
+        for kind, period, n in _rows(
+            con, "select overlap_type, period, count(*) from mart_overlaps group by all"
+        )
+    }
+    body = [[found.get((kind, p), 0) for p in OVERLAP_PERIODS] for kind in OVERLAP_LABELS]
+    by_period_counts = _with_margins(body)
     costs = dict(
         _rows(
             con,
-            "select overlap_type, sum(estimated_cost_gbp) from mart_overlaps "
-            "where estimated_cost_gbp is not null group by 1",
+            f"""select overlap_type, sum(estimated_cost_gbp) from mart_overlaps
+            where estimated_cost_gbp is not null and {RECENT} group by 1""",
         )
     )
-    totals = matrix[:, 3]
+    recent = by_period_counts[:, 0] + by_period_counts[:, 1]
     cost_cells = [
-        protect_money(costs.get(kind), int(totals[i]), rules) if kind in costs else NOT_APPLICABLE
+        protect_money(costs.get(kind), int(recent[i]), rules) if kind in costs else NOT_APPLICABLE
         for i, kind in enumerate(OVERLAP_LABELS)
     ]
-    cost_cells.append(protect_money(sum(float(v) for v in costs.values()), int(totals[-1]), rules))
-    table = _count_table(
-        "overlaps",
-        "Children served twice: instances by type and where the child lives",
+    # The total adds only the published costs: with one type's cost hidden, a total of all
+    # would give it away by subtraction.
+    shown = [
+        i
+        for i, kind in enumerate(OVERLAP_LABELS)
+        if kind in costs and cost_cells[i].value is not None
+    ]
+    cost_cells.append(
+        protect_money(
+            sum(float(costs[list(OVERLAP_LABELS)[i]]) for i in shown),
+            int(sum(recent[i] for i in shown)),
+            rules,
+        )
+    )
+    by_period = _count_table(
+        "overlaps_by_period",
+        "Children served twice: instances by type and when",
         [*OVERLAP_LABELS.values(), "All overlaps"],
-        list(RESIDENCE),
-        matrix,
+        [f"Running on {as_at:%-d %B %Y}", "Ended in the last 12 months", "Ended earlier", "All"],
+        by_period_counts,
         rules,
         total_row=True,
         total_column=True,
-        extra={"Estimated cost of paying twice": cost_cells},
-        note="One row per instance (a child can be in several). Cost: for top-up paid by both "
-        "councils, the days they overlap / 365 × the smaller annual amount; for plans in force in "
-        "both councils, the top-up either paid during the overlap.",
+        extra={"Cost of paying twice (running or ended in the last 12 months)": cost_cells},
+        note="One row per instance (a child can be in several); the extracts reach back years, "
+        "so earlier overlaps are history. Cost: for top-up paid by both councils, the days they "
+        "overlap / 365 × the smaller annual amount; for plans in force in both councils, the "
+        "top-up either paid during the overlap. The total cost adds the costs shown: a cost "
+        "hidden because it rests on too few instances is left out of it.",
+    )
+    residence = _count_table(
+        "overlaps",
+        "Children served twice, running or ended in the last 12 months, by where the child lives",
+        [*OVERLAP_LABELS.values(), "All overlaps"],
+        list(RESIDENCE),
+        _by_residence(con, "mart_overlaps", "overlap_type", OVERLAP_LABELS, RECENT),
+        rules,
+        total_row=True,
+        total_column=True,
+        note="Where the child lives on the as-at date (dim_child).",
     )
     chart = Chart(
         "chart_overlaps",
-        "Overlaps by type (partnership)",
+        "Overlaps by type: running now and ended in the last 12 months (partnership)",
         "bar",
         list(OVERLAP_LABELS.values()),
-        {"Instances": [row[1][3] for row in table.rows[:-1]]},
+        {
+            "Running now": [row[1][0] for row in by_period.rows[:-1]],
+            "Ended in the last 12 months": [row[1][1] for row in by_period.rows[:-1]],
+        },
     )
-    all_cost = table.rows[-1][1][4]
+    running, ended, earlier = (by_period.rows[-1][1][i].text for i in range(3))
     summary = (
-        f"{table.rows[-1][1][3].text} instances of children served twice; the partners paid "
-        f"{all_cost.text} twice where the cost is known."
+        f"{running} instances of children served twice were running on {as_at:%-d %B %Y} and "
+        f"{ended} ended in the last 12 months; for those, the partners paid "
+        f"{by_period.rows[-1][1][4].text} twice where the cost is known. {earlier} earlier "
+        "instances are history."
     )
-    return Section("overlaps", "Where the partners serve a child twice", summary, [table], [chart])
+    return Section(
+        "overlaps",
+        "Where the partners serve a child twice",
+        summary,
+        [by_period, residence],
+        [chart],
+    )
 
 
 def _gaps(con, rules: Rules) -> Section:

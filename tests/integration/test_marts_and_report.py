@@ -380,6 +380,38 @@ def test_the_html_and_the_workbook_publish_the_same_cells(default_build, browser
                         assert html_cell == book_cell, (key, r)
 
 
+def test_overlaps_are_told_apart_by_when_they_happened(default_build):
+    from pipelines.reports.disclosure import load_rules, rounded
+
+    _, _, warehouse = default_build
+    with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
+        wrong = con.execute(
+            """select count(*) from mart_overlaps cross join about
+            where period <> case
+                when overlap_type = 'dual_caseload' or period_end is null
+                    or period_end >= about.as_at then 'current'
+                when period_end > about.as_at - interval 12 month
+                    then 'ended in the last 12 months'
+                else 'ended earlier' end"""
+        ).fetchall()[0][0]
+        counts = {
+            (kind, period): n
+            for kind, period, n in con.execute(
+                "select overlap_type, period, count(*) from mart_overlaps group by all"
+            ).fetchall()
+        }
+    assert wrong == 0
+    assert {period for _, period in counts} >= {"current", "ended earlier"}
+    _, workbook = _report_files(default_build)
+    rows = _workbook_cells(workbook)["overlaps_by_period"][3:]
+    rules = load_rules()
+    periods = ("current", "ended in the last 12 months", "ended earlier")
+    all_row = next(row for row in rows if row[0] == "All overlaps")
+    for j, period in enumerate(periods, start=1):
+        total = sum(n for (_, p), n in counts.items() if p == period)
+        assert all_row[j] in (rules.symbol, str(rounded(total, rules))), period
+
+
 def test_the_part_month_is_marked_and_kept_out_of_the_monthly_flows(default_build):
     from pipelines.reports.content import build_report
     from pipelines.reports.disclosure import load_rules

@@ -268,6 +268,16 @@ final as (
         unioned.child_key,
         unioned.since,
         unioned.period_end,
+        -- when it happened, seen from the as-at date: still running (a caseload overlap is on
+        -- the latest census), ended in the 12 months before, or ended earlier
+        case
+            when unioned.overlap_type = 'dual_caseload'
+                or unioned.period_end is null
+                or unioned.period_end >= dates.as_at then 'current'
+            when unioned.period_end > dates.as_at - interval 12 month
+                then 'ended in the last 12 months'
+            else 'ended earlier'
+        end as period,
         unioned.overlap_days,
         unioned.organisations,
         unioned.service,
@@ -278,6 +288,7 @@ final as (
         children.primary_need
 
     from unioned
+    cross join dates
     left join {{ ref('dim_child') }} as children using (child_key)
 
 )
