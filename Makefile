@@ -8,7 +8,7 @@ CHILDREN ?= 35000
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install manifest browser run test ui docs lint format bench bench-linkage bench-suite clean
+.PHONY: install manifest browser run test ui sql docs lint format bench bench-linkage bench-suite clean
 
 install: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -25,6 +25,10 @@ $(DAGSTER_HOME)/dagster.yaml:
 # The dbt manifest must exist before the Dagster definitions import it.
 manifest: install
 	$(BIN)/python -c "from pipelines.project import prepare_manifest; prepare_manifest()"
+
+# The analysts' warehouse in a read-only SQL shell (statements end with ;).
+sql: install
+	$(BIN)/send-pipeline sql
 
 run: manifest
 	$(BIN)/send-pipeline generate --children $(CHILDREN) --out data --if-missing

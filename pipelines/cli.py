@@ -159,6 +159,25 @@ def report(
 
 
 @app.command()
+def sql(
+    command: str | None = typer.Option(
+        None, "-c", "--command", help="Statements to run (separated by ;) instead of a prompt."
+    ),
+    warehouse: Path | None = typer.Option(None, help="Warehouse folder (default data/warehouse)."),
+) -> None:
+    """Query the analysts' warehouse (read-only): statements end with ;, .tables lists the marts."""
+    if warehouse:
+        os.environ["SEND_WAREHOUSE_DIR"] = str(warehouse.resolve())
+    from pipelines.config import get_settings
+    from pipelines.publish.sql_shell import shell
+
+    try:
+        shell(get_settings().analytics_db, command)
+    except FileNotFoundError as error:
+        _fail(str(error))
+
+
+@app.command()
 def link(
     input_path: Path = typer.Argument(
         ...,
