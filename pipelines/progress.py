@@ -18,6 +18,7 @@ class StepProgressHandler(logging.Handler):
         self.stream = stream or sys.__stderr__  # stdout may be redirected to the run log
         self.started: dict[str, float] = {}
         self.warned: dict[str | None, int] = {}
+        self.not_passed: dict[str | None, list[str]] = {}  # checks that did not pass, by step
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
@@ -35,9 +36,15 @@ class StepProgressHandler(logging.Handler):
             self.started[step] = time.monotonic()
             return
         elapsed = time.monotonic() - self.started.get(step, time.monotonic())
-        line = f"  {_SYMBOLS[kind]} {step:<40} {elapsed:6.1f}s"
+        # One status per step: a step that ran but whose checks did not all pass is "!", with
+        # the checks named on the same line (never a ✓ for a check that did not pass).
+        reasons = self.not_passed.pop(step, [])
+        symbol = "!" if kind == "STEP_SUCCESS" and reasons else _SYMBOLS[kind]
+        line = f"  {symbol} {step:<40} {elapsed:6.1f}s"
         if kind == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
             line += f"  {event.step_failure_data.error.message.strip().splitlines()[-1][:160]}"
+        if reasons:
+            line += "  " + "; ".join(reasons)
         print(line, file=self.stream, flush=True)
         if self.warned.get(step):
             print(
@@ -48,8 +55,8 @@ class StepProgressHandler(logging.Handler):
             )
 
     def _check(self, step: str | None, evaluation) -> None:
-        """A check that did not pass gets a line of its own (a passing one is its step's ✓);
-        dbt tests that only warn are counted and reported once, when their step ends."""
+        """A check that did not pass is told on its step's line, when the step ends; dbt tests
+        that only warn are counted and reported once, when their step ends."""
         if evaluation is None or evaluation.passed:
             return
         severity = getattr(evaluation.severity, "value", str(evaluation.severity)).lower()
@@ -57,11 +64,11 @@ class StepProgressHandler(logging.Handler):
             self.warned[step] = self.warned.get(step, 0) + 1
             return
         key = "/".join(evaluation.asset_key.path)
-        print(
-            f"  ! {key} {evaluation.check_name}: did not pass ({severity})",
-            file=self.stream,
-            flush=True,
-        )
+        reason = f"{key} {evaluation.check_name}: did not pass ({severity})"
+        if step is None:
+            print(f"  ! {reason}", file=self.stream, flush=True)
+        else:
+            self.not_passed.setdefault(step, []).append(reason)
 
 
 @dg.logger(description="One line per finished step, for the send-pipeline command")
