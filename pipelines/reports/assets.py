@@ -33,7 +33,8 @@ def partnership_report(
     )
     return dg.MaterializeResult(
         metadata={
-            "latest_report": dg.MetadataValue.url(files.html.resolve().as_uri()),
+            # A path (the UI offers to copy it): browsers block file:// links from a web page.
+            "latest_report": dg.MetadataValue.path(str(files.html.resolve())),
             "report_html": dg.MetadataValue.path(str(files.html)),
             "report_workbook": dg.MetadataValue.path(str(files.workbook)),
             "as_at": str(files.report.as_at),

@@ -21,3 +21,21 @@ def test_every_dbt_source_is_an_ingest_asset_and_feeds_staging():
         assert raw_key in keys
         downstream = {k.path[-1] for k in graph.get(raw_key).child_keys}
         assert any(name.startswith(f"stg_{spec.source}__") for name in downstream), spec.table
+
+
+def test_every_warn_level_dbt_test_says_why_it_only_warns():
+    """An engineer seeing a warning in the UI reads what it means (records orphaned by
+    quarantine, typically) without opening the YAML."""
+    import json
+
+    from pipelines.project import prepare_manifest, send_dbt_project
+
+    prepare_manifest()
+    manifest = json.loads(send_dbt_project.manifest_path.read_text())
+    warn = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and node["config"].get("severity", "").lower() == "warn"
+    ]
+    assert warn
+    assert [t["name"] for t in warn if len(t.get("description") or "") < 40] == []
