@@ -57,16 +57,37 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# The published table that says which dates the figures describe.
+ABOUT = {
+    "": "When the figures were published and which dates they describe (one row).",
+    "published_at": "When this warehouse was published (UTC).",
+    "as_at": "The as-at date A: the latest extract date delivered; every figure describes A.",
+    "oldest_extract_date": "The oldest extract date among the current extracts.",
+    "census_date": "The census date C of the SEN support lists.",
+}
+
+
 def _documentation(manifest: Path | None) -> dict[str, dict]:
-    """Model and column descriptions of the marts from the dbt manifest."""
+    """Descriptions of every published table and its columns, by published name: the marts'
+    models and the reference seeds, from the dbt manifest."""
     if manifest is None or not manifest.exists():
         return {}
     nodes = json.loads(manifest.read_text())["nodes"].values()
-    return {
+    docs = {
         node["name"]: node
         for node in nodes
         if node.get("resource_type") == "model" and node.get("schema") == MARTS_SCHEMA
     }
+    seeds = {node["name"]: node for node in nodes if node.get("resource_type") == "seed"}
+    for name, table in REFERENCE_TABLES.items():
+        seed = seeds.get(table.split(".")[-1])
+        if seed is not None:
+            docs[name] = seed
+    docs["about"] = {
+        "description": ABOUT[""],
+        "columns": {c: {"description": d} for c, d in ABOUT.items() if c},
+    }
+    return docs
 
 
 def publish(
@@ -111,7 +132,7 @@ def publish(
                 [published_at, *as_at],
             )
             for name, node in docs.items():
-                if name not in result.tables:
+                if name not in result.tables and name != "about":
                     continue
                 con.execute(f"comment on table main.{name} is {_quote(node['description'])}")
                 for column, spec in node.get("columns", {}).items():

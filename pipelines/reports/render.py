@@ -7,6 +7,7 @@ fetches nothing: it opens offline.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -84,6 +85,14 @@ def write_html(report: Report, path: Path) -> Path:
     return path
 
 
+def _as_date(text: str) -> datetime | None:
+    """A date the report writes as text ("16 Jan 2025"), to be written as a typed date."""
+    try:
+        return datetime.strptime(text, "%d %b %Y")
+    except ValueError:
+        return None
+
+
 def write_workbook(report: Report, path: Path) -> Path:
     """One sheet per table, the same cells as the report, plus a sheet on how to read them."""
     workbook = xlsxwriter.Workbook(str(path))
@@ -91,9 +100,25 @@ def write_workbook(report: Report, path: Path) -> Path:
     title = workbook.add_format({"bold": True, "font_size": 13})
     header = workbook.add_format({"bold": True, "bg_color": "#F3F2F1", "text_wrap": True})
     note = workbook.add_format({"italic": True, "font_color": "#505A5F", "text_wrap": True})
+    # Figures are typed numbers with the report's formats, so they sum and sort in a spreadsheet
     number = workbook.add_format({"num_format": "#,##0"})
     decimal = workbook.add_format({"num_format": "0.0"})
+    percent = workbook.add_format({"num_format": '0.0"%"'})  # the value is the percentage
+    pounds = workbook.add_format({"num_format": '"£"#,##0'})
+    days = workbook.add_format({"num_format": '0.0" days"'})
     right = workbook.add_format({"align": "right"})
+    dated = workbook.add_format({"num_format": "d mmm yyyy"})
+
+    def number_format(cell):
+        if "%" in cell.text:
+            return percent
+        if "£" in cell.text:
+            return pounds
+        if cell.text.endswith(" days"):
+            return days
+        if float(cell.value).is_integer() and "." not in cell.text:
+            return number
+        return decimal
 
     about = workbook.add_worksheet("About")
     about.set_column(0, 0, 110)
@@ -122,12 +147,15 @@ def write_workbook(report: Report, path: Path) -> Path:
             for i, (label, cells) in enumerate(table.rows, start=3):
                 sheet.write(i, 0, label, bold if label.startswith("All") else None)
                 for j, cell in enumerate(cells, start=1):
-                    if cell.value is None or "%" in cell.text or "£" in cell.text:
+                    if cell.value is None and (day := _as_date(cell.text)) is not None:
+                        sheet.write_datetime(i, j, day, dated)
+                    elif cell.value is None:  # suppressed (*), not applicable (–) or words
                         sheet.write_string(i, j, cell.text, right)
-                    elif float(cell.value).is_integer() and "." not in cell.text:
-                        sheet.write_number(i, j, cell.value, number)
                     else:
-                        sheet.write_number(i, j, cell.value, decimal)
+                        sheet.write_number(i, j, cell.value, number_format(cell))
+            # the header row and the labels stay in view; every column can be filtered
+            sheet.freeze_panes(3, 1)
+            sheet.autofilter(2, 0, 2 + len(table.rows), len(table.columns))
             if table.note:
                 sheet.write(len(table.rows) + 4, 0, table.note, note)
     workbook.close()

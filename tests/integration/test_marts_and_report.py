@@ -5,7 +5,8 @@ free of identifiers, and the report opened in a real browser."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -161,6 +162,21 @@ def test_every_total_reconciles_with_the_facts(default_build):
     assert kpi[("partnership", "plans_in_force")] == sum(
         kpi[(c, "plans_in_force")] for c in ("city", "county")
     )
+
+
+def test_every_published_table_and_column_says_what_it_holds(default_build):
+    _, _, warehouse = default_build
+    with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
+        tables = con.execute(
+            "select table_name, comment from duckdb_tables() where schema_name = 'main'"
+        ).fetchall()
+        bare_columns = con.execute(
+            """select table_name || '.' || column_name from duckdb_columns()
+            where schema_name = 'main' and not internal and comment is null"""
+        ).fetchall()
+    assert len(tables) >= 20
+    assert [name for name, comment in tables if not comment] == []
+    assert bare_columns == []
 
 
 def test_the_analysts_warehouse_holds_no_direct_identifier(default_build):
@@ -376,8 +392,12 @@ def test_the_html_and_the_workbook_publish_the_same_cells(default_build, browser
                         assert float(plain) == pytest.approx(
                             float(book_cell.replace(",", "").replace("£", "").replace("%", ""))
                         )
-                    except ValueError:
-                        assert html_cell == book_cell, (key, r)
+                    except ValueError:  # words, or a date (typed in the workbook)
+                        if re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", html_cell):
+                            day = datetime.strptime(html_cell, "%d %b %Y").date()
+                            assert book_cell.startswith(day.isoformat()), (key, r, book_cell)
+                        else:
+                            assert html_cell == book_cell, (key, r)
 
 
 def test_overlaps_are_told_apart_by_when_they_happened(default_build):
@@ -488,6 +508,28 @@ def test_the_report_reconciles_plans_with_the_children_who_hold_them(default_bui
             published += 1
     # every headline cell is published: plans and children everywhere, the rest for the partnership
     assert published == 8
+
+
+def test_the_workbook_holds_typed_numbers_analysts_can_work_with(default_build):
+    import openpyxl
+
+    _, workbook = _report_files(default_build)
+    book = openpyxl.load_workbook(workbook)
+    numbers = percentages = 0
+    for sheet in book.worksheets[1:]:  # every table; "About" first
+        assert sheet.freeze_panes == "B4", sheet.title  # header row and labels stay in view
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A3:"), sheet.title
+        last_row = int(sheet.auto_filter.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        for row in sheet.iter_rows(min_row=4, max_row=last_row, min_col=2):
+            for cell in row:
+                if cell.value in (None, "", "*", "–"):
+                    continue
+                if isinstance(cell.value, datetime):
+                    continue  # a date, typed
+                assert isinstance(cell.value, int | float), (sheet.title, cell.coordinate)
+                numbers += 1
+                percentages += cell.number_format == '0.0"%"'
+    assert numbers > 500 and percentages > 50
 
 
 def test_the_report_and_workbook_name_no_child(default_build):
