@@ -523,7 +523,9 @@ def _trends(con, rules: Rules) -> Section:
             },
             unit="%",
             reference={"England 2024": float(england[0])} if england else {},
-            note="A month with a percentage shown as * rests on too few plans to publish.",
+            note="A month shown as * had fewer than 8 new plans, or 1 to 7 plans issued within (or "
+            "beyond) 20 weeks: with the month's plans published, the percentage would reveal "
+            "that small count.",
         ),
         Chart(
             "chart_plans",
@@ -702,23 +704,26 @@ def _gaps(con, rules: Rules) -> Section:
         )
     }
     body = [[found.get((k, o), (0, None, None))[0] for o in organisations] for k in GAP_LABELS]
-    matrix = _with_margins(body)
+    # No total over the gap types: they are different measures (a child can be in several),
+    # and a total row would make one small count hide a whole statutory row beside it.
+    matrix = _with_margins(body, total_row=False)
     medians = [
         protect_average(overall.get(k, (0, None, None))[1], overall.get(k, (0,))[0], rules, " days")
         for k in GAP_LABELS
-    ] + [NOT_APPLICABLE]
+    ]
     by_type = _count_table(
         "gaps_by_type",
         "Children falling between the organisations: open gaps by type and who must act",
-        [*GAP_LABELS.values(), "All open gaps"],
+        list(GAP_LABELS.values()),
         ["City council", "County council", "ICB", "All"],
         matrix,
         rules,
-        total_row=True,
+        total_row=False,
         total_column=True,
         extra={"Median days past the clock (or since it began)": medians},
-        note="Open on the as-at date. A child can have several gaps. Days: past the statutory "
-        "clock where there is one (docs/marts.md), otherwise since the gap began.",
+        note="Open on the as-at date. A child can have several gaps, so the types are not added "
+        "up. Days: past the statutory clock where there is one (docs/marts.md), otherwise since "
+        "the gap began.",
     )
 
     # by district: each row a district, columns the gap types, with margins
@@ -799,14 +804,19 @@ def _gaps(con, rules: Rules) -> Section:
         "bar",
         list(GAP_LABELS.values()),
         {
-            "City council": [row[1][0] for row in by_type.rows[:-1]],
-            "County council": [row[1][1] for row in by_type.rows[:-1]],
-            "ICB": [row[1][2] for row in by_type.rows[:-1]],
+            "City council": [row[1][0] for row in by_type.rows],
+            "County council": [row[1][1] for row in by_type.rows],
+            "ICB": [row[1][2] for row in by_type.rows],
         },
     )
+    largest = sorted(
+        (row for row in by_type.rows if row[1][3].value is not None),
+        key=lambda row: -row[1][3].value,
+    )[:3]
     summary = (
-        f"{by_type.rows[-1][1][3].text} open gaps: children waiting past a statutory clock or "
-        f"known to one organisation and missed by another."
+        "Open on the as-at date, the largest gaps: "
+        + "; ".join(f"{label} ({cells[3].text})" for label, cells in largest)
+        + "."
     )
     return Section(
         "gaps",

@@ -510,6 +510,41 @@ def test_the_report_reconciles_plans_with_the_children_who_hold_them(default_bui
     assert published == 8
 
 
+def test_open_gaps_are_hidden_only_where_the_rules_leave_no_choice(default_build):
+    """Each hidden cell of the gaps table is a small count (1 to 7), or the one more cell its
+    row must hide so that a small count beside it cannot be worked out from the row's total;
+    every other statutory count is published."""
+    from pipelines.reports.content import GAP_LABELS
+    from pipelines.reports.disclosure import is_small, load_rules, rounded
+
+    _, _, warehouse = default_build
+    with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
+        found = {
+            (kind, org): n
+            for kind, org, n in con.execute(
+                "select gap_type, organisation, count(*) from mart_gaps where status = 'open' "
+                "group by all"
+            ).fetchall()
+        }
+    _, workbook = _report_files(default_build)
+    rows = {row[0]: row[1:5] for row in _workbook_cells(workbook)["gaps_by_type"][3:]}
+    rules = load_rules()
+    reasons = []
+    for kind, label in GAP_LABELS.items():
+        counts = [found.get((kind, org), 0) for org in ("city", "county", "icb")]
+        counts.append(sum(counts))
+        small_in_row = any(is_small(n, rules) for n in counts)
+        for n, cell in zip(counts, rows[label], strict=True):
+            if cell == rules.symbol:
+                reason = "small" if is_small(n, rules) else "complement"
+                assert reason == "small" or small_in_row, (label, n)
+                reasons.append((label, n, reason))
+            else:
+                assert float(cell) == rounded(n, rules), (label, n, cell)
+    # on the default sample: the transfers row alone (3 in each council)
+    assert {label for label, _, _ in reasons} <= {GAP_LABELS["transfer_not_taken_on"]}, reasons
+
+
 def test_the_workbook_holds_typed_numbers_analysts_can_work_with(default_build):
     import openpyxl
 
