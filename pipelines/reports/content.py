@@ -44,6 +44,18 @@ GAP_LABELS = {
     "plan_no_placement": "Plan with no education placement",
     "icb_only_send": "Known to health for a SEND service, unknown to both councils",
 }
+# The gap types as short column headers (the full labels above; docs/marts.md defines them)
+GAP_SHORT = {
+    "request_no_decision": "No decision in 6 weeks",
+    "assessment_no_plan": "No plan in 20 weeks",
+    "transfer_not_taken_on": "Move not taken on",
+    "annual_review_overdue": "Review overdue",
+    "review_decision_late": "Review decision late",
+    "health_need_no_referral": "Need with no referral",
+    "health_wait_over_clock": "Health wait past clock",
+    "plan_no_placement": "No placement",
+    "icb_only_send": "Known only to health",
+}
 SERVICE_LABELS = {
     "slt": "Speech and language therapy",
     "ot": "Occupational therapy",
@@ -738,22 +750,24 @@ def _gaps(con, rules: Rules) -> Section:
             "group by all",
         )
     }
-    short = list(GAP_LABELS)
-    body = [[found.get((d, k), 0) for k in short] for d in districts]
-    matrix = _with_margins(body)
+    body = [[found.get((d, k), 0) for k in GAP_SHORT] for d in districts]
+    # districts add up to all districts; the gap types are not added up (see gaps_by_type)
+    matrix = np.vstack([np.array(body, dtype=np.int64), np.array(body, dtype=np.int64).sum(0)])
     by_district = _count_table(
         "gaps_by_district",
         "Open gaps by the district the child lives in",
         [*districts, "All districts"],
-        [*short, "all"],
+        list(GAP_SHORT.values()),
         matrix,
         rules,
         total_row=True,
-        total_column=True,
-        note="Columns are the gap types of the table above, by their names in docs/marts.md.",
+        total_column=False,
+        note="Columns are the gap types of the table above, in short.",
     )
 
-    needs = [n for (n,) in _rows(con, "select sen_type from ref_sen_types order by 1")]
+    # Needs in words (the code in brackets, as the DfE publishes them)
+    described = dict(_rows(con, "select sen_type, description from ref_sen_types order by 1"))
+    needs = list(described)
     found = {
         (n, o): c
         for n, o, c in _rows(
@@ -764,16 +778,22 @@ def _gaps(con, rules: Rules) -> Section:
     }
     rows = [*needs, "unknown"]
     body = [[found.get((n, o), 0) for o in organisations] for n in rows]
-    matrix = _with_margins(body)
+    # no total over all needs: that would be a total over the gap types (see gaps_by_type)
+    matrix = _with_margins(body, total_row=False)
     by_need = _count_table(
         "gaps_by_need",
         "Open gaps by the child's primary need and who must act",
-        [*rows, "All needs"],
+        [
+            *(f"{described[n]} ({n})" for n in needs),
+            "No need recorded (no plan or SEN support entry)",
+        ],
         ["City council", "County council", "ICB", "All"],
         matrix,
         rules,
-        total_row=True,
+        total_row=False,
         total_column=True,
+        note="A child's primary need comes from their EHC plan or SEN support entry; a child "
+        "known only to health has none recorded, which is why that row is large.",
     )
 
     services = [s for s in SERVICE_LABELS]
