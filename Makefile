@@ -43,7 +43,20 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -q
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium
 
-browser: $(CHROMIUM)
+# axe-core, the accessibility checker the report's browser test runs, from the npm registry
+# (with Debian's node and npm where the machine has none).
+AXE := .cache/node_modules/axe-core/axe.min.js
+NPM := $(shell command -v npm || echo /usr/bin/npm)
+
+$(NPM):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends nodejs npm
+
+$(AXE): | $(NPM)
+	mkdir -p .cache
+	$(NPM) install --prefix .cache --no-save --no-audit --no-fund --silent axe-core@4.11.0
+
+browser: $(CHROMIUM) $(AXE)
 
 test: manifest browser
 	$(BIN)/ruff check pipelines schemas tests bench

@@ -295,6 +295,9 @@ def test_dbt_docs_build_a_catalogue_of_every_mart(default_build, tmp_path):
 # --- the report ---------------------------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")
+# axe-core from the npm registry (`make test` installs it); WCAG 2.2 AA and everything below
+AXE = Path(__file__).resolve().parents[2] / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SECTIONS = ("headline", "trends", "overlaps", "gaps", "movement", "data_quality", "methodology")
 
 
@@ -451,6 +454,41 @@ def test_the_part_month_is_marked_and_kept_out_of_the_monthly_flows(default_buil
     # the trend compares pooled periods, not two single months
     assert trends.summary.startswith("In the 12 whole months to December 2024")
     assert "in the 11 months before (February 2023 to December 2023)" in trends.summary
+
+
+def _axe_violations(page) -> list[str]:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make test` installs axe-core from npm")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+
+
+def test_the_report_meets_wcag_2_2_aa_on_a_desktop_and_a_phone(browser_page):
+    page, *_ = browser_page
+    assert _axe_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        page.reload()
+        page.wait_for_load_state("load")
+        assert _axe_violations(page) == []
+        # every wide table scrolls inside its own region, which the keyboard can reach
+        wraps = page.locator("div.table-wrap")
+        assert wraps.count() == page.locator("table[data-table]").count()
+        for i in range(wraps.count()):
+            assert wraps.nth(i).get_attribute("tabindex") == "0"
+            assert wraps.nth(i).get_attribute("role") == "region"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no page sideways
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.reload()
+        page.wait_for_load_state("load")
 
 
 def test_the_report_says_the_data_are_synthetic_and_old_before_any_figure(browser_page):
