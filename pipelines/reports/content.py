@@ -451,46 +451,47 @@ def _trends(con, rules: Rules) -> Section:
             )[0]
         )
     reviews = rates("annual_reviews_within_4_weeks_pct")
-    table_rows = []
-    for i, label in enumerate(labels):
-        table_rows.append(
-            (
-                label,
-                [
-                    *requests[i],
-                    *new_plans[i],
-                    *within[i],
-                    *plans[i],
-                    children[i][2],
-                    *reviews[i],
-                ],
-            )
-        )
-    columns = [
-        "Requests: city",
-        "Requests: county",
-        "Requests: partnership",
-        "New plans: city",
-        "New plans: county",
-        "New plans: partnership",
-        "% within 20 weeks: city",
-        "% within 20 weeks: county",
-        "% within 20 weeks: partnership",
-        "Plans in force: city",
-        "Plans in force: county",
-        "Plans in force: partnership",
-        "Children with a plan, once",
-        "% reviews decided in 4 weeks: city",
-        "% reviews decided in 4 weeks: county",
-        "% reviews decided in 4 weeks: partnership",
-    ]
-    monthly = PublishedTable(
+
+    # Three narrow tables rather than one of 16 columns: each fits a screen, a phone and A4.
+    def monthly_table(key: str, title: str, columns: list[str], cells, note: str):
+        rows = [(label, [c for part in cells for c in part[i]]) for i, label in enumerate(labels)]
+        return PublishedTable(key, title, columns, rows, note)
+
+    part_month = "The last month is part of a month (to the as-at date)."
+    flows = monthly_table(
         "trends_monthly",
-        "EHC requests, plans and timeliness by month",
-        columns,
-        table_rows,
-        "The last month is part of a month (to the as-at date). Plans in force are counted at "
-        "the end of each month.",
+        "EHC needs assessment requests and new plans by month",
+        [
+            "Requests: city",
+            "Requests: county",
+            "Requests: partnership",
+            "New plans: city",
+            "New plans: county",
+            "New plans: partnership",
+        ],
+        [requests, new_plans],
+        part_month,
+    )
+    timeliness = monthly_table(
+        "trends_timeliness",
+        "Timeliness by month: plans within 20 weeks, review decisions within 4 weeks",
+        [
+            "Plans in 20 weeks: city",
+            "Plans in 20 weeks: county",
+            "Plans in 20 weeks: partnership",
+            "Reviews in 4 weeks: city",
+            "Reviews in 4 weeks: county",
+            "Reviews in 4 weeks: partnership",
+        ],
+        [within, reviews],
+        part_month,
+    )
+    caseload = monthly_table(
+        "trends_caseload",
+        "EHC plans in force and the children holding them, at each month end",
+        ["Plans: city", "Plans: county", "Plans: partnership", "Children, each once"],
+        [plans, [[row[2]] for row in children]],
+        "Counted at the end of each month (the last on the as-at date).",
     )
     services = [
         s for s in SERVICE_LABELS if (months[-1], "partnership", "health_waiting_list", s) in kpis
@@ -579,7 +580,13 @@ def _trends(con, rules: Rules) -> Section:
             f"({months[earlier[0]]:%B %Y} to {months[earlier[-1]]:%B %Y})"
         )
     summary += "."
-    return Section("trends", "Trends over 24 months", summary, [monthly, waiting_table], charts)
+    return Section(
+        "trends",
+        "Trends over 24 months",
+        summary,
+        [flows, timeliness, caseload, waiting_table],
+        charts,
+    )
 
 
 # --- overlaps and gaps ------------------------------------------------------------------------

@@ -445,6 +445,7 @@ def test_the_part_month_is_marked_and_kept_out_of_the_monthly_flows(default_buil
     )
     trends = next(s for s in report.sections if s.key == "trends")
     monthly = next(t for t in trends.tables if t.key == "trends_monthly")
+    assert {t.key for t in trends.tables} >= {"trends_timeliness", "trends_caseload"}
     labels = [label for label, _ in monthly.rows]
     assert labels[-1] == "Jan 2025 (to 16 Jan, part month)"
     assert not [label for label in labels[:-1] if "part month" in label]
@@ -489,6 +490,28 @@ def test_the_report_meets_wcag_2_2_aa_on_a_desktop_and_a_phone(browser_page):
         page.set_viewport_size({"width": 1280, "height": 900})
         page.reload()
         page.wait_for_load_state("load")
+
+
+def test_every_table_fits_an_a4_page_when_printed(browser_page, tmp_path):
+    page, *_ = browser_page
+    # A4 is 210 mm wide; the print style's margins are 12 mm: 186 mm of 96-dpi pixels
+    width = round((210 - 2 * 12) / 25.4 * 96)
+    page.set_viewport_size({"width": width, "height": 1100})
+    page.emulate_media(media="print")
+    try:
+        overflowing = page.evaluate(
+            """(width) => [...document.querySelectorAll('table[data-table]')]
+                .filter(t => t.getBoundingClientRect().right > width + 1)
+                .map(t => t.dataset.table + ' ' + Math.round(t.getBoundingClientRect().width))""",
+            width,
+        )
+        assert overflowing == []
+        pdf = tmp_path / "report.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 100_000
+    finally:
+        page.emulate_media(media="screen")
+        page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_the_report_says_the_data_are_synthetic_and_old_before_any_figure(browser_page):
