@@ -18,6 +18,7 @@ MART_MODELS = (
     "fct_sen_support",
     "fct_topup_funding",
     "fct_health_referrals",
+    "fct_council_moves",
     "mart_overlaps",
     "mart_gaps",
     "mart_kpis",

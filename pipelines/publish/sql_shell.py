@@ -51,10 +51,12 @@ def execute(con: duckdb.DuckDBPyConnection, statement: str, out: TextIO) -> bool
             union all select view_name, 'view', comment from duckdb_views()
             where schema_name = 'main' and not internal order by 1"""
     try:
-        relation = con.sql(statement)
-        if relation is not None:
-            out.write(str(relation) if relation.shape[0] <= MAX_ROWS else _first(relation))
-            out.write("\n")
+        # several statements on one line run one after the other, each printed
+        for parsed in con.extract_statements(statement):
+            relation = con.sql(parsed.query)
+            if relation is not None:
+                out.write(str(relation) if relation.shape[0] <= MAX_ROWS else _first(relation))
+                out.write("\n")
     except duckdb.Error as error:
         out.write(f"Error: {str(error).splitlines()[0]}\n")
     return True

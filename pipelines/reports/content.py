@@ -860,34 +860,13 @@ def _gaps(con, rules: Rules) -> Section:
 def _movement(con, rules: Rules) -> Section:
     rows = _rows(
         con,
-        """with clock as (
-            select length * 7 as days from ref_clocks where clock = 'plan_transfer'
-        ),
-        ceased as (
-            select p.child_key, p.council, p.cease_date,
-                case p.council when 'city' then 'county' else 'city' end as other
-            from fct_ehc_plans p
-            where p.cease_reason = '5' and p.child_identified
-              and p.cease_date > (select as_at from about) - interval 24 month
-        ),
-        moved as (
-            select ceased.*,
-                bool_or(o.start_date <= ceased.cease_date + (select days from clock)
-                    and (o.cease_date is null or o.cease_date > ceased.cease_date)) as on_time,
-                bool_or(o.start_date > ceased.cease_date + (select days from clock)) as late
-            from ceased
-            left join fct_ehc_plans o on o.child_key = ceased.child_key and o.council = ceased.other
-            left join dim_child c on c.child_key = ceased.child_key
-            group by all
-            having bool_or(o.plan_key is not null
-                    and (o.cease_date is null or o.cease_date > ceased.cease_date))
-                or any_value(c.resident_council) = ceased.other
-        )
-        select council,
-            count(*) filter (where on_time),
-            count(*) filter (where not coalesce(on_time, false) and coalesce(late, false)),
-            count(*) filter (where not coalesce(on_time, false) and not coalesce(late, false))
-        from moved group by council""",
+        """select from_council,
+            count(*) filter (where taken_on = 'within 6 weeks'),
+            count(*) filter (where taken_on = 'late'),
+            count(*) filter (where taken_on = 'not yet')
+        from fct_council_moves
+        where moved_there and cease_date > (select as_at from about) - interval 24 month
+        group by from_council""",
     )
     by = {council: rest for council, *rest in rows}
     body = [list(by.get(c, (0, 0, 0))) for c in COUNCILS]
@@ -904,9 +883,10 @@ def _movement(con, rules: Rules) -> Section:
         total_row=True,
         total_column=True,
         extra={"% taken on within 6 weeks": rates},
-        note="A move: a plan ceased because the child moved to another LA, where the child now "
-        "lives in, or has a plan with, the other council. Taken on: the other council's plan "
-        "started by 6 weeks after the old plan ceased.",
+        note="A move (fct_council_moves): a plan ceased because the child moved to another LA, "
+        "where the child now lives in, has a plan with, or was referred for assessment to the "
+        "other council. Taken on: the other council's plan started by 6 weeks after the old plan "
+        "ceased.",
     )
     summary = (
         f"{table.rows[-1][1][3].text} children moved between the councils with a plan in the "

@@ -435,6 +435,29 @@ def test_overlaps_are_told_apart_by_when_they_happened(default_build):
         assert all_row[j] in (rules.symbol, str(rounded(total, rules))), period
 
 
+def test_each_move_between_the_councils_is_one_row_and_its_gap_follows_from_it(default_build):
+    _, _, warehouse = default_build
+    with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
+        moves, transfer_plans, late_or_missing, gaps = con.execute(
+            """select
+                (select count(*) from fct_council_moves),
+                (select count(*) from fct_ehc_plans where cease_reason = '5'
+                    and child_identified and cease_date <= (select as_at from about)),
+                (select count(*) from fct_council_moves cross join about
+                 where moved_there and taken_on <> 'within 6 weeks'
+                   and coalesce(receiving_plan_start, about.as_at) > due_date),
+                (select count(*) from mart_gaps where gap_type = 'transfer_not_taken_on')"""
+        ).fetchone()
+        taken_on = dict(
+            con.execute(
+                "select taken_on, count(*) from fct_council_moves where moved_there group by 1"
+            ).fetchall()
+        )
+    assert moves == transfer_plans > 0
+    assert gaps == late_or_missing > 0
+    assert taken_on.get("within 6 weeks", 0) > 0 and taken_on.get("late", 0) > 0
+
+
 def test_the_part_month_is_marked_and_kept_out_of_the_monthly_flows(default_build):
     from pipelines.reports.content import build_report
     from pipelines.reports.disclosure import load_rules

@@ -31,6 +31,14 @@ def test_statements_run_and_print_as_tables(tmp_path):
     assert "│   n   │" in result.output and "│     3 │" in result.output
 
 
+def test_several_statements_on_one_line_each_print(tmp_path):
+    folder = _warehouse(tmp_path)
+    result = runner.invoke(
+        app, ["sql", "--warehouse", str(folder), "-c", "select 41 as a; select 42 as b;"]
+    )
+    assert "41" in result.output and "42" in result.output
+
+
 def test_the_warehouse_cannot_be_changed_from_the_shell(tmp_path):
     folder = _warehouse(tmp_path)
     result = runner.invoke(

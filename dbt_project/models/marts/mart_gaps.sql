@@ -87,74 +87,29 @@ assessment_no_plan as (
 
 -- Plans ceased for transfer whose child moved to the other council, and how that council took
 -- the plan on.
-transfers as (
-
-    select
-        ceased.child_key,
-        ceased.council as from_council,
-        case ceased.council when 'city' then 'county' else 'city' end as to_council,
-        ceased.cease_date,
-        ceased.cease_date + clocks.plan_transfer_days as due_date
-    from plans as ceased
-    cross join dates
-    cross join clocks
-    where ceased.cease_reason = '5' and ceased.cease_date <= dates.as_at
-
-),
-
-transfers_taken_on as (
-
-    select
-        transfers.*,
-        bool_or(
-            later.start_date <= transfers.due_date
-            and (later.cease_date is null or later.cease_date > transfers.cease_date)
-        ) as on_time,
-        min(later.start_date) filter (where later.start_date > transfers.due_date) as late_start,
-        bool_or(
-            later.plan_id is not null
-            and (later.cease_date is null or later.cease_date > transfers.cease_date)
-        ) as later_plan
-    from transfers
-    left join plans as later
-        on later.child_key = transfers.child_key and later.council = transfers.to_council
-    group by all
-
-),
-
 transfer_not_taken_on as (
 
     select
         'transfer_not_taken_on' as gap_type,
-        transfers.child_key,
-        transfers.to_council,
+        moves.child_key,
+        moves.to_council,
         null,
-        transfers.cease_date,
-        transfers.due_date,
-        transfers.late_start,
+        moves.cease_date,
+        moves.due_date,
+        case when moves.taken_on = 'late' then moves.receiving_plan_start end,
         case
-            when transfers.late_start is not null then format(
+            when moves.taken_on = 'late' then format(
                 '{} plan ceased for transfer {}; {} plan started only {}',
-                transfers.from_council, transfers.cease_date, transfers.to_council,
-                transfers.late_start)
+                moves.from_council, moves.cease_date, moves.to_council,
+                moves.receiving_plan_start)
             else format('{} plan ceased for transfer {}; no {} plan yet',
-                transfers.from_council, transfers.cease_date, transfers.to_council)
+                moves.from_council, moves.cease_date, moves.to_council)
         end
-    from transfers_taken_on as transfers
+    from {{ ref('fct_council_moves') }} as moves
     cross join dates
-    left join children on children.child_key = transfers.child_key
-    where not coalesce(transfers.on_time, false)
-      and (
-          transfers.later_plan
-          or children.resident_council = transfers.to_council
-          or exists (
-              select 1 from requests
-              where requests.child_key = transfers.child_key
-                and requests.council = transfers.to_council
-                and requests.received_date >= transfers.cease_date
-          )
-      )
-      and coalesce(transfers.late_start, dates.as_at) > transfers.due_date
+    where moves.taken_on <> 'within 6 weeks'
+      and moves.moved_there
+      and coalesce(moves.receiving_plan_start, dates.as_at) > moves.due_date
 
 ),
 

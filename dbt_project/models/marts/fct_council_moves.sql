@@ -1,0 +1,81 @@
+-- One row per move between the councils with an EHC plan: a plan ceased because the child moved
+-- to another LA (cease reason 5), whether the other council took the child on, and how long it
+-- took (docs/marts.md). mart_gaps' transfer_not_taken_on are the moves here not taken on in time.
+
+with
+
+dates as (select * from {{ ref('int_reporting_dates') }}),
+
+clocks as (select * from {{ ref('int_clocks') }}),
+
+plans as (select * from {{ ref('int_ehc_plans_unioned') }} where child_key is not null),
+
+requests as (select * from {{ ref('int_ehc_requests_unioned') }} where child_key is not null),
+
+children as (select child_key, resident_council from {{ ref('dim_child') }}),
+
+ceased as (
+
+    select
+        ceased.plan_id,
+        ceased.child_key,
+        ceased.council as from_council,
+        case ceased.council when 'city' then 'county' else 'city' end as to_council,
+        ceased.cease_date,
+        ceased.cease_date + clocks.plan_transfer_days as due_date
+    from plans as ceased
+    cross join dates
+    cross join clocks
+    where ceased.cease_reason = '5' and ceased.cease_date <= dates.as_at
+
+),
+
+-- the other council's plans in force after the move
+taken_on as (
+
+    select
+        ceased.*,
+        bool_or(later.start_date <= ceased.due_date) as on_time,
+        min(later.start_date) as receiving_plan_start
+    from ceased
+    left join plans as later
+        on later.child_key = ceased.child_key
+       and later.council = ceased.to_council
+       and (later.cease_date is null or later.cease_date > ceased.cease_date)
+    group by all
+
+),
+
+final as (
+
+    select
+        {{ event_key('P', 'taken_on.plan_id') }} as plan_key,
+        taken_on.child_key,
+        taken_on.from_council,
+        taken_on.to_council,
+        taken_on.cease_date,
+        taken_on.due_date,
+        taken_on.receiving_plan_start,
+        date_diff('day', taken_on.cease_date, taken_on.receiving_plan_start) as days_taken,
+        case
+            when coalesce(taken_on.on_time, false) then 'within 6 weeks'
+            when taken_on.receiving_plan_start is not null then 'late'
+            else 'not yet'
+        end as taken_on,
+        -- evidence that the child really moved to the other council: its plan, living there
+        -- now, or a request to it since
+        taken_on.receiving_plan_start is not null
+            or children.resident_council = taken_on.to_council
+            or exists (
+                select 1 from requests
+                where requests.child_key = taken_on.child_key
+                  and requests.council = taken_on.to_council
+                  and requests.received_date >= taken_on.cease_date
+            ) as moved_there
+
+    from taken_on
+    left join children on children.child_key = taken_on.child_key
+
+)
+
+select * from final
