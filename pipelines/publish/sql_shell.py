@@ -16,8 +16,6 @@ from typing import TextIO
 
 import duckdb
 
-MAX_ROWS = 40  # rows printed per result (a `limit` shows more deliberately)
-
 
 def connect(database: Path) -> duckdb.DuckDBPyConnection:
     if not database.exists():
@@ -54,16 +52,11 @@ def execute(con: duckdb.DuckDBPyConnection, statement: str, out: TextIO) -> bool
         # several statements on one line run one after the other, each printed
         for parsed in con.extract_statements(statement):
             relation = con.sql(parsed.query)
-            if relation is not None:
-                out.write(str(relation) if relation.shape[0] <= MAX_ROWS else _first(relation))
-                out.write("\n")
+            if relation is not None:  # DuckDB's own table, with its row count when cut short
+                out.write(f"{relation}\n")
     except duckdb.Error as error:
         out.write(f"Error: {str(error).splitlines()[0]}\n")
     return True
-
-
-def _first(relation: duckdb.DuckDBPyRelation) -> str:
-    return f"{relation.limit(MAX_ROWS)}\n({relation.shape[0]:,} rows; first {MAX_ROWS} shown)"
 
 
 def _typed() -> Iterator[str]:

@@ -613,8 +613,7 @@ OVERLAP_PERIODS = ("current", "ended in the last 12 months", "ended earlier")
 RECENT = "period in ('current', 'ended in the last 12 months')"
 
 
-def _overlaps(con, rules: Rules) -> Section:
-    as_at = _rows(con, "select as_at from about")[0][0]
+def _overlaps(con, rules: Rules, as_at: date) -> Section:
     found = {
         (kind, period): n
         for kind, period, n in _rows(
@@ -638,17 +637,11 @@ def _overlaps(con, rules: Rules) -> Section:
     # The total adds only the published costs: with one type's cost hidden, a total of all
     # would give it away by subtraction.
     shown = [
-        i
+        (float(costs[kind]), int(recent[i]))
         for i, kind in enumerate(OVERLAP_LABELS)
         if kind in costs and cost_cells[i].value is not None
     ]
-    cost_cells.append(
-        protect_money(
-            sum(float(costs[list(OVERLAP_LABELS)[i]]) for i in shown),
-            int(sum(recent[i] for i in shown)),
-            rules,
-        )
-    )
+    cost_cells.append(protect_money(sum(c for c, _ in shown), sum(n for _, n in shown), rules))
     by_period = _count_table(
         "overlaps_by_period",
         "Children served twice: instances by type and when",
@@ -959,7 +952,7 @@ def _data_quality(restricted: Path, truth: Path | None, rules: Rules) -> Section
             source,
             [
                 Cell(
-                    None,
+                    first if first == last else None,  # one date is typed; a range is words
                     f"{first:%-d %b %Y}"
                     if first == last
                     else f"{first:%-d %b %Y} – {last:%-d %b %Y}",
@@ -1037,7 +1030,7 @@ def build_report(
         sections = [
             _headline(con, rules, as_at),
             _trends(con, rules),
-            _overlaps(con, rules),
+            _overlaps(con, rules, as_at),
             _gaps(con, rules),
             _movement(con, rules),
         ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -52,10 +53,10 @@ def load_rules(path: Path | str = RULES_FILE) -> Rules:
 
 @dataclass(frozen=True)
 class Cell:
-    """One published figure: its value after control (None when suppressed or not applicable)
-    and the text the report and the workbook show."""
+    """One published figure: its value after control (None when suppressed or not applicable;
+    a date for a date) and the text the report and the workbook show."""
 
-    value: float | None
+    value: float | date | None
     text: str
     suppressed: bool = False
 

@@ -7,7 +7,7 @@ fetches nothing: it opens offline.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 import xlsxwriter
@@ -85,14 +85,6 @@ def write_html(report: Report, path: Path) -> Path:
     return path
 
 
-def _as_date(text: str) -> datetime | None:
-    """A date the report writes as text ("16 Jan 2025"), to be written as a typed date."""
-    try:
-        return datetime.strptime(text, "%d %b %Y")
-    except ValueError:
-        return None
-
-
 def write_workbook(report: Report, path: Path) -> Path:
     """One sheet per table, the same cells as the report, plus a sheet on how to read them."""
     workbook = xlsxwriter.Workbook(str(path))
@@ -147,8 +139,8 @@ def write_workbook(report: Report, path: Path) -> Path:
             for i, (label, cells) in enumerate(table.rows, start=3):
                 sheet.write(i, 0, label, bold if label.startswith("All") else None)
                 for j, cell in enumerate(cells, start=1):
-                    if cell.value is None and (day := _as_date(cell.text)) is not None:
-                        sheet.write_datetime(i, j, day, dated)
+                    if isinstance(cell.value, date):
+                        sheet.write_datetime(i, j, cell.value, dated)
                     elif cell.value is None:  # suppressed (*), not applicable (–) or words
                         sheet.write_string(i, j, cell.text, right)
                     else:
