@@ -458,6 +458,38 @@ def test_each_move_between_the_councils_is_one_row_and_its_gap_follows_from_it(d
     assert taken_on.get("within 6 weeks", 0) > 0 and taken_on.get("late", 0) > 0
 
 
+def test_placements_and_top_up_lines_carry_the_school_phase_and_where_the_child_lives(
+    default_build,
+):
+    from pipelines.config import DBT_PROJECT_DIR
+
+    _, _, warehouse = default_build
+    settings = pl.read_csv(
+        DBT_PROJECT_DIR / "seeds" / "reference" / "settings.csv", infer_schema=False
+    )
+    # a college is named by its UKPRN where it has no URN
+    phase_of = {
+        **dict(zip(settings["ukprn"], settings["phase"], strict=True)),
+        **dict(zip(settings["urn"], settings["phase"], strict=True)),
+    }
+    with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
+        placements = con.execute(
+            "select urn, school_phase from fct_placements where urn is not null"
+        ).fetchall()
+        lines = con.execute(
+            "select urn, school_phase, setting_council, council_of_residence, resident_council"
+            " from fct_topup_funding left join dim_child using (child_key)"
+        ).fetchall()
+    assert placements and lines
+    for urn, phase in [*placements, *[(u, p) for u, p, *_ in lines]]:
+        assert phase == phase_of.get(urn), urn
+    assert {p for _, p in placements} >= {"Primary", "Secondary"}
+    # the council the child lives in is dim_child's, on every line of an identified child
+    assert all(line[3] == line[4] for line in lines)
+    assert {line[3] for line in lines} >= {"city", "county"}
+    assert {line[2] for line in lines} >= {"city", "county"}
+
+
 def test_the_part_month_is_marked_and_kept_out_of_the_monthly_flows(default_build):
     from pipelines.reports.content import build_report
     from pipelines.reports.disclosure import load_rules

@@ -24,6 +24,7 @@ final as (
         case when placements.setting_la_code is not null
             then {{ council_of('placements.setting_la_code') }} end as setting_council,
         coalesce(placements.setting_type, codes.placement_group, 'unknown') as setting_type,
+        placements.school_phase,
         placements.sen_setting,
         placements.urn,
         placements.ukprn,

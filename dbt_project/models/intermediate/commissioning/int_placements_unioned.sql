@@ -1,5 +1,5 @@
 -- Education placements (settings actually attended) under the EHC plans of both councils, with
--- the kind of setting and the LA it lies in (seeds/reference/settings.csv).
+-- the kind of setting, its phase and the LA it lies in (seeds/reference/settings.csv).
 
 with
 
@@ -11,7 +11,7 @@ plans as (
 
 settings as (
 
-    select urn, ukprn, setting_type, la_code as setting_la_code from {{ ref('settings') }}
+    select urn, ukprn, setting_type, phase, la_code as setting_la_code from {{ ref('settings') }}
 
 ),
 
@@ -64,6 +64,7 @@ final as (
     select
         unioned.*,
         coalesce(by_urn.setting_type, by_ukprn.setting_type) as setting_type,
+        coalesce(by_urn.phase, by_ukprn.phase) as school_phase,
         coalesce(by_urn.setting_la_code, by_ukprn.setting_la_code) as setting_la_code
 
     from unioned
