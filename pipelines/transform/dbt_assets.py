@@ -3,10 +3,12 @@ Staging is split by source so that a county extract that fails its contract hold
 county's staging models; the city and the ICB still build on their fresh data.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.config import export_dbt_environment
@@ -50,11 +52,50 @@ def build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
     def _dbt_build(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ):
-        export_dbt_environment(warehouse.settings())
+        settings = warehouse.settings()
+        export_dbt_environment(settings)
         # "buildable": a test runs in the step that builds the last of its parents, never before.
-        yield from dbt.cli(["build", "--indirect-selection", "buildable"], context=context).stream()
+        invocation = dbt.cli(["build", "--indirect-selection", "buildable"], context=context)
+        # dbt holds the warehouse's only write lock until it exits, so rows are counted after
+        # the build (dagster-dbt's fetch_row_counts would count while dbt still writes).
+        events = list(invocation.stream())
+        yield from with_row_counts(events, invocation.manifest, settings.restricted_db, context.log)
 
     return _dbt_build
+
+
+def with_row_counts(
+    events: Iterable[Any], manifest: Mapping[str, Any], database: Path, log: Any
+) -> Iterator[Any]:
+    """The events, each model's output carrying its row count (dagster/row_count) for the UI.
+
+    Views are counted too: the staging views are plain selects over the loaded extracts, and
+    their row counts are what engineers compare with the files delivered.
+    """
+    events = list(events)
+    relations = {
+        event.metadata["unique_id"].value: manifest["nodes"][uid]["relation_name"]
+        for event in events
+        if isinstance(event, dg.Output)
+        and "unique_id" in event.metadata
+        and (uid := event.metadata["unique_id"].value) in manifest["nodes"]
+        and manifest["nodes"][uid].get("relation_name")
+    }
+    counts: dict[str, int] = {}
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            for unique_id, relation in relations.items():
+                counts[unique_id] = con.execute(f"select count(*) from {relation}").fetchone()[0]
+    except duckdb.Error as error:  # a count is for information: never fail the build for it
+        log.warning(f"row counts not recorded: {error}")
+    for event in events:
+        if isinstance(event, dg.Output) and "unique_id" in event.metadata:
+            count = counts.get(event.metadata["unique_id"].value)
+            if count is not None:
+                event = event.with_metadata(
+                    {**event.metadata, "dagster/row_count": dg.MetadataValue.int(count)}
+                )
+        yield event
 
 
 dbt_asset_groups = [build_dbt_assets(name, select) for name, select in DBT_SELECTIONS.items()]

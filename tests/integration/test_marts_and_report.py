@@ -62,6 +62,26 @@ def test_the_whole_graph_builds_and_publishes(default_build):
     assert (warehouse / "analytics.duckdb").exists()
 
 
+def test_every_dbt_model_shows_its_row_count_in_dagster(default_build):
+    result, _, warehouse = default_build
+    counted = {}
+    for event in result.get_asset_materialization_events():
+        metadata = event.materialization.metadata
+        if "unique_id" in metadata and metadata["unique_id"].value.startswith("model."):
+            assert "dagster/row_count" in metadata, event.asset_key
+            counted[event.asset_key.path[-1]] = metadata["dagster/row_count"].value
+    assert {"stg_city__persons", "int_child_key_crosswalk", "mart_gaps"} <= set(counted)
+    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+        for model in ("stg_city__persons", "int_child_key_crosswalk", "mart_gaps"):
+            schema = con.execute(
+                "select schema_name from duckdb_tables() where table_name = ? union all "
+                "select schema_name from duckdb_views() where view_name = ?",
+                [model, model],
+            ).fetchone()[0]
+            actual = con.execute(f'select count(*) from "{schema}"."{model}"').fetchone()[0]
+            assert counted[model] == actual > 0, model
+
+
 def test_every_overlap_and_gap_type_is_recovered(default_build):
     from pipelines.transform.truth import MATCHING_KEYS, TARGET, compare_with_truth
 
