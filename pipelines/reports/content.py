@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 
 from pipelines.reports.disclosure import (
+    BLANK,
     NOT_APPLICABLE,
     Cell,
     Rules,
@@ -33,29 +34,29 @@ OVERLAP_LABELS = {
     "duplicate_referral": "Two open referrals to the same health service",
     "dual_caseload": "On both councils' SEND caseloads at the census",
 }
-GAP_LABELS = {
-    "request_no_decision": "Request with no decision after 6 weeks",
-    "assessment_no_plan": "Assessment with no final plan after 20 weeks",
-    "transfer_not_taken_on": "Plan not taken on within 6 weeks of a move",
-    "annual_review_overdue": "Annual review more than 12 months ago",
-    "review_decision_late": "Review decision later than 4 weeks",
-    "health_need_no_referral": "Autism or SLCN plan with no referral to the matching service",
-    "health_wait_over_clock": "Waiting for a first health contact beyond the service's clock",
-    "plan_no_placement": "Plan with no education placement",
-    "icb_only_send": "Known to health for a SEND service, unknown to both councils",
+# Each gap type: its label, and its short form for column headers (docs/marts.md defines them)
+GAP_TYPES = {
+    "request_no_decision": ("Request with no decision after 6 weeks", "No decision in 6 weeks"),
+    "assessment_no_plan": ("Assessment with no final plan after 20 weeks", "No plan in 20 weeks"),
+    "transfer_not_taken_on": ("Plan not taken on within 6 weeks of a move", "Move not taken on"),
+    "annual_review_overdue": ("Annual review more than 12 months ago", "Review overdue"),
+    "review_decision_late": ("Review decision later than 4 weeks", "Review decision late"),
+    "health_need_no_referral": (
+        "Autism or SLCN plan with no referral to the matching service",
+        "Need with no referral",
+    ),
+    "health_wait_over_clock": (
+        "Waiting for a first health contact beyond the service's clock",
+        "Health wait past clock",
+    ),
+    "plan_no_placement": ("Plan with no education placement", "No placement"),
+    "icb_only_send": (
+        "Known to health for a SEND service, unknown to both councils",
+        "Known only to health",
+    ),
 }
-# The gap types as short column headers (the full labels above; docs/marts.md defines them)
-GAP_SHORT = {
-    "request_no_decision": "No decision in 6 weeks",
-    "assessment_no_plan": "No plan in 20 weeks",
-    "transfer_not_taken_on": "Move not taken on",
-    "annual_review_overdue": "Review overdue",
-    "review_decision_late": "Review decision late",
-    "health_need_no_referral": "Need with no referral",
-    "health_wait_over_clock": "Health wait past clock",
-    "plan_no_placement": "No placement",
-    "icb_only_send": "Known only to health",
-}
+GAP_LABELS = {gap: label for gap, (label, _) in GAP_TYPES.items()}
+GAP_SHORT = {gap: short for gap, (_, short) in GAP_TYPES.items()}
 SERVICE_LABELS = {
     "slt": "Speech and language therapy",
     "ot": "Occupational therapy",
@@ -268,29 +269,25 @@ def _headline(con, rules: Rules, as_at: date) -> Section:
         margin([(0, 0), (0, 1), (0, 2)]),
         [((0, last), 1), ((1, last), -1), ((2, last), -1), ((3, last), -1)],
     ]
-    published = counts.copy()
-    published[2:, :last] = 0  # not shown: no part in the suppression
-    cells = protect_counts(published, rules, equations=equations)
+    shown = np.ones(counts.shape, bool)
+    shown[2:, :last] = False
+    cells = protect_counts(counts, rules, equations=equations, shown=shown)
     in_force_comparators = [
         _published(comparators.get(("plans_in_force", a), (None,))[0], "{:,.0f}")
         for a in ("East Midlands", "England")
     ]
-    blank = Cell(None, "")
     in_force = PublishedTable(
         "headline_plans",
         f"EHC plans in force on {as_at:%-d %B %Y}",
         columns,
         [
             ("Plans in force (the councils' counts)", cells[0] + in_force_comparators),
-            ("Children with a plan, each counted once", cells[1] + [blank, blank]),
+            ("Children with a plan, each counted once", cells[1] + [BLANK, BLANK]),
             (
                 "Plans of a child who holds another plan in force (counted twice)",
-                [blank, blank, cells[2][last], blank, blank],
+                cells[2] + [BLANK, BLANK],
             ),
-            (
-                "Plans whose child cannot be identified",
-                [blank, blank, cells[3][last], blank, blank],
-            ),
+            ("Plans whose child cannot be identified", cells[3] + [BLANK, BLANK]),
         ],
         "Plans in force = children counted once + plans of a child who holds another plan in "
         "force (in the partnership: a plan in each council, the only real double counting) + "

@@ -62,6 +62,7 @@ class Cell:
 
 
 NOT_APPLICABLE = Cell(None, "–")
+BLANK = Cell(None, "")  # a cell the table does not show
 
 
 def is_small(count: int | None, rules: Rules) -> bool:
@@ -139,21 +140,29 @@ def suppression_mask(
     total_row: bool = False,
     total_column: bool = False,
     equations: list[Equation] | None = None,
+    shown: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which cells to suppress: the small ones, then enough others that none can be worked out.
 
     `counts` holds unrounded counts; with `total_column` its last column is the sum of the others
     (e.g. partnership = city + county), with `total_row` its last row the sum of the rows; any
-    other relation between the cells is given as `equations`."""
+    other relation between the cells is given as `equations`. Cells outside `shown` (all shown
+    by default) are not published: unknown to the reader, never chosen to hide another cell,
+    and protected like any other cell if they are small."""
     counts = np.asarray(counts, dtype=np.int64)
+    hidden = np.zeros(counts.shape, bool) if shown is None else ~np.asarray(shown, dtype=bool)
     suppressed = (counts >= rules.suppress_from) & (counts <= rules.suppress_to)
     if not rules.secondary or not suppressed.any():
-        return suppressed
+        return suppressed & ~hidden
     lines = margins(counts.shape, total_row, total_column) + list(equations or [])
 
     def hide_another(equation: Equation) -> bool:
         # The smallest published, non-zero cell of the equation (zeros stay published as 0).
-        options = [cell for cell, _ in equation if not suppressed[cell] and counts[cell] > 0]
+        options = [
+            cell
+            for cell, _ in equation
+            if not suppressed[cell] and not hidden[cell] and counts[cell] > 0
+        ]
         if not options:
             return False
         suppressed[min(options, key=lambda cell: (counts[cell], cell))] = True
@@ -162,20 +171,21 @@ def suppression_mask(
     while True:
         changed = False
         for equation in lines:
-            if sum(bool(suppressed[cell]) for cell, _ in equation) == 1 and hide_another(equation):
+            unknown = [cell for cell, _ in equation if suppressed[cell] or hidden[cell]]
+            if len(unknown) == 1 and suppressed[unknown[0]] and hide_another(equation):
                 changed = True
         if changed:
             continue
-        exposed = derivable(suppressed, lines)
+        exposed = [cell for cell in derivable(suppressed | hidden, lines) if suppressed[cell]]
         if not exposed:
-            return suppressed
+            return suppressed & ~hidden
         cell = exposed[0]
         if any(hide_another(eq) for eq in lines if cell in {c for c, _ in eq}):
             continue
         # Its own lines have nothing left to hide (the rest is zero or hidden): the cells that
         # pin it down are further away, so hide the smallest published cell of any line.
         if not hide_another([(c, 1) for eq in lines for c, _ in eq]):
-            return suppressed  # every cell is zero or hidden
+            return suppressed & ~hidden  # every cell is zero or hidden
 
 
 def protect_counts(
@@ -185,13 +195,25 @@ def protect_counts(
     total_row: bool = False,
     total_column: bool = False,
     equations: list[Equation] | None = None,
+    shown: np.ndarray | None = None,
 ) -> list[list[Cell]]:
+    """The table's cells, disclosure-controlled (see suppression_mask); cells outside `shown`
+    come back blank."""
     counts = np.asarray(counts, dtype=np.int64)
     mask = suppression_mask(
-        counts, rules, total_row=total_row, total_column=total_column, equations=equations
+        counts,
+        rules,
+        total_row=total_row,
+        total_column=total_column,
+        equations=equations,
+        shown=shown,
     )
+    visible = np.ones(counts.shape, bool) if shown is None else np.asarray(shown, dtype=bool)
     return [
-        [_count_cell(counts[r, c], bool(mask[r, c]), rules) for c in range(counts.shape[1])]
+        [
+            _count_cell(counts[r, c], bool(mask[r, c]), rules) if visible[r, c] else BLANK
+            for c in range(counts.shape[1])
+        ]
         for r in range(counts.shape[0])
     ]
 

@@ -115,6 +115,34 @@ def test_a_deduplicated_count_does_not_give_away_the_double_count(rows):
     assert _determined_by_nullspace(counts, hidden, equations) == []
 
 
+@settings(max_examples=300, deadline=None)
+@given(tables(), st.data())
+def test_cells_a_table_does_not_show_are_protected_but_never_hide_others(table, data):
+    counts, total_row, total_column = table
+    shown = np.array(
+        [[data.draw(st.booleans()) for _ in range(counts.shape[1])] for _ in range(counts.shape[0])]
+    )
+    suppressed = suppression_mask(
+        counts, RULES, total_row=total_row, total_column=total_column, shown=shown
+    )
+    lines = _lines(counts.shape, total_row, total_column)
+    small = (counts >= 1) & (counts <= 7)
+    # only shown cells are suppressed, and every small shown count is
+    assert not (suppressed & ~shown).any()
+    assert (suppressed | ~(small & shown)).all()
+    # what the reader does not see (suppressed or not shown) gives no small count away
+    unknown = suppressed | ~shown
+    assert not set(_determined_by_nullspace(counts, unknown, lines)) & {
+        tuple(int(i) for i in cell) for cell in np.argwhere(small)
+    }
+    cells = protect_counts(
+        counts, RULES, total_row=total_row, total_column=total_column, shown=shown
+    )
+    assert all(cells[r][c].text == "" for r, c in np.argwhere(~shown)), (
+        "a cell the table does not show is blank"
+    )
+
+
 def test_a_worked_example_of_secondary_suppression():
     # city, county, partnership; two categories and their total
     counts = np.array([[3, 40, 43], [20, 30, 50], [23, 70, 93]])
