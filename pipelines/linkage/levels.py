@@ -25,6 +25,8 @@ from pipelines.linkage.prepare import NAME_COLUMNS
 # `dob_parts(dob_text)`: year+month, year+day and month+day of a YYYYMMDD text: a date with one
 # part mistyped still shares one of them. `dates_related(a, b)`: two YYYYMMDD texts that one
 # mistake could turn into each other (one digit, day and month swapped, one part wrong).
+# `identifier_slip(a, b, a_valid, b_valid)`: one identifier a keying slip away from the other,
+# and not both passing their check (two valid identifiers that differ are two identifiers).
 MACROS = """
 create or replace temp macro within_one_edit(a, b) as
     case
@@ -49,6 +51,8 @@ create or replace temp macro dates_related(a, b) as
     within_one_edit(a, b)
     or left(a, 4) || substr(a, 7, 2) || substr(a, 5, 2) = b
     or list_has_any(dob_parts(a), dob_parts(b));
+create or replace temp macro identifier_slip(a, b, a_valid, b_valid) as
+    within_one_edit(a, b) and not (a_valid and b_valid);
 create or replace temp macro is_prefix(a, b) as
     case
         when length(a) <= length(b) then starts_with(b, a)
