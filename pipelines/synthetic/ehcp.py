@@ -40,6 +40,10 @@ PLAN_ISSUED, NO_PLAN, IN_PROGRESS, ASSESSMENT_WITHDRAWN = (
     codes.code("assessment_outcome", c) for c in ("Y", "N", "A", "W")
 )
 PLACEMENT_CATEGORIES = tuple(cal.CITY_FIGURES.placements)
+# Days from request to decision: on time (within 6 weeks) or late.
+DECISION_DAYS = {True: (10, 42), False: (43, 84)}
+# Days from an annual review meeting to its decision: within 4 weeks or later.
+REVIEW_DECISION_DAYS = {True: (0, 28), False: (29, 110)}
 URN_CATEGORIES = (
     "mainstream",
     "special",
@@ -151,6 +155,13 @@ def _children_block(
 def _concat(blocks: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     keys = blocks[0].keys()
     return {k: np.concatenate([b[k] for b in blocks]) for k in keys}
+
+
+def _decision_days(rng: np.random.Generator, on_time: np.ndarray) -> np.ndarray:
+    """Days from each request to its decision (both draws made, as the generator always has)."""
+    n = on_time.size
+    timely, late = (_uniform(rng, *DECISION_DAYS[t], n) for t in (True, False))
+    return np.where(on_time, timely, late)
 
 
 def _year_window(as_at_day: int, year: int, offset: int) -> tuple[int, int]:
@@ -302,7 +313,7 @@ def build(seed: int, scale: float, as_at: date) -> Ehcp:
     duration = _durations(rng, within)
     received = native["start"] - duration
     on_time = np.array([cal.FIGURES[la].decision_within_6_weeks for la in figs_la])
-    delay = np.where(rng.random(n) < on_time, _uniform(rng, 10, 42, n), _uniform(rng, 43, 84, n))
+    delay = _decision_days(rng, rng.random(n) < on_time)
     decision = np.minimum(received + delay, native["start"] - 7)
     week20 = np.where(within, rng.random(n) < 0.02, rng.random(n) < 0.08)
     plan_requests = _request_frame(
@@ -439,6 +450,30 @@ def _planted(scale: float) -> int:
     return round(cal.PLANTED_ISSUES * scale)
 
 
+def _undecided_window(a: int) -> tuple[int, int]:
+    """Received between these days, a request may be planted as still undecided (exclusive)."""
+    return a - clock_days("final_plan"), a - clock_days("request_decision") - 7
+
+
+def _share_undecided(lo: int, hi: int, a: int, on_time: float) -> float:
+    """Expected share of requests received evenly over days lo..hi still undecided on day a."""
+    received = np.arange(lo, hi + 1)
+    share = 0.0
+    for timely, weight in ((True, on_time), (False, 1 - on_time)):
+        first, last = DECISION_DAYS[timely]
+        share += weight * np.clip((received + last - a) / (last - first + 1), 0, 1).mean()
+    return float(share)
+
+
+def _planted_undecided(la: int, scale: float, a: int, lo: int, hi: int) -> float:
+    """Expected requests received in days lo..hi that `_plant_undecided` turns from agreed to
+    undecided (it plants the council's share evenly over its window)."""
+    planted = split_counts(_planted(scale), [fig.requests for fig in cal.FIGURES])[la]
+    start, end = _undecided_window(a)
+    overlap = max(0, min(hi, end - 1) - max(lo, start + 1) + 1)
+    return planted * cal.FIGURES[la].pct_decided_to_assess * overlap / (end - start - 1)
+
+
 def _plant_undecided(
     seed: int, scale: float, requests: pl.DataFrame, plans: pl.DataFrame, a: int
 ) -> pl.DataFrame:
@@ -448,11 +483,11 @@ def _plant_undecided(
     council's published proportions, so the share decided to assess stays put); the number of
     requests received is unchanged."""
     rng = stream(seed, "plant/request_no_decision")
-    clock = clock_days("request_decision")
     k = split_counts(_planted(scale), [fig.requests for fig in cal.FIGURES])
+    start, end = _undecided_window(a)
     window = (
-        (pl.col("received") > a - clock_days("final_plan"))
-        & (pl.col("received") < a - clock - 7)
+        (pl.col("received") > start)
+        & (pl.col("received") < end)
         & (pl.col("plan") < 0)
         & ~pl.col("exported")
         & ~pl.col("child").is_in(plans["child"].implode())
@@ -694,10 +729,18 @@ def _requests_without_plans(
         rows = by_year.filter(pl.col("year_of_received") == year - offset)
         planned = int(rows.filter(~pl.col("refused"))["len"].sum())
         refused = int(rows.filter(pl.col("refused"))["len"].sum())
-        decided = target * (1 - cal.WITHDRAWN_SHARE)
+        # The DfE's share decided to assess is of every request received in a year, so the
+        # requests still undecided on the as-at date (and those the planted issue leaves
+        # undecided) count against it: enough more are agreed that the share of a full year
+        # comes out as published. (The requests behind plans are all decided.)
+        agreed = fig.pct_decided_to_assess * target - planned
+        if hi < a:
+            undecided = _share_undecided(lo, hi, a, fig.decision_within_6_weeks)
+            agreed = (agreed + _planted_undecided(la, scale, a, lo, hi)) / (1 - undecided)
+        agreed = max(0.0, agreed)
         want = [
-            max(0.0, fig.pct_decided_to_assess * decided - planned),
-            max(0.0, (1 - fig.pct_decided_to_assess) * decided - refused),
+            agreed,
+            max(0.0, target * (1 - cal.WITHDRAWN_SHARE) - planned - agreed - refused),
             target * cal.WITHDRAWN_SHARE,
         ]
         n_yes, n_no, n_withdrawn = split_counts(max(0, target - planned - refused), want)
@@ -705,7 +748,7 @@ def _requests_without_plans(
         kind = np.repeat(np.array([0, 1, 2]), [n_yes, n_no, n_withdrawn])
         received = _uniform(rng, lo, hi, n)
         on_time = rng.random(n) < fig.decision_within_6_weeks
-        decision = received + np.where(on_time, _uniform(rng, 10, 42, n), _uniform(rng, 43, 84, n))
+        decision = received + _decision_days(rng, on_time)
         decided_yet = decision <= a
         outcome = np.where(kind == 0, YES, np.where(kind == 1, NO, WITHDRAWN)).astype(object)
         outcome[(kind < 2) & ~decided_yet] = PENDING
@@ -958,6 +1001,29 @@ def _needs(plans: pl.DataFrame, children: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([primary, secondary]).sort("plan", "rank")
 
 
+def _quick_review_rate(published: np.ndarray, meeting: np.ndarray, a: int) -> np.ndarray:
+    """The chance of each review decision within 4 weeks that reproduces the published share.
+
+    The DfE counts, of a calendar year's meetings, the decisions made within 4 weeks among the
+    decisions made (outstanding ones left out). On the as-at date a late decision on a recent
+    meeting is more often still outstanding than a quick one, so the share among decisions
+    made exceeds the chance of a quick decision; the chance is lowered to match, for each
+    calendar year of meetings by how much of it the as-at date cuts short."""
+    rate = published.astype(float)
+    years = year_of(meeting)
+    for year in np.unique(years):
+        if int(jan1(year + 1)) > a:  # the as-at year is not published yet
+            continue
+        days = np.arange(int(jan1(year)), int(jan1(year + 1)))
+        made = {}  # share of the year's quick (True) and late (False) decisions made by day a
+        for timely, (first, last) in REVIEW_DECISION_DAYS.items():
+            made[timely] = np.clip((a - days - first + 1) / (last - first + 1), 0, 1).mean()
+        chosen = years == year
+        t = published[chosen]
+        rate[chosen] = t * made[False] / (t * made[False] + (1 - t) * made[True])
+    return rate
+
+
 def _reviews(rng, plans: pl.DataFrame, a: int) -> pl.DataFrame:
     start = plans["start"].to_numpy()
     cease = plans["cease"].to_numpy()
@@ -969,10 +1035,13 @@ def _reviews(rng, plans: pl.DataFrame, a: int) -> pl.DataFrame:
     meeting = start[row] + (k * YEAR).astype(np.int64) - _uniform(rng, 0, 40, n)
     la = plans["la"].to_numpy()[row]
     held_rate = np.array([cal.FIGURES[c].review_meeting_held for c in la])
-    within_rate = np.array([cal.FIGURES[c].review_within_4_weeks for c in la])
+    within_rate = _quick_review_rate(
+        np.array([cal.FIGURES[c].review_within_4_weeks for c in la]), meeting, a
+    )
     held = (rng.random(n) < held_rate) & (meeting <= until[row])
     quick = rng.random(n) < within_rate
-    decision = meeting + np.where(quick, _uniform(rng, 0, 28, n), _uniform(rng, 29, 110, n))
+    timely, late = (_uniform(rng, *REVIEW_DECISION_DAYS[t], n) for t in (True, False))
+    decision = meeting + np.where(quick, timely, late)
     decided = decision <= a
     outcome = np.empty(n, dtype=object)
     for c, fig in enumerate(cal.FIGURES):
