@@ -100,6 +100,7 @@ class Chart:
     unit: str = ""
     reference: dict[str, float] = field(default_factory=dict)  # labelled horizontal lines
     note: str = ""
+    category_name: str = "Month"  # what a category is: the header of its column of figures
 
 
 @dataclass
@@ -376,6 +377,7 @@ def _headline(con, rules: Rules, as_at: date) -> Section:
             {"Median wait": [row[1][5] for row in health_rows]},
             unit="weeks",
             reference={"18-week clock": 18.0, "13-week clock (autism)": 13.0},
+            category_name="Service",
         )
     ]
     p = timeliness.cell("Plans issued within 20 weeks", "Partnership")
@@ -678,6 +680,7 @@ def _overlaps(con, rules: Rules, as_at: date) -> Section:
             "Running now": [row[1][0] for row in by_period.rows[:-1]],
             "Ended in the last 12 months": [row[1][1] for row in by_period.rows[:-1]],
         },
+        category_name="Overlap type",
     )
     running, ended, earlier = (by_period.rows[-1][1][i].text for i in range(3))
     summary = (
@@ -828,6 +831,7 @@ def _gaps(con, rules: Rules) -> Section:
             "County council": [row[1][1] for row in by_type.rows],
             "ICB": [row[1][2] for row in by_type.rows],
         },
+        category_name="Gap type",
     )
     largest = sorted(
         (row for row in by_type.rows if row[1][3].value is not None),

@@ -13,6 +13,7 @@ from pathlib import Path
 import xlsxwriter
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from pipelines.reports.charts import reference_lines
 from pipelines.reports.charts import render as render_chart
 from pipelines.reports.content import Report
 
@@ -77,9 +78,12 @@ def write_html(report: Report, path: Path) -> Path:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
     )
-    svg = {chart.key: render_chart(chart) for s in report.sections for chart in s.charts}
+    charts = [chart for section in report.sections for chart in section.charts]
     html = environment.get_template("report.html.j2").render(
-        report=report, svg=svg, methodology=methodology(report)
+        report=report,
+        svg={chart.key: render_chart(chart) for chart in charts},
+        references={chart.key: reference_lines(chart) for chart in charts},
+        methodology=methodology(report),
     )
     path.write_text(html, encoding="utf-8")
     return path

@@ -369,6 +369,62 @@ def test_the_report_opens_offline_with_every_section_and_chart(browser_page):
     assert (shots / "report.png").stat().st_size > 50_000
 
 
+def _open_every_chart_table(page) -> None:
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+
+
+def test_each_chart_is_text_with_a_name_a_description_and_its_figures_beside_it(
+    default_build, browser_page
+):
+    """Screen readers and search read each chart: its labels are text, it is an image named by
+    its title and described in words, and a table beside it holds exactly the controlled cells
+    it plots (the symbol where a cell is hidden)."""
+    from pipelines.reports.charts import describe
+    from pipelines.reports.content import build_report
+    from pipelines.reports.disclosure import load_rules
+
+    page, *_ = browser_page
+    _, out, warehouse = default_build
+    rules = load_rules()
+    report = build_report(
+        warehouse / "analytics.duckdb", warehouse / "restricted.duckdb", rules, out / "truth"
+    )
+    charts = [chart for section in report.sections for chart in section.charts]
+    assert page.locator("figure[data-chart]").count() == len(charts)
+    hidden = 0
+    for chart in charts:
+        figure = page.locator(f"figure[data-chart={chart.key}]")
+        svg = figure.locator("svg")
+        labels = svg.locator("text").all_text_contents()
+        # the axis labels are words (a line chart labels every few months)
+        assert chart.categories[0] in labels, chart.key
+        assert chart.kind == "line" or set(chart.categories) <= set(labels), chart.key
+        assert svg.get_attribute("role") == "img"
+        named = page.get_by_role("img", name=chart.title)
+        assert named.count() == 1 and named.get_attribute("aria-labelledby"), chart.key
+        title_id, desc_id = svg.get_attribute("aria-labelledby").split()
+        assert page.locator(f"svg title#{title_id}").text_content() == chart.title
+        assert page.locator(f"svg desc#{desc_id}").text_content() == describe(chart)
+        if chart.kind == "line":  # the latest point of each series, in words
+            latest = [cells[-1] for cells in chart.series.values()]
+            assert all(c.text in describe(chart) for c in latest if c.text != "–"), chart.key
+        table = figure.locator(f"details table[data-chart-table={chart.key}]")
+        assert table.locator("caption").text_content().startswith(chart.title)
+        assert table.locator("thead th[scope=col]").all_text_contents() == [
+            chart.category_name,
+            *chart.series,
+        ]
+        rows = table.locator("tbody tr")
+        assert rows.locator("th[scope=row]").all_text_contents() == chart.categories
+        shown = [row.locator("td").all_text_contents() for row in rows.all()]
+        plotted = [[cells[i].text for cells in chart.series.values()] for i in range(len(shown))]
+        assert shown == plotted, chart.key
+        hidden += sum(row.count(rules.symbol) for row in shown)
+    suppressed = [c for chart in charts for cells in chart.series.values() for c in cells]
+    assert hidden == sum(c.suppressed for c in suppressed)
+    assert hidden > 0, "the default sample hides some charted cells"
+
+
 def test_the_html_and_the_workbook_publish_the_same_cells(default_build, browser_page):
     page, *_ = browser_page
     _, workbook = _report_files(default_build)
@@ -496,15 +552,19 @@ def _axe_violations(page) -> list[str]:
 
 def test_the_report_meets_wcag_2_2_aa_on_a_desktop_and_a_phone(browser_page):
     page, *_ = browser_page
+    _open_every_chart_table(page)  # the charts' tables are checked too
     assert _axe_violations(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     try:
         page.reload()
         page.wait_for_load_state("load")
+        _open_every_chart_table(page)
         assert _axe_violations(page) == []
-        # every wide table scrolls inside its own region, which the keyboard can reach
+        # every wide table (the charts' too) scrolls inside its own region, which the keyboard
+        # can reach
         wraps = page.locator("div.table-wrap")
-        assert wraps.count() == page.locator("table[data-table]").count()
+        assert page.locator("table[data-chart-table]").count() >= 7
+        assert wraps.count() == page.locator("table").count()
         for i in range(wraps.count()):
             assert wraps.nth(i).get_attribute("tabindex") == "0"
             assert wraps.nth(i).get_attribute("role") == "region"
@@ -521,20 +581,25 @@ def test_every_table_fits_an_a4_page_when_printed(browser_page, tmp_path):
     width = round((210 - 2 * 12) / 25.4 * 96)
     page.set_viewport_size({"width": width, "height": 1100})
     page.emulate_media(media="print")
+    _open_every_chart_table(page)  # a reader may print with a chart's figures open
     try:
         overflowing = page.evaluate(
-            """(width) => [...document.querySelectorAll('table[data-table]')]
+            """(width) => [...document.querySelectorAll('table')]
                 .filter(t => t.getBoundingClientRect().right > width + 1)
-                .map(t => t.dataset.table + ' ' + Math.round(t.getBoundingClientRect().width))""",
+                .map(t => (t.dataset.table || t.dataset.chartTable) + ' '
+                          + Math.round(t.getBoundingClientRect().width))""",
             width,
         )
         assert overflowing == []
+        assert page.locator("table[data-chart-table]").first.is_visible()
         pdf = tmp_path / "report.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
         assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 100_000
     finally:
         page.emulate_media(media="screen")
         page.set_viewport_size({"width": 1280, "height": 900})
+        page.reload()
+        page.wait_for_load_state("load")
 
 
 def test_the_report_says_the_data_are_synthetic_and_old_before_any_figure(browser_page):
