@@ -77,13 +77,41 @@ RULE_LABELS = {
 RESIDENCE = ("City", "County", "Elsewhere or unknown", "All")
 
 
+# Each table's sheet in the workbook, by the table's key: readable, and within Excel's rules for
+# a sheet name (at most 31 characters, unique, none of [ ] : * ? / \).
+SHEET_NAMES = {
+    "headline_20_weeks": "Headline - 20 weeks",
+    "headline_plans": "Headline - plans in force",
+    "headline_health": "Headline - health waits",
+    "trends_monthly": "Trends - requests, new plans",
+    "trends_timeliness": "Trends - timeliness",
+    "trends_caseload": "Trends - plans in force",
+    "trends_health_waiting": "Trends - health waiting lists",
+    "overlaps_by_period": "Overlaps by type and when",
+    "overlaps": "Overlaps by where child lives",
+    "gaps_by_type": "Gaps by type",
+    "gaps_by_district": "Gaps by district",
+    "gaps_by_need": "Gaps by primary need",
+    "gaps_by_service": "Gaps by health service",
+    "movement": "Moves between the councils",
+    "quarantine": "Rows kept out or corrected",
+    "extracts": "Extracts",
+    "linkage": "Record linkage",
+}
+
+
 @dataclass
 class PublishedTable:
-    key: str  # short name, also the workbook sheet
+    key: str  # short name: the HTML table's id, and the key of its sheet's name
     title: str
     columns: list[str]
     rows: list[tuple[str, list[Cell]]]
     note: str = ""
+
+    @property
+    def sheet(self) -> str:
+        """The table's sheet in the workbook."""
+        return SHEET_NAMES[self.key]
 
     def cell(self, row: str, column: str) -> Cell:
         index = self.columns.index(column)

@@ -425,12 +425,22 @@ def test_each_chart_is_text_with_a_name_a_description_and_its_figures_beside_it(
     assert hidden > 0, "the default sample hides some charted cells"
 
 
+def _table_sheet(sheets: dict[str, list[list[str]]], key: str) -> list[list[str]]:
+    """The cells of the sheet that holds the report's table `key`."""
+    from pipelines.reports.content import SHEET_NAMES
+
+    return sheets[SHEET_NAMES[key]]
+
+
 def test_the_html_and_the_workbook_publish_the_same_cells(default_build, browser_page):
     page, *_ = browser_page
     _, workbook = _report_files(default_build)
     sheets = _workbook_cells(workbook)
+    # each table's sheet is found by the title it starts with (its name is for reading)
+    by_title = {rows[0][0]: rows for name, rows in sheets.items() if name != "About"}
     tables = page.locator("table[data-table]")
     assert tables.count() >= 10
+    assert len(by_title) == len(sheets) - 1 == tables.count()  # one sheet per table
     for i in range(tables.count()):
         table = tables.nth(i)
         key = table.get_attribute("data-table")
@@ -438,7 +448,7 @@ def test_the_html_and_the_workbook_publish_the_same_cells(default_build, browser
             [cell.strip() for cell in row.locator("th, td").all_inner_texts()]
             for row in table.locator("tbody tr").all()
         ]
-        sheet = sheets[key[:31]]
+        sheet = by_title[page.locator(f"h3#{key}").inner_text().strip()]
         for r, html_row in enumerate(html_rows):
             book_row = sheet[3 + r][: len(html_row)]
             for html_cell, book_cell in zip(html_row, book_row, strict=True):
@@ -482,7 +492,7 @@ def test_overlaps_are_told_apart_by_when_they_happened(default_build):
     assert wrong == 0
     assert {period for _, period in counts} >= {"current", "ended earlier"}
     _, workbook = _report_files(default_build)
-    rows = _workbook_cells(workbook)["overlaps_by_period"][3:]
+    rows = _table_sheet(_workbook_cells(workbook), "overlaps_by_period")[3:]
     rules = load_rules()
     periods = ("current", "ended in the last 12 months", "ended earlier")
     all_row = next(row for row in rows if row[0] == "All overlaps")
@@ -620,6 +630,19 @@ def test_the_workbook_carries_the_same_warnings(default_build):
     assert any(text.startswith("Warning. Out of date") for text in about)
 
 
+def test_the_about_sheet_lists_every_sheet_with_what_it_holds(default_build):
+    import openpyxl
+
+    _, workbook = _report_files(default_build)
+    book = openpyxl.load_workbook(workbook)
+    about = [row[0].value or "" for row in book["About"].iter_rows()]
+    start = about.index("Sheets in this workbook") + 1
+    listed = dict(line.split(": ", 1) for line in about[start : start + len(book.sheetnames)])
+    assert list(listed) == book.sheetnames
+    for name in book.sheetnames[1:]:
+        assert listed[name] == book[name]["A1"].value, name  # the table's title
+
+
 def test_the_report_reconciles_plans_with_the_children_who_hold_them(default_build):
     """The headline table shows why the councils' plans and the children differ: each row is the
     rounded mart figure (or suppressed), and double counting is only what really is."""
@@ -627,7 +650,9 @@ def test_the_report_reconciles_plans_with_the_children_who_hold_them(default_bui
 
     _, _, warehouse = default_build
     _, workbook = _report_files(default_build)
-    rows = {row[0]: row[1:4] for row in _workbook_cells(workbook)["headline_plans"][3:]}
+    rows = {
+        row[0]: row[1:4] for row in _table_sheet(_workbook_cells(workbook), "headline_plans")[3:]
+    }
     measures = {
         "Plans in force (the councils' counts)": "plans_in_force",
         "Children with a plan, each counted once": "children_with_plan_deduplicated",
@@ -676,7 +701,7 @@ def test_open_gaps_are_hidden_only_where_the_rules_leave_no_choice(default_build
             ).fetchall()
         }
     _, workbook = _report_files(default_build)
-    rows = {row[0]: row[1:5] for row in _workbook_cells(workbook)["gaps_by_type"][3:]}
+    rows = {row[0]: row[1:5] for row in _table_sheet(_workbook_cells(workbook), "gaps_by_type")[3:]}
     rules = load_rules()
     reasons = []
     for kind, label in GAP_LABELS.items():
@@ -700,7 +725,12 @@ def test_the_workbook_holds_typed_numbers_analysts_can_work_with(default_build):
     _, workbook = _report_files(default_build)
     book = openpyxl.load_workbook(workbook)
     numbers = percentages = 0
-    for sheet in book.worksheets[1:]:  # every table; "About" first
+    assert book.sheetnames[0] == "About"
+    # every other sheet is one of the report's tables: its readable name, its title first
+    from pipelines.reports.content import SHEET_NAMES
+
+    assert set(book.sheetnames[1:]) == set(SHEET_NAMES.values())
+    for sheet in book.worksheets[1:]:
         assert sheet.freeze_panes == "B4", sheet.title  # header row and labels stay in view
         assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A3:"), sheet.title
         last_row = int(sheet.auto_filter.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
