@@ -746,6 +746,64 @@ def test_the_workbook_holds_typed_numbers_analysts_can_work_with(default_build):
     assert numbers > 500 and percentages > 50
 
 
+SOFFICE = Path("/usr/bin/soffice")
+# LibreOffice's csv export filter: comma, double quote, UTF-8, from line 1, each cell's value (not
+# as shown), and the last token -1: every sheet, each to <file>-<sheet name>.csv
+CSV_EVERY_SHEET = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def test_libreoffice_opens_the_workbook_and_reads_the_same_numbers(default_build, tmp_path):
+    """A spreadsheet program other than Excel (LibreOffice Calc, headless) opens every sheet and
+    reads every number, word and date the workbook holds as written."""
+    import csv
+    import subprocess
+
+    import openpyxl
+
+    if not SOFFICE.exists():
+        pytest.fail(f"{SOFFICE} is missing: `make test` installs Debian's libreoffice-calc-nogui")
+    _, workbook = _report_files(default_build)
+    out = tmp_path / "csv"
+    done = subprocess.run(
+        [
+            str(SOFFICE),
+            # a profile of its own, so runs at the same time do not share (and lock) one
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            CSV_EVERY_SHEET,
+            "--outdir",
+            str(out),
+            str(workbook),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    book = openpyxl.load_workbook(workbook)
+    numbers = 0
+    for sheet in book.worksheets:
+        path = out / f"{workbook.stem}-{sheet.title}.csv"
+        assert path.exists(), (sheet.title, sorted(p.name for p in out.iterdir()))
+        with path.open(encoding="utf-8", newline="") as f:
+            read = list(csv.reader(f))
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is None:
+                    continue
+                text = read[cell.row - 1][cell.column - 1]
+                where = (sheet.title, cell.coordinate, cell.value, text)
+                if isinstance(cell.value, datetime):  # a new profile's locale is en-US
+                    assert datetime.strptime(text, "%m/%d/%Y") == cell.value, where
+                elif isinstance(cell.value, int | float):
+                    assert float(text) == pytest.approx(cell.value, rel=1e-12), where
+                    numbers += 1
+                else:
+                    assert text == cell.value, where
+    assert len(book.worksheets) > 10 and numbers > 500
+
+
 def test_the_report_and_workbook_name_no_child(default_build):
     import re
 
