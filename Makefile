@@ -8,7 +8,7 @@ CHILDREN ?= 35000
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install manifest browser run test ui sql docs lint format bench bench-linkage bench-suite clean
+.PHONY: install manifest system-packages browser run test ui sql docs lint format bench bench-linkage bench-suite clean
 
 install: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -34,29 +34,31 @@ run: manifest
 	$(BIN)/send-pipeline generate --children $(CHILDREN) --out data --if-missing
 	$(BIN)/send-pipeline run
 
-# Headless Chromium for the report's browser test, from Debian's packages (a test tool's own
-# browser download cannot work without the internet).
+# The system packages the tests need, from Debian's archive in one `apt-get update` and one
+# `apt-get install` (a test tool's own browser download cannot work without the internet):
+# headless Chromium for the report's browser test, LibreOffice Calc without a GUI to open the
+# workbook as a spreadsheet program does, and node and npm for axe-core where the machine has
+# none. The install runs when any of the programs is missing.
 CHROMIUM := /usr/bin/chromium
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SOFFICE  := /usr/bin/soffice
+NPM      := $(shell command -v npm || echo /usr/bin/npm)
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := chromium libreoffice-calc-nogui $(if $(shell command -v npm),,nodejs npm)
 
-$(CHROMIUM):
+$(CHROMIUM) $(SOFFICE) $(NPM) &:
 	$(SUDO) apt-get update -q
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(SYSTEM_PACKAGES)
 
-# axe-core, the accessibility checker the report's browser test runs, from the npm registry
-# (with Debian's node and npm where the machine has none).
+system-packages: $(CHROMIUM) $(SOFFICE) $(NPM)
+
+# axe-core, the accessibility checker the report's browser test runs, from the npm registry.
 AXE := .cache/node_modules/axe-core/axe.min.js
-NPM := $(shell command -v npm || echo /usr/bin/npm)
-
-$(NPM):
-	$(SUDO) apt-get update -q
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends nodejs npm
 
 $(AXE): | $(NPM)
 	mkdir -p .cache
 	$(NPM) install --prefix .cache --no-save --no-audit --no-fund --silent axe-core@4.11.0
 
-browser: $(CHROMIUM) $(AXE)
+browser: system-packages $(AXE)
 
 test: manifest browser
 	$(BIN)/ruff check pipelines schemas tests bench

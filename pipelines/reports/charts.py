@@ -1,12 +1,15 @@
-"""Charts drawn into the report as inline SVG (matplotlib, text as paths: no font to fetch).
+"""Charts drawn into the report as inline SVG (matplotlib), with their text as real text.
 
-Only disclosure-controlled values are drawn: a suppressed value is a gap in a line or a missing
-bar marked with the symbol, never an estimate.
+Labels are SVG <text> in fonts every machine has (no font to fetch), so screen readers, search
+and copying read them; each chart is an image named by its <title> and described in words by
+its <desc>, written from the chart's own cells. Only disclosure-controlled values are drawn: a
+suppressed value is a gap in a line or a missing bar marked with the symbol, never an estimate.
 """
 
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape, quoteattr
 
 import matplotlib
 
@@ -15,12 +18,17 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from pipelines.reports.content import Chart  # noqa: E402
+from pipelines.reports.disclosure import Cell  # noqa: E402
 
 # A colour-blind-safe palette (Okabe–Ito).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 plt.rcParams.update(
     {
-        "svg.fonttype": "path",
+        "svg.fonttype": "none",  # text as <text>, not outlines
+        # Matplotlib lays the text out in DejaVu Sans (shipped with it); browsers without it
+        # fall back to the report's own stack, all narrower, so no label outgrows its place.
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans", "Segoe UI", "Arial", "Helvetica"],
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -31,12 +39,22 @@ plt.rcParams.update(
 )
 
 
-def _svg(figure) -> str:
+def _svg(figure, chart: Chart) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(figure)
     text = buffer.getvalue()
-    return text[text.index("<svg") :]  # drop the XML prologue and DOCTYPE for inline use
+    text = text[text.index("<svg") :]  # drop the XML prologue and DOCTYPE for inline use
+    # An image named by its title and described by its desc (ids unique in the page)
+    title, desc = f"{chart.key}-title", f"{chart.key}-desc"
+    opening = text.index(">") + 1
+    return (
+        text[: opening - 1]
+        + f' role="img" aria-labelledby="{title} {desc}">'
+        + f"\n <title id={quoteattr(title)}>{escape(chart.title)}</title>"
+        + f"\n <desc id={quoteattr(desc)}>{escape(describe(chart))}</desc>"
+        + text[opening:]
+    )
 
 
 def render(chart: Chart) -> str:
@@ -44,6 +62,58 @@ def render(chart: Chart) -> str:
     if chart.kind == "line":
         return _line(chart)
     return _bar(chart)
+
+
+def _said(cell: Cell, unit: str) -> str:
+    """A published cell in words: its text with the unit, or why it has no figure."""
+    if cell.suppressed:
+        return f"{cell.text} (hidden to protect children's privacy)"
+    if cell.value is None:
+        return "no figure"
+    if not unit or unit == "%" or cell.text.endswith(unit):
+        return cell.text
+    return f"{cell.text} {unit}"
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def reference_lines(chart: Chart) -> str:
+    """The chart's reference lines in words ("" when it has none)."""
+    percent = "%" if chart.unit == "%" else ""
+    lines = [
+        f"{name} at {_said(Cell(level, f'{level:g}{percent}'), chart.unit)}"
+        for name, level in chart.reference.items()
+    ]
+    return f"Reference lines: {_names(lines)}." if lines else ""
+
+
+def describe(chart: Chart) -> str:
+    """What the chart shows in one or two sentences, from its published cells only."""
+    names = list(chart.series)
+    references = f" {reference_lines(chart)}" if chart.reference else ""
+    if chart.kind == "line":
+        latest = chart.categories[-1]
+        values = "; ".join(
+            f"{name} {_said(cells[-1], chart.unit)}" for name, cells in chart.series.items()
+        )
+        return (
+            f"Line chart of {_names(names)}, {chart.categories[0]} to {latest}. "
+            f"In {latest}: {values}.{references}"
+        )
+    largest = []
+    for name, cells in chart.series.items():
+        published = [(c.value, i) for i, c in enumerate(cells) if c.value]
+        if published:
+            _, i = max(published)
+            who = f" for {name}" if len(names) > 1 else ""
+            largest.append(f"{chart.categories[i]} ({_said(cells[i], chart.unit)}){who}")
+    split = f", split by {_names(names)}" if len(names) > 1 else f": {names[0].lower()}"
+    return (
+        f"Bar chart, one bar per {chart.category_name.lower()}{split}. "
+        f"Largest: {'; '.join(largest) or 'none published'}.{references}"
+    )
 
 
 def _line(chart: Chart) -> str:
@@ -56,7 +126,7 @@ def _line(chart: Chart) -> str:
         )
     for style, (name, level) in zip(("--", ":", "-."), chart.reference.items(), strict=False):
         axes.axhline(level, linestyle=style, linewidth=1.2, color="#555555", label=name)
-    step = max(1, len(positions) // 8)
+    step = -(-len(positions) // 8)  # at most 8 month labels: wider, they would overlap
     axes.set_xticks(positions[::step], chart.categories[::step])
     if chart.unit:
         axes.set_ylabel(chart.unit)
@@ -69,7 +139,7 @@ def _line(chart: Chart) -> str:
         bbox_to_anchor=(0.5, -0.12),
         ncol=min(4, len(chart.series) + len(chart.reference)),
     )
-    return _svg(figure)
+    return _svg(figure, chart)
 
 
 def _bar(chart: Chart) -> str:
@@ -103,4 +173,4 @@ def _bar(chart: Chart) -> str:
             bbox_to_anchor=(0.5, -0.12 - 0.9 / height),
             ncol=4,
         )
-    return _svg(figure)
+    return _svg(figure, chart)

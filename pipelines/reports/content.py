@@ -78,13 +78,41 @@ RULE_LABELS = {
 RESIDENCE = ("City", "County", "Elsewhere or unknown", "All")
 
 
+# Each table's sheet in the workbook, by the table's key: readable, and within Excel's rules for
+# a sheet name (at most 31 characters, unique, none of [ ] : * ? / \).
+SHEET_NAMES = {
+    "headline_20_weeks": "Headline - 20 weeks",
+    "headline_plans": "Headline - plans in force",
+    "headline_health": "Headline - health waits",
+    "trends_monthly": "Trends - requests, new plans",
+    "trends_timeliness": "Trends - timeliness",
+    "trends_caseload": "Trends - plans in force",
+    "trends_health_waiting": "Trends - health waiting lists",
+    "overlaps_by_period": "Overlaps by type and when",
+    "overlaps": "Overlaps by where child lives",
+    "gaps_by_type": "Gaps by type",
+    "gaps_by_district": "Gaps by district",
+    "gaps_by_need": "Gaps by primary need",
+    "gaps_by_service": "Gaps by health service",
+    "movement": "Moves between the councils",
+    "quarantine": "Rows kept out or corrected",
+    "extracts": "Extracts",
+    "linkage": "Record linkage",
+}
+
+
 @dataclass
 class PublishedTable:
-    key: str  # short name, also the workbook sheet
+    key: str  # short name: the HTML table's id, and the key of its sheet's name
     title: str
     columns: list[str]
     rows: list[tuple[str, list[Cell]]]
     note: str = ""
+
+    @property
+    def sheet(self) -> str:
+        """The table's sheet in the workbook."""
+        return SHEET_NAMES[self.key]
 
     def cell(self, row: str, column: str) -> Cell:
         index = self.columns.index(column)
@@ -101,6 +129,7 @@ class Chart:
     unit: str = ""
     reference: dict[str, float] = field(default_factory=dict)  # labelled horizontal lines
     note: str = ""
+    category_name: str = "Month"  # what a category is: the header of its column of figures
 
 
 @dataclass
@@ -373,6 +402,7 @@ def _headline(con, rules: Rules, as_at: date) -> Section:
             {"Median wait": [row[1][5] for row in health_rows]},
             unit="weeks",
             reference={"18-week clock": 18.0, "13-week clock (autism)": 13.0},
+            category_name="Service",
         )
     ]
     p = timeliness.cell("Plans issued within 20 weeks", "Partnership")
@@ -675,6 +705,7 @@ def _overlaps(con, rules: Rules, as_at: date) -> Section:
             "Running now": [row[1][0] for row in by_period.rows[:-1]],
             "Ended in the last 12 months": [row[1][1] for row in by_period.rows[:-1]],
         },
+        category_name="Overlap type",
     )
     running, ended, earlier = (by_period.rows[-1][1][i].text for i in range(3))
     summary = (
@@ -825,6 +856,7 @@ def _gaps(con, rules: Rules) -> Section:
             "County council": [row[1][1] for row in by_type.rows],
             "ICB": [row[1][2] for row in by_type.rows],
         },
+        category_name="Gap type",
     )
     largest = sorted(
         (row for row in by_type.rows if row[1][3].value is not None),

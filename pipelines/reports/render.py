@@ -13,6 +13,7 @@ from pathlib import Path
 import xlsxwriter
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from pipelines.reports.charts import reference_lines
 from pipelines.reports.charts import render as render_chart
 from pipelines.reports.content import Report
 
@@ -77,9 +78,12 @@ def write_html(report: Report, path: Path) -> Path:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
     )
-    svg = {chart.key: render_chart(chart) for s in report.sections for chart in s.charts}
+    charts = [chart for section in report.sections for chart in section.charts]
     html = environment.get_template("report.html.j2").render(
-        report=report, svg=svg, methodology=methodology(report)
+        report=report,
+        svg={chart.key: render_chart(chart) for chart in charts},
+        references={chart.key: reference_lines(chart) for chart in charts},
+        methodology=methodology(report),
     )
     path.write_text(html, encoding="utf-8")
     return path
@@ -122,6 +126,16 @@ def write_workbook(report: Report, path: Path) -> Path:
         about.write(row, 0, f"Warning. {text}", warning)
         row += 1
     row += 1 if report.warnings else 0
+    # The contents: every sheet, "name: what it holds", a link to it (a name has no colon)
+    tables = [table for section in report.sections for table in section.tables]
+    about.write(row, 0, "Sheets in this workbook", bold)
+    about.write(row + 1, 0, "About: this list, the warnings and how the figures are made")
+    row += 2
+    for table in tables:
+        quoted = table.sheet.replace("'", "''")
+        about.write_url(row, 0, f"internal:'{quoted}'!A1", string=f"{table.sheet}: {table.title}")
+        row += 1
+    row += 1
     for heading, paragraphs in methodology(report):
         about.write(row, 0, heading, bold)
         row += 1
@@ -129,26 +143,25 @@ def write_workbook(report: Report, path: Path) -> Path:
             about.write(row, 0, paragraph, note)
             row += 1
         row += 1
-    for section in report.sections:
-        for table in section.tables:
-            sheet = workbook.add_worksheet(table.key[:31])
-            sheet.write(0, 0, table.title, title)
-            sheet.write_row(2, 0, ["", *table.columns], header)
-            sheet.set_column(0, 0, 48)
-            sheet.set_column(1, len(table.columns), 16)
-            for i, (label, cells) in enumerate(table.rows, start=3):
-                sheet.write(i, 0, label, bold if label.startswith("All") else None)
-                for j, cell in enumerate(cells, start=1):
-                    if isinstance(cell.value, date):
-                        sheet.write_datetime(i, j, cell.value, dated)
-                    elif cell.value is None:  # suppressed (*), not applicable (–) or words
-                        sheet.write_string(i, j, cell.text, right)
-                    else:
-                        sheet.write_number(i, j, cell.value, number_format(cell))
-            # the header row and the labels stay in view; every column can be filtered
-            sheet.freeze_panes(3, 1)
-            sheet.autofilter(2, 0, 2 + len(table.rows), len(table.columns))
-            if table.note:
-                sheet.write(len(table.rows) + 4, 0, table.note, note)
+    for table in tables:
+        sheet = workbook.add_worksheet(table.sheet)
+        sheet.write(0, 0, table.title, title)
+        sheet.write_row(2, 0, ["", *table.columns], header)
+        sheet.set_column(0, 0, 48)
+        sheet.set_column(1, len(table.columns), 16)
+        for i, (label, cells) in enumerate(table.rows, start=3):
+            sheet.write(i, 0, label, bold if label.startswith("All") else None)
+            for j, cell in enumerate(cells, start=1):
+                if isinstance(cell.value, date):
+                    sheet.write_datetime(i, j, cell.value, dated)
+                elif cell.value is None:  # suppressed (*), not applicable (–) or words
+                    sheet.write_string(i, j, cell.text, right)
+                else:
+                    sheet.write_number(i, j, cell.value, number_format(cell))
+        # the header row and the labels stay in view; every column can be filtered
+        sheet.freeze_panes(3, 1)
+        sheet.autofilter(2, 0, 2 + len(table.rows), len(table.columns))
+        if table.note:
+            sheet.write(len(table.rows) + 4, 0, table.note, note)
     workbook.close()
     return path

@@ -389,12 +389,78 @@ def test_the_report_opens_offline_with_every_section_and_chart(browser_page):
     assert (shots / "report.png").stat().st_size > 50_000
 
 
+def _open_every_chart_table(page) -> None:
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+
+
+def test_each_chart_is_text_with_a_name_a_description_and_its_figures_beside_it(
+    default_build, browser_page
+):
+    """Screen readers and search read each chart: its labels are text, it is an image named by
+    its title and described in words, and a table beside it holds exactly the controlled cells
+    it plots (the symbol where a cell is hidden)."""
+    from pipelines.reports.charts import describe
+    from pipelines.reports.content import build_report
+    from pipelines.reports.disclosure import load_rules
+
+    page, *_ = browser_page
+    _, out, warehouse = default_build
+    rules = load_rules()
+    report = build_report(
+        warehouse / "analytics.duckdb", warehouse / "restricted.duckdb", rules, out / "truth"
+    )
+    charts = [chart for section in report.sections for chart in section.charts]
+    assert page.locator("figure[data-chart]").count() == len(charts)
+    hidden = 0
+    for chart in charts:
+        figure = page.locator(f"figure[data-chart={chart.key}]")
+        svg = figure.locator("svg")
+        labels = svg.locator("text").all_text_contents()
+        # the axis labels are words (a line chart labels every few months)
+        assert chart.categories[0] in labels, chart.key
+        assert chart.kind == "line" or set(chart.categories) <= set(labels), chart.key
+        assert svg.get_attribute("role") == "img"
+        named = page.get_by_role("img", name=chart.title)
+        assert named.count() == 1 and named.get_attribute("aria-labelledby"), chart.key
+        title_id, desc_id = svg.get_attribute("aria-labelledby").split()
+        assert page.locator(f"svg title#{title_id}").text_content() == chart.title
+        assert page.locator(f"svg desc#{desc_id}").text_content() == describe(chart)
+        if chart.kind == "line":  # the latest point of each series, in words
+            latest = [cells[-1] for cells in chart.series.values()]
+            assert all(c.text in describe(chart) for c in latest if c.text != "–"), chart.key
+        table = figure.locator(f"details table[data-chart-table={chart.key}]")
+        assert table.locator("caption").text_content().startswith(chart.title)
+        assert table.locator("thead th[scope=col]").all_text_contents() == [
+            chart.category_name,
+            *chart.series,
+        ]
+        rows = table.locator("tbody tr")
+        assert rows.locator("th[scope=row]").all_text_contents() == chart.categories
+        shown = [row.locator("td").all_text_contents() for row in rows.all()]
+        plotted = [[cells[i].text for cells in chart.series.values()] for i in range(len(shown))]
+        assert shown == plotted, chart.key
+        hidden += sum(row.count(rules.symbol) for row in shown)
+    suppressed = [c for chart in charts for cells in chart.series.values() for c in cells]
+    assert hidden == sum(c.suppressed for c in suppressed)
+    assert hidden > 0, "the default sample hides some charted cells"
+
+
+def _table_sheet(sheets: dict[str, list[list[str]]], key: str) -> list[list[str]]:
+    """The cells of the sheet that holds the report's table `key`."""
+    from pipelines.reports.content import SHEET_NAMES
+
+    return sheets[SHEET_NAMES[key]]
+
+
 def test_the_html_and_the_workbook_publish_the_same_cells(default_build, browser_page):
     page, *_ = browser_page
     _, workbook = _report_files(default_build)
     sheets = _workbook_cells(workbook)
+    # each table's sheet is found by the title it starts with (its name is for reading)
+    by_title = {rows[0][0]: rows for name, rows in sheets.items() if name != "About"}
     tables = page.locator("table[data-table]")
     assert tables.count() >= 10
+    assert len(by_title) == len(sheets) - 1 == tables.count()  # one sheet per table
     for i in range(tables.count()):
         table = tables.nth(i)
         key = table.get_attribute("data-table")
@@ -402,7 +468,7 @@ def test_the_html_and_the_workbook_publish_the_same_cells(default_build, browser
             [cell.strip() for cell in row.locator("th, td").all_inner_texts()]
             for row in table.locator("tbody tr").all()
         ]
-        sheet = sheets[key[:31]]
+        sheet = by_title[page.locator(f"h3#{key}").inner_text().strip()]
         for r, html_row in enumerate(html_rows):
             book_row = sheet[3 + r][: len(html_row)]
             for html_cell, book_cell in zip(html_row, book_row, strict=True):
@@ -446,7 +512,7 @@ def test_overlaps_are_told_apart_by_when_they_happened(default_build):
     assert wrong == 0
     assert {period for _, period in counts} >= {"current", "ended earlier"}
     _, workbook = _report_files(default_build)
-    rows = _workbook_cells(workbook)["overlaps_by_period"][3:]
+    rows = _table_sheet(_workbook_cells(workbook), "overlaps_by_period")[3:]
     rules = load_rules()
     periods = ("current", "ended in the last 12 months", "ended earlier")
     all_row = next(row for row in rows if row[0] == "All overlaps")
@@ -548,15 +614,19 @@ def _axe_violations(page) -> list[str]:
 
 def test_the_report_meets_wcag_2_2_aa_on_a_desktop_and_a_phone(browser_page):
     page, *_ = browser_page
+    _open_every_chart_table(page)  # the charts' tables are checked too
     assert _axe_violations(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     try:
         page.reload()
         page.wait_for_load_state("load")
+        _open_every_chart_table(page)
         assert _axe_violations(page) == []
-        # every wide table scrolls inside its own region, which the keyboard can reach
+        # every wide table (the charts' too) scrolls inside its own region, which the keyboard
+        # can reach
         wraps = page.locator("div.table-wrap")
-        assert wraps.count() == page.locator("table[data-table]").count()
+        assert page.locator("table[data-chart-table]").count() >= 7
+        assert wraps.count() == page.locator("table").count()
         for i in range(wraps.count()):
             assert wraps.nth(i).get_attribute("tabindex") == "0"
             assert wraps.nth(i).get_attribute("role") == "region"
@@ -573,20 +643,25 @@ def test_every_table_fits_an_a4_page_when_printed(browser_page, tmp_path):
     width = round((210 - 2 * 12) / 25.4 * 96)
     page.set_viewport_size({"width": width, "height": 1100})
     page.emulate_media(media="print")
+    _open_every_chart_table(page)  # a reader may print with a chart's figures open
     try:
         overflowing = page.evaluate(
-            """(width) => [...document.querySelectorAll('table[data-table]')]
+            """(width) => [...document.querySelectorAll('table')]
                 .filter(t => t.getBoundingClientRect().right > width + 1)
-                .map(t => t.dataset.table + ' ' + Math.round(t.getBoundingClientRect().width))""",
+                .map(t => (t.dataset.table || t.dataset.chartTable) + ' '
+                          + Math.round(t.getBoundingClientRect().width))""",
             width,
         )
         assert overflowing == []
+        assert page.locator("table[data-chart-table]").first.is_visible()
         pdf = tmp_path / "report.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
         assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 100_000
     finally:
         page.emulate_media(media="screen")
         page.set_viewport_size({"width": 1280, "height": 900})
+        page.reload()
+        page.wait_for_load_state("load")
 
 
 def test_the_report_says_the_data_are_synthetic_and_old_before_any_figure(browser_page):
@@ -607,6 +682,19 @@ def test_the_workbook_carries_the_same_warnings(default_build):
     assert any(text.startswith("Warning. Out of date") for text in about)
 
 
+def test_the_about_sheet_lists_every_sheet_with_what_it_holds(default_build):
+    import openpyxl
+
+    _, workbook = _report_files(default_build)
+    book = openpyxl.load_workbook(workbook)
+    about = [row[0].value or "" for row in book["About"].iter_rows()]
+    start = about.index("Sheets in this workbook") + 1
+    listed = dict(line.split(": ", 1) for line in about[start : start + len(book.sheetnames)])
+    assert list(listed) == book.sheetnames
+    for name in book.sheetnames[1:]:
+        assert listed[name] == book[name]["A1"].value, name  # the table's title
+
+
 def test_the_report_reconciles_plans_with_the_children_who_hold_them(default_build):
     """The headline table shows why the councils' plans and the children differ: each row is the
     rounded mart figure (or suppressed), and double counting is only what really is."""
@@ -614,7 +702,9 @@ def test_the_report_reconciles_plans_with_the_children_who_hold_them(default_bui
 
     _, _, warehouse = default_build
     _, workbook = _report_files(default_build)
-    rows = {row[0]: row[1:4] for row in _workbook_cells(workbook)["headline_plans"][3:]}
+    rows = {
+        row[0]: row[1:4] for row in _table_sheet(_workbook_cells(workbook), "headline_plans")[3:]
+    }
     measures = {
         "Plans in force (the councils' counts)": "plans_in_force",
         "Children with a plan, each counted once": "children_with_plan_deduplicated",
@@ -663,7 +753,7 @@ def test_open_gaps_are_hidden_only_where_the_rules_leave_no_choice(default_build
             ).fetchall()
         }
     _, workbook = _report_files(default_build)
-    rows = {row[0]: row[1:5] for row in _workbook_cells(workbook)["gaps_by_type"][3:]}
+    rows = {row[0]: row[1:5] for row in _table_sheet(_workbook_cells(workbook), "gaps_by_type")[3:]}
     rules = load_rules()
     reasons = []
     for kind, label in GAP_LABELS.items():
@@ -687,7 +777,12 @@ def test_the_workbook_holds_typed_numbers_analysts_can_work_with(default_build):
     _, workbook = _report_files(default_build)
     book = openpyxl.load_workbook(workbook)
     numbers = percentages = 0
-    for sheet in book.worksheets[1:]:  # every table; "About" first
+    assert book.sheetnames[0] == "About"
+    # every other sheet is one of the report's tables: its readable name, its title first
+    from pipelines.reports.content import SHEET_NAMES
+
+    assert set(book.sheetnames[1:]) == set(SHEET_NAMES.values())
+    for sheet in book.worksheets[1:]:
         assert sheet.freeze_panes == "B4", sheet.title  # header row and labels stay in view
         assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A3:"), sheet.title
         last_row = int(sheet.auto_filter.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
@@ -701,6 +796,64 @@ def test_the_workbook_holds_typed_numbers_analysts_can_work_with(default_build):
                 numbers += 1
                 percentages += cell.number_format == '0.0"%"'
     assert numbers > 500 and percentages > 50
+
+
+SOFFICE = Path("/usr/bin/soffice")
+# LibreOffice's csv export filter: comma, double quote, UTF-8, from line 1, each cell's value (not
+# as shown), and the last token -1: every sheet, each to <file>-<sheet name>.csv
+CSV_EVERY_SHEET = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def test_libreoffice_opens_the_workbook_and_reads_the_same_numbers(default_build, tmp_path):
+    """A spreadsheet program other than Excel (LibreOffice Calc, headless) opens every sheet and
+    reads every number, word and date the workbook holds as written."""
+    import csv
+    import subprocess
+
+    import openpyxl
+
+    if not SOFFICE.exists():
+        pytest.fail(f"{SOFFICE} is missing: `make test` installs Debian's libreoffice-calc-nogui")
+    _, workbook = _report_files(default_build)
+    out = tmp_path / "csv"
+    done = subprocess.run(
+        [
+            str(SOFFICE),
+            # a profile of its own, so runs at the same time do not share (and lock) one
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            CSV_EVERY_SHEET,
+            "--outdir",
+            str(out),
+            str(workbook),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    book = openpyxl.load_workbook(workbook)
+    numbers = 0
+    for sheet in book.worksheets:
+        path = out / f"{workbook.stem}-{sheet.title}.csv"
+        assert path.exists(), (sheet.title, sorted(p.name for p in out.iterdir()))
+        with path.open(encoding="utf-8", newline="") as f:
+            read = list(csv.reader(f))
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is None:
+                    continue
+                text = read[cell.row - 1][cell.column - 1]
+                where = (sheet.title, cell.coordinate, cell.value, text)
+                if isinstance(cell.value, datetime):  # a new profile's locale is en-US
+                    assert datetime.strptime(text, "%m/%d/%Y") == cell.value, where
+                elif isinstance(cell.value, int | float):
+                    assert float(text) == pytest.approx(cell.value, rel=1e-12), where
+                    numbers += 1
+                else:
+                    assert text == cell.value, where
+    assert len(book.worksheets) > 10 and numbers > 500
 
 
 def test_the_report_and_workbook_name_no_child(default_build):
