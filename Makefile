@@ -67,9 +67,10 @@ test: manifest browser
 ui: manifest
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-# The dbt catalogue of every model and column (dbt_project/target/index.html), from the warehouse.
+# The analysts' catalogue: every published table and column, one page that opens offline
+# (data/warehouse/docs/analysts_catalogue.html), read from the analysts' warehouse only.
 docs: manifest
-	cd dbt_project && SEND_RESTRICTED_DB=$(CURDIR)/data/warehouse/restricted.duckdb ../$(BIN)/dbt docs generate --profiles-dir .
+	$(BIN)/send-pipeline docs
 
 lint: install
 	$(BIN)/ruff check pipelines schemas tests bench

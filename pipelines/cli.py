@@ -178,6 +178,41 @@ def sql(
 
 
 @app.command()
+def docs(
+    warehouse: Path | None = typer.Option(None, help="Warehouse folder (default data/warehouse)."),
+    out: Path | None = typer.Option(
+        None, help="Where to write it (default WAREHOUSE/docs/analysts_catalogue.html)."
+    ),
+) -> None:
+    """Write the catalogue of the analysts' warehouse: one HTML page that opens offline."""
+    if warehouse:
+        os.environ["SEND_WAREHOUSE_DIR"] = str(warehouse.resolve())
+    from pipelines.config import get_settings
+    from pipelines.project import prepare_manifest
+    from pipelines.publish.catalogue_docs import (
+        CATALOGUE_NAME,
+        RestrictedNameFound,
+        write_catalogue,
+    )
+
+    settings = get_settings()
+    started = time.monotonic()
+    try:
+        catalogue = write_catalogue(
+            settings.analytics_db,
+            prepare_manifest(),
+            out or settings.warehouse_dir / "docs" / CATALOGUE_NAME,
+        )
+    except (FileNotFoundError, RestrictedNameFound) as error:
+        _fail(str(error))
+    console.print(
+        f"catalogue of {len(catalogue.tables)} published tables written in "
+        f"{time.monotonic() - started:.1f}s ({catalogue.size_bytes / 1e6:.1f} MB):"
+    )
+    print(catalogue.path)
+
+
+@app.command()
 def link(
     input_path: Path = typer.Argument(
         ...,

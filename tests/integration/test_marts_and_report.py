@@ -280,36 +280,167 @@ def test_a_publish_that_finds_an_identifier_leaves_the_last_good_warehouse(defau
     assert not list(tmp_path.glob("analytics.duckdb.*"))
 
 
-def test_dbt_docs_build_a_catalogue_of_every_mart(default_build, tmp_path):
+# --- the analysts' catalogue -------------------------------------------------------------------
+
+# Identifiers of the restricted zone, as the column names they go by there.
+IDENTIFIER_COLUMNS = ("forename", "surname", "dob", "date_of_birth", "nhs_number", "upn", "uln")
+
+
+def _inlined(html: str, name: str) -> dict:
+    """The manifest or catalog dbt's page holds inline (`{manifest:{...},catalog:{...}}`)."""
     import json
-    import os
+
+    start = html.index(f'{name}:{{"metadata"') + len(name) + 1
+    return json.JSONDecoder().raw_decode(html, start)[0]
+
+
+@pytest.fixture(scope="module")
+def analysts_catalogue(default_build, tmp_path_factory):
+    """`send-pipeline docs` (what `make docs` runs) over the built warehouse."""
     import subprocess
     import sys
 
-    from pipelines.config import DBT_PROJECT_DIR
-
     _, _, warehouse = default_build
-    env = {**os.environ, "SEND_RESTRICTED_DB": str(warehouse / "restricted.duckdb")}
-    dbt = Path(sys.executable).parent / "dbt"
+    out = tmp_path_factory.mktemp("catalogue") / "analysts_catalogue.html"
     done = subprocess.run(
-        [str(dbt), "docs", "generate", "--profiles-dir", ".", "--target-path", str(tmp_path)],
-        cwd=DBT_PROJECT_DIR,
-        env=env,
+        [Path(sys.executable).parent / "send-pipeline", "docs", "--warehouse", warehouse]
+        + ["--out", out],
         capture_output=True,
         text=True,
     )
-    assert done.returncode == 0, done.stdout[-2000:]
-    catalog = json.loads((tmp_path / "catalog.json").read_text())["nodes"]
-    manifest = json.loads((tmp_path / "manifest.json").read_text())["nodes"]
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == str(out)  # the path is printed
+    html = out.read_text(encoding="utf-8")
+    return out, html, _inlined(html, "manifest"), _inlined(html, "catalog")
+
+
+def test_the_catalogue_documents_every_published_table_and_column(
+    default_build, analysts_catalogue
+):
     from pipelines.publish.assets import MART_MODELS
 
-    for name in MART_MODELS:
-        node = manifest[f"model.send.{name}"]
-        assert node["description"].strip(), name
-        described = {c for c, spec in node["columns"].items() if spec["description"].strip()}
-        # every column the warehouse holds is documented
-        assert set(catalog[f"model.send.{name}"]["columns"]) <= described, name
-    assert (tmp_path / "index.html").exists()
+    _, _, warehouse = default_build
+    _, html, manifest, catalog = analysts_catalogue
+    with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
+        tables = {
+            name: (comment, con.execute(f"select count(*) from main.{name}").fetchone()[0])
+            for name, comment in con.execute(
+                "select table_name, comment from duckdb_tables() where schema_name = 'main'"
+            ).fetchall()
+        }
+        columns = con.execute(
+            """select table_name, column_name, data_type, comment from duckdb_columns()
+            where schema_name = 'main' and not internal"""
+        ).fetchall()
+    nodes = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] != "test"}
+    assert set(nodes) == set(tables)  # exactly the analysts' tables
+    assert set(MART_MODELS) <= set(nodes)
+    for name, (comment, rows) in tables.items():
+        assert nodes[name]["description"] == comment and comment.strip(), name
+        assert catalog["nodes"][nodes[name]["unique_id"]]["stats"]["row_count"]["value"] == rows
+    for table, column, data_type, comment in columns:
+        documented = nodes[table]["columns"][column]
+        # every column the analysts' warehouse holds, with its type there and its description
+        assert documented["data_type"] == data_type, (table, column)
+        assert documented["description"] == comment and comment.strip(), (table, column)
+        assert catalog["nodes"][nodes[table]["unique_id"]]["columns"][column]["type"] == data_type
+    assert sum(len(n["columns"]) for n in nodes.values()) == len(columns)
+    # the lineage between published tables, and the tests on their columns
+    assert "model.send.dim_child" in manifest["parent_map"]["model.send.mart_overlaps"]
+    assert any(
+        n["resource_type"] == "test" and n["column_name"] == "child_key"
+        for n in manifest["nodes"].values()
+    )
+    assert manifest["metadata"]["send_anonymous_usage_stats"] is False  # else a CDN tracker loads
+
+
+def test_the_catalogue_names_nothing_of_the_restricted_zone(analysts_catalogue):
+    import json
+
+    from dbt.task.docs import DOCS_INDEX_FILE_PATH
+
+    from pipelines.project import send_dbt_project
+    from pipelines.publish.assets import MART_MODELS
+    from pipelines.publish.warehouse import REFERENCE_TABLES
+
+    _, html, manifest, _ = analysts_catalogue
+    project = json.loads(send_dbt_project.manifest_path.read_text())
+    published = set(MART_MODELS) | {table.split(".")[-1] for table in REFERENCE_TABLES.values()}
+    restricted = {
+        node["name"]
+        for node in project["nodes"].values()
+        if node["resource_type"] in ("model", "seed", "snapshot") and node["name"] not in published
+    }
+    restricted |= {s["name"] for s in project["sources"].values()}
+    restricted |= {s["source_name"] for s in project["sources"].values()}
+    assert {"int_children_resolved", "stg_city__persons", "postcode_directory"} <= restricted
+    # A published column may share a code list's name (sex, request_source): that is no leak.
+    # dbt's own page (its script) is not the catalogue's content.
+    published_columns = {c for n in manifest["nodes"].values() for c in n.get("columns", {})}
+    template = Path(DOCS_INDEX_FILE_PATH).read_text(encoding="utf-8")
+    named = [
+        name
+        for name in restricted - published_columns
+        if re.search(rf"\b{re.escape(name)}\b", html)
+        and not re.search(rf"\b{re.escape(name)}\b", template)
+    ]
+    assert named == []
+    assert re.findall(r"\b(?:stg|int)_\w+", html) == []
+    assert re.findall(rf"\b(?:{'|'.join(IDENTIFIER_COLUMNS)})\b", html) == []
+    assert '"postcode"' not in html  # the full postcode column; the word may be in prose
+    assert manifest["sources"] == {} and manifest["macros"] == {}
+    # no code: the marts' SQL names the restricted tables it reads
+    assert "select" not in " ".join(
+        n.get("raw_code", "") + n.get("compiled_code", "") for n in manifest["nodes"].values()
+    )
+
+
+def test_the_catalogue_refuses_a_description_that_names_a_restricted_table(default_build, tmp_path):
+    import shutil
+
+    from pipelines.project import send_dbt_project
+    from pipelines.publish.catalogue_docs import RestrictedNameFound, write_catalogue
+
+    _, _, warehouse = default_build
+    analytics = tmp_path / "analytics.duckdb"
+    shutil.copy(warehouse / "analytics.duckdb", analytics)
+    with duckdb.connect(str(analytics)) as con:
+        con.execute("comment on column main.dim_child.sex is 'From int_children_resolved.'")
+    out = tmp_path / "catalogue.html"
+    with pytest.raises(RestrictedNameFound, match="int_children_resolved"):
+        write_catalogue(analytics, send_dbt_project.manifest_path, out)
+    assert not out.exists()
+
+
+def test_the_catalogue_opens_offline_and_lists_the_marts(analysts_catalogue, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from pipelines.publish.assets import MART_MODELS
+
+    path, _, _, _ = analysts_catalogue
+    with sync_playwright() as playwright:
+        browser = _launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors, requests = [], []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(f"{path.as_uri()}#!/model/model.send.mart_gaps")
+        page.wait_for_selector("text=days_outstanding")
+        page.screenshot(path=str(tmp_path / "catalogue.png"))
+        heading = page.locator("h1").first.inner_text()
+        text = page.locator("body").inner_text()
+        # the page breaks long names into highlighted pieces: read each link whole
+        links = page.eval_on_selector_all(
+            "a", "links => links.map(a => a.textContent.replace(/\\s+/g, ''))"
+        )
+        browser.close()
+    assert errors == []
+    assert [url for url in requests if not url.startswith("file://")] == []  # fetches nothing
+    assert heading.startswith("mart_gaps")
+    assert "Row count".upper() in text.upper() and "VARCHAR" in text
+    # the model list shows every mart, and nothing of the restricted zone
+    assert set(MART_MODELS) <= set(links)
+    assert [link for link in links if re.match(r"(?:stg|int)_", link)] == []
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -340,27 +471,31 @@ def _workbook_cells(path: Path) -> dict[str, list[list[str]]]:
     return sheets
 
 
+def _launch_chromium(playwright):
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )
+
+
 @pytest.fixture(scope="module")
 def browser_page(default_build, tmp_path_factory):
     """The HTML report opened from disk in headless Chromium (Debian's, installed by `make`)."""
     from playwright.sync_api import sync_playwright
 
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
     html, _ = _report_files(default_build)
     shots = tmp_path_factory.mktemp("screenshots")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = _launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         problems, requests = [], []
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
