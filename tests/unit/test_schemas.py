@@ -28,125 +28,270 @@ CONTRACT_DOC = Path(__file__).resolve().parents[2] / "docs" / "source-extracts.m
 # One complete, valid row per table: every column filled so every check runs.
 GOOD_ROWS: dict[str, dict[str, str]] = {
     "city_person": {
-        "persontableid": "P1", "NativeId": "N1", "personorderseqcolumn": "1", "sourceid": "S1",
-        "sen2tableid": "H1", "surname": "Smith", "forename": "Amy",
-        "personbirthdate": "2015-Sep-28 00:00:00", "sex": "F", "ethnicity": "WBRI",
-        "postcode": "NG1 5DT", "upn": "B801200005001", "uniquelearnernumber": "1234567899",
+        "persontableid": "P1",
+        "NativeId": "N1",
+        "personorderseqcolumn": "1",
+        "sourceid": "S1",
+        "sen2tableid": "H1",
+        "surname": "Smith",
+        "forename": "Amy",
+        "personbirthdate": "2015-Sep-28 00:00:00",
+        "sex": "F",
+        "ethnicity": "WBRI",
+        "postcode": "NG1 5DT",
+        "upn": "B801200005001",
+        "uniquelearnernumber": "1234567899",
         "upnunknown": "UN8",
     },
     "city_requests": {
-        "requeststableid": "R1", "NativeId": "N1", "requestsorderseqcolumn": "1",
-        "sourceid": "S1", "persontableid": "P1", "receiveddate": "2024-Jan-05 00:00:00",
-        "requestsource": "1", "rya": "0", "requestoutcomedate": "2024-Feb-10 00:00:00",
-        "requestoutcome": "Y", "requestmediation": "0", "requesttribunal": "0", "exported": "0",
+        "requeststableid": "R1",
+        "NativeId": "N1",
+        "requestsorderseqcolumn": "1",
+        "sourceid": "S1",
+        "persontableid": "P1",
+        "receiveddate": "2024-Jan-05 00:00:00",
+        "requestsource": "1",
+        "rya": "0",
+        "requestoutcomedate": "2024-Feb-10 00:00:00",
+        "requestoutcome": "Y",
+        "requestmediation": "0",
+        "requesttribunal": "0",
+        "exported": "0",
     },
     "city_assessment": {
-        "assessmenttableid": "A1", "NativeId": "N1", "assessmentorderseqcolumn": "1",
-        "sourceid": "S1", "requeststableid": "R1", "assessmentoutcome": "Y",
-        "assessmentoutcomedate": "2024-May-20 00:00:00", "assessmentmediation": "0",
-        "assessmenttribunal": "0", "othermediation": "0", "othertribunal": "0", "week20": "1",
+        "assessmenttableid": "A1",
+        "NativeId": "N1",
+        "assessmentorderseqcolumn": "1",
+        "sourceid": "S1",
+        "requeststableid": "R1",
+        "assessmentoutcome": "Y",
+        "assessmentoutcomedate": "2024-May-20 00:00:00",
+        "assessmentmediation": "0",
+        "assessmenttribunal": "0",
+        "othermediation": "0",
+        "othertribunal": "0",
+        "week20": "1",
     },
     "city_namedplan": {
-        "namedplantableid": "NP1", "NativeId": "N1", "namedplanorderseqcolumn": "1",
-        "sourceid": "S1", "assessmenttableid": "A1", "startdate": "2024-May-20 00:00:00",
-        "planres": "0", "planwbp": "0", "pb": "1", "oa": "0", "dp": "1",
-        "ceasedate": "2024-Dec-31 00:00:00", "ceasereason": "5",
+        "namedplantableid": "NP1",
+        "NativeId": "N1",
+        "namedplanorderseqcolumn": "1",
+        "sourceid": "S1",
+        "assessmenttableid": "A1",
+        "startdate": "2024-May-20 00:00:00",
+        "planres": "0",
+        "planwbp": "0",
+        "pb": "1",
+        "oa": "0",
+        "dp": "1",
+        "ceasedate": "2024-Dec-31 00:00:00",
+        "ceasereason": "5",
     },
     "city_plandetail": {
-        "plandetailtableid": "PD1", "NativeId": "N1", "plandetailorderseqcolumn": "1",
-        "sourceid": "S1", "namedplantableid": "NP1", "urn": "100001", "ukprn": "10012345",
-        "sensetting": "OLA", "sensettingother": "Tuition", "placementrank": "1",
-        "senunitindicator": "0", "resourcedprovisionindicator": "1",
+        "plandetailtableid": "PD1",
+        "NativeId": "N1",
+        "plandetailorderseqcolumn": "1",
+        "sourceid": "S1",
+        "namedplantableid": "NP1",
+        "urn": "100001",
+        "ukprn": "10012345",
+        "sensetting": "OLA",
+        "sensettingother": "Tuition",
+        "placementrank": "1",
+        "senunitindicator": "0",
+        "resourcedprovisionindicator": "1",
     },
     "city_activeplans": {
-        "activeplanstableid": "AP1", "NativeId": "N1", "activeplansorderseqcolumn": "1",
-        "sourceid": "S1", "requeststableid": "R1", "transferla": "891", "res": "0", "wbp": "0",
-        "reviewmeeting": "2024-Nov-01 00:00:00", "reviewoutcome": "2",
+        "activeplanstableid": "AP1",
+        "NativeId": "N1",
+        "activeplansorderseqcolumn": "1",
+        "sourceid": "S1",
+        "requeststableid": "R1",
+        "transferla": "891",
+        "res": "0",
+        "wbp": "0",
+        "reviewmeeting": "2024-Nov-01 00:00:00",
+        "reviewoutcome": "2",
         "reviewdraft": "2024-Nov-20 00:00:00",
         "phasetransferduedate": "2026-Feb-15 00:00:00",  # a due date may be in the future
-        "phasetransferfinaldate": "2024-Feb-14 00:00:00", "lastreview": "2024-Nov-20 00:00:00",
+        "phasetransferfinaldate": "2024-Feb-14 00:00:00",
+        "lastreview": "2024-Nov-20 00:00:00",
     },
     "city_placementdetail": {
-        "placementdetailtableid": "PL1", "NativeId": "N1", "placementdetailorderseqcolumn": "1",
-        "sourceid": "S1", "activeplanstableid": "AP1", "urn": "100001", "ukprn": "10012345",
-        "sensetting": "EHE", "sensettingother": "Home", "placementrank": "1",
-        "entrydate": "2023-Sep-04 00:00:00", "leavingdate": "2024-Jul-19 00:00:00",
-        "senunitindicator": "0", "resourcedprovisionindicator": "0", "res": "0", "wbp": "0",
+        "placementdetailtableid": "PL1",
+        "NativeId": "N1",
+        "placementdetailorderseqcolumn": "1",
+        "sourceid": "S1",
+        "activeplanstableid": "AP1",
+        "urn": "100001",
+        "ukprn": "10012345",
+        "sensetting": "EHE",
+        "sensettingother": "Home",
+        "placementrank": "1",
+        "entrydate": "2023-Sep-04 00:00:00",
+        "leavingdate": "2024-Jul-19 00:00:00",
+        "senunitindicator": "0",
+        "resourcedprovisionindicator": "0",
+        "res": "0",
+        "wbp": "0",
     },
     "city_senneed": {
-        "senneedtableid": "SN1", "NativeId": "N1", "senneedorderseqcolumn": "1",
-        "sourceid": "S1", "activeplanstableid": "AP1", "sentype": "ASD", "sentyperank": "1",
+        "senneedtableid": "SN1",
+        "NativeId": "N1",
+        "senneedorderseqcolumn": "1",
+        "sourceid": "S1",
+        "activeplanstableid": "AP1",
+        "sentype": "ASD",
+        "sentyperank": "1",
     },
     "city_sen_support": {
-        "PupilID": "C1", "LAEstab": "8922001", "URN": "100001", "UPN": "B801200005001",
-        "Surname": "Khan", "Forename": "Ben", "DOB": "2015-09-28", "Gender": "M",
-        "Ethnicity": "AIND", "Postcode": "NG7 2RD", "SENprovision": "K", "SENtype1": "SLCN",
-        "SENtype2": "NSA", "CensusDate": "2025-01-16",
+        "PupilID": "C1",
+        "LAEstab": "8922001",
+        "URN": "100001",
+        "UPN": "B801200005001",
+        "Surname": "Khan",
+        "Forename": "Ben",
+        "DOB": "2015-09-28",
+        "Gender": "M",
+        "Ethnicity": "AIND",
+        "Postcode": "NG7 2RD",
+        "SENprovision": "K",
+        "SENtype1": "SLCN",
+        "SENtype2": "NSA",
+        "CensusDate": "2025-01-16",
     },
     "city_topup_funding": {
-        "FundingLineID": "F1", "UPN": "B801200005001", "Surname": "Khan", "Forename": "Ben",
-        "DOB": "2015-09-28", "URN": "100001", "Band": "C", "PeriodStart": "2024-09-01",
-        "PeriodEnd": "2025-08-31", "AnnualAmountGBP": "12345.00",
+        "FundingLineID": "F1",
+        "UPN": "B801200005001",
+        "Surname": "Khan",
+        "Forename": "Ben",
+        "DOB": "2015-09-28",
+        "URN": "100001",
+        "Band": "C",
+        "PeriodStart": "2024-09-01",
+        "PeriodEnd": "2025-08-31",
+        "AnnualAmountGBP": "12345.00",
     },
     "county_clients": {
-        "ClientID": "C1", "FamilyName": "Smith", "GivenName": "Amy",
-        "DateOfBirth": "28/09/2015", "Gender": "Female", "Ethnicity": "White - British",
-        "PostCode": "NG18 1AB", "UPN": "B801200005001", "ULN": "1234567899",
-        "UPNMissingReason": "UN8", "NHSNumber": "943 476 5919",
+        "ClientID": "C1",
+        "FamilyName": "Smith",
+        "GivenName": "Amy",
+        "DateOfBirth": "28/09/2015",
+        "Gender": "Female",
+        "Ethnicity": "White - British",
+        "PostCode": "NG18 1AB",
+        "UPN": "B801200005001",
+        "ULN": "1234567899",
+        "UPNMissingReason": "UN8",
+        "NHSNumber": "943 476 5919",
     },
     "county_requests": {
-        "RequestID": "Q1", "ClientID": "C1", "DateReceived": "05/01/2024",
-        "RequestedBy": "Parent/Carer", "DecisionDate": "10/02/2024",
-        "Decision": "Agreed to assess", "MovedOutBeforeDecision": "N",
+        "RequestID": "Q1",
+        "ClientID": "C1",
+        "DateReceived": "05/01/2024",
+        "RequestedBy": "Parent/Carer",
+        "DecisionDate": "10/02/2024",
+        "Decision": "Agreed to assess",
+        "MovedOutBeforeDecision": "N",
     },
     "county_assessments": {
-        "AssessmentID": "A1", "RequestID": "Q1", "Outcome": "Plan to be issued",
-        "OutcomeDate": "20/05/2024", "TwentyWeekException": "N",
+        "AssessmentID": "A1",
+        "RequestID": "Q1",
+        "Outcome": "Plan to be issued",
+        "OutcomeDate": "20/05/2024",
+        "TwentyWeekException": "N",
     },
     "county_plans": {
-        "PlanID": "PL1", "AssessmentID": "A1", "ClientID": "C1", "StartDate": "20/05/2024",
-        "EndDate": "31/12/2024", "EndReason": "Moved to another LA", "TransferredFromLA": "892",
+        "PlanID": "PL1",
+        "AssessmentID": "A1",
+        "ClientID": "C1",
+        "StartDate": "20/05/2024",
+        "EndDate": "31/12/2024",
+        "EndReason": "Moved to another LA",
+        "TransferredFromLA": "892",
         "PersonalBudget": "Y",
     },
     "county_plan_settings": {
-        "PlanSettingID": "PS1", "PlanID": "PL1", "URN": "100001", "UKPRN": "10012345",
-        "SettingCode": "OTH", "Rank": "1",
+        "PlanSettingID": "PS1",
+        "PlanID": "PL1",
+        "URN": "100001",
+        "UKPRN": "10012345",
+        "SettingCode": "OTH",
+        "Rank": "1",
     },
     "county_placements": {
-        "PlacementID": "PM1", "PlanID": "PL1", "URN": "100001", "UKPRN": "10012345",
-        "SettingCode": "NIEO", "StartDate": "04/09/2023", "EndDate": "19/07/2024",
+        "PlacementID": "PM1",
+        "PlanID": "PL1",
+        "URN": "100001",
+        "UKPRN": "10012345",
+        "SettingCode": "NIEO",
+        "StartDate": "04/09/2023",
+        "EndDate": "19/07/2024",
     },
     "county_needs": {"NeedID": "ND1", "PlanID": "PL1", "NeedCode": "ASC", "NeedRank": "Primary"},
     "county_reviews": {
-        "ReviewID": "RV1", "PlanID": "PL1", "ReviewMeetingDate": "01/11/2024",
-        "DecisionDate": "20/11/2024", "Outcome": "Amend",
+        "ReviewID": "RV1",
+        "PlanID": "PL1",
+        "ReviewMeetingDate": "01/11/2024",
+        "DecisionDate": "20/11/2024",
+        "Outcome": "Amend",
     },
     "county_sen_support": {
-        "PupilID": "SS1", "PupilUPN": "B801200005001", "LegalSurname": "Jones",
-        "LegalForename": "Cara", "DateOfBirth": "28/09/2015", "Sex": "F",
-        "PostCode": "NG5 1AA", "SchoolURN": "100001", "SENProvision": "K",
-        "PrimaryNeed": "SLC", "SecondaryNeed": "NSA", "CensusDate": "16/01/2025",
+        "PupilID": "SS1",
+        "PupilUPN": "B801200005001",
+        "LegalSurname": "Jones",
+        "LegalForename": "Cara",
+        "DateOfBirth": "28/09/2015",
+        "Sex": "F",
+        "PostCode": "NG5 1AA",
+        "SchoolURN": "100001",
+        "SENProvision": "K",
+        "PrimaryNeed": "SLC",
+        "SecondaryNeed": "NSA",
+        "CensusDate": "16/01/2025",
     },
     "county_topup_funding": {
-        "FundingRef": "T1", "ClientID": "C1", "UPN": "B801200005001", "Surname": "Jones",
-        "Forename": "Cara", "DOB": "28/09/2015", "SchoolURN": "100001", "Band": "3",
-        "StartDate": "01/09/2024", "EndDate": "31/08/2025", "AnnualTopUp": "£12,345.00",
+        "FundingRef": "T1",
+        "ClientID": "C1",
+        "UPN": "B801200005001",
+        "Surname": "Jones",
+        "Forename": "Cara",
+        "DOB": "28/09/2015",
+        "SchoolURN": "100001",
+        "Band": "3",
+        "StartDate": "01/09/2024",
+        "EndDate": "31/08/2025",
+        "AnnualTopUp": "£12,345.00",
     },
     "icb_patients": {
-        "LocalPatientID": "LP1", "NHSNumber": "9990000018", "NHSNumberStatusIndicator": "01",
-        "Forename": "Amy", "Surname": "Smith", "PersonBirthDate": "2015-09-28", "Gender": "2",
-        "EthnicCategory": "A", "Postcode": "ZZ99 3VZ", "GPPracticeCode": "C84001",
+        "LocalPatientID": "LP1",
+        "NHSNumber": "9990000018",
+        "NHSNumberStatusIndicator": "01",
+        "Forename": "Amy",
+        "Surname": "Smith",
+        "PersonBirthDate": "2015-09-28",
+        "Gender": "2",
+        "EthnicCategory": "A",
+        "Postcode": "ZZ99 3VZ",
+        "GPPracticeCode": "C84001",
     },
     "icb_referrals": {
-        "ReferralID": "RF1", "LocalPatientID": "LP1", "OrgIDProv": "RHA",
-        "ReferralRequestReceivedDate": "2024-03-01", "SourceOfReferral": "03",
+        "ReferralID": "RF1",
+        "LocalPatientID": "LP1",
+        "OrgIDProv": "RHA",
+        "ReferralRequestReceivedDate": "2024-03-01",
+        "SourceOfReferral": "03",
         "ServiceTypeReferredTo": "Speech and Language Therapy",
-        "ReferralRejectionDate": "2024-03-05", "ServiceDischargeDate": "2024-10-01",
+        "ReferralRejectionDate": "2024-03-05",
+        "ServiceDischargeDate": "2024-10-01",
         "ReferralClosureReason": "01",
     },
     "icb_care_contacts": {
-        "CareContactID": "CC1", "ReferralID": "RF1", "LocalPatientID": "LP1",
-        "CareContactDate": "2024-04-02", "AttendedOrDidNotAttend": "5",
+        "CareContactID": "CC1",
+        "ReferralID": "RF1",
+        "LocalPatientID": "LP1",
+        "CareContactDate": "2024-04-02",
+        "AttendedOrDidNotAttend": "5",
         "ConsultationMechanism": "01",
     },
 }
@@ -218,10 +363,17 @@ def test_contracts_are_readable_and_well_formed():
 
 def test_nullified_columns_are_optional_identifier_like_columns():
     assert nullified_columns("city_person") == [
-        "ethnicity", "postcode", "upn", "uniquelearnernumber", "upnunknown",
+        "ethnicity",
+        "postcode",
+        "upn",
+        "uniquelearnernumber",
+        "upnunknown",
     ]
     assert nullified_columns("icb_patients") == [
-        "NHSNumber", "NHSNumberStatusIndicator", "EthnicCategory", "Postcode",
+        "NHSNumber",
+        "NHSNumberStatusIndicator",
+        "EthnicCategory",
+        "Postcode",
     ]
     for table in CONTRACTS:
         assert not set(nullified_columns(table)) & set(required_columns(table))
@@ -292,7 +444,9 @@ def _assert_quarantined(result: ValidationResult, column: str, rule: str, reason
 def test_bad_date_format():
     result = run("city_person", {"personbirthdate": "2025-Feb-30 00:00:00"})
     _assert_quarantined(
-        result, "personbirthdate", "date_format",
+        result,
+        "personbirthdate",
+        "date_format",
         "personbirthdate '2025-Feb-30 00:00:00' is not a date in the form 2022-Sep-28 00:00:00",
     )
     assert only_issue(result)["value"] == "2025-Feb-30 00:00:00"
@@ -310,7 +464,9 @@ def test_bad_date_format():
 )
 def test_dates_must_be_in_the_source_format(table, column, value, example):
     _assert_quarantined(
-        run(table, {column: value}), column, "date_format",
+        run(table, {column: value}),
+        column,
+        "date_format",
         f"{column} '{value}' is not a date in the form {example}",
     )
 
@@ -318,7 +474,8 @@ def test_dates_must_be_in_the_source_format(table, column, value, example):
 def test_future_date():
     _assert_quarantined(
         run("county_requests", {"DateReceived": "01/02/2025", "DecisionDate": None}),
-        "DateReceived", "not_after_extract_date",
+        "DateReceived",
+        "not_after_extract_date",
         "DateReceived '01/02/2025' is after the extract date 2025-01-31",
     )
     # the extract date itself is fine, and so are dates that may lie ahead
@@ -328,9 +485,10 @@ def test_future_date():
 
 def test_unknown_code():
     _assert_quarantined(
-        run("city_senneed", {"sentype": "XYZ"}), "sentype", "code_list",
-        "sentype 'XYZ' is not a SEN type code for an EHC plan "
-        "(see schemas/codelists/sen_type.csv)",
+        run("city_senneed", {"sentype": "XYZ"}),
+        "sentype",
+        "code_list",
+        "sentype 'XYZ' is not a SEN type code for an EHC plan (see schemas/codelists/sen_type.csv)",
     )
 
 
@@ -357,7 +515,9 @@ def test_codes_are_checked_against_their_lists(table, column, value):
 
 def test_missing_required_value():
     _assert_quarantined(
-        run("city_person", {"surname": None}), "surname", "required",
+        run("city_person", {"surname": None}),
+        "surname",
+        "required",
         "surname is blank but required",
     )
 
@@ -366,7 +526,9 @@ def test_bad_upn_check_letter_is_nulled_and_the_row_kept():
     result = run("city_person", {"upn": "A801200005001"})
     issue = only_issue(result)
     assert (issue["column"], issue["rule"], issue["severity"]) == (
-        "upn", "upn_check_letter", "warning",
+        "upn",
+        "upn_check_letter",
+        "warning",
     )
     assert issue["reason"] == (
         "upn 'A801200005001' has the wrong UPN check letter; value set to null, row kept"
@@ -386,7 +548,9 @@ def test_bad_nhs_number_is_nulled_and_the_row_kept():
     result = run("icb_patients", {"NHSNumber": "9434765918"})
     issue = only_issue(result)
     assert (issue["column"], issue["rule"], issue["severity"]) == (
-        "NHSNumber", "nhs_number_check_digit", "warning",
+        "NHSNumber",
+        "nhs_number_check_digit",
+        "warning",
     )
     assert issue["reason"] == (
         "NHSNumber '9434765918' fails the NHS number modulus-11 check digit; "
@@ -425,17 +589,37 @@ def test_a_warning_on_a_quarantined_row_says_so():
 @pytest.mark.parametrize(
     ("table", "earlier", "later", "early_value", "late_value"),
     [
-        ("city_requests", "receiveddate", "requestoutcomedate",
-         "2024-Mar-01 00:00:00", "2024-Feb-01 00:00:00"),
-        ("city_placementdetail", "entrydate", "leavingdate",
-         "2024-Mar-01 00:00:00", "2024-Feb-01 00:00:00"),
+        (
+            "city_requests",
+            "receiveddate",
+            "requestoutcomedate",
+            "2024-Mar-01 00:00:00",
+            "2024-Feb-01 00:00:00",
+        ),
+        (
+            "city_placementdetail",
+            "entrydate",
+            "leavingdate",
+            "2024-Mar-01 00:00:00",
+            "2024-Feb-01 00:00:00",
+        ),
         ("city_topup_funding", "PeriodStart", "PeriodEnd", "2024-09-01", "2024-08-31"),
         ("county_reviews", "ReviewMeetingDate", "DecisionDate", "01/11/2024", "31/10/2024"),
         ("county_plans", "StartDate", "EndDate", "20/05/2024", "19/05/2024"),
-        ("icb_referrals", "ReferralRequestReceivedDate", "ServiceDischargeDate",
-         "2024-03-01", "2024-02-28"),
-        ("icb_referrals", "ReferralRequestReceivedDate", "ReferralRejectionDate",
-         "2024-03-06", "2024-03-05"),
+        (
+            "icb_referrals",
+            "ReferralRequestReceivedDate",
+            "ServiceDischargeDate",
+            "2024-03-01",
+            "2024-02-28",
+        ),
+        (
+            "icb_referrals",
+            "ReferralRequestReceivedDate",
+            "ReferralRejectionDate",
+            "2024-03-06",
+            "2024-03-05",
+        ),
     ],
 )
 def test_dates_out_of_order(table, earlier, later, early_value, late_value):
@@ -484,7 +668,9 @@ def test_amounts_in_pounds_pass(amount):
 def test_non_numeric_amount(amount):
     issue = only_issue(run("county_topup_funding", {"AnnualTopUp": amount}))
     assert (issue["column"], issue["rule"], issue["severity"]) == (
-        "AnnualTopUp", "decimal_amount", "error",
+        "AnnualTopUp",
+        "decimal_amount",
+        "error",
     )
     assert issue["reason"].startswith(f"AnnualTopUp '{amount}' is not an amount in pounds")
 
@@ -506,8 +692,12 @@ def test_every_failure_in_a_row_is_reported():
 def test_missing_required_column_fails_the_file():
     frame = make_frame("city_person", drop=("surname", "sex"))
     with pytest.raises(ContractError) as error:
-        validate(frame, "city_person", file_name="Blade-Export_31-01-2025_person.csv",
-                 extract_date=EXTRACT_DATE)
+        validate(
+            frame,
+            "city_person",
+            file_name="Blade-Export_31-01-2025_person.csv",
+            extract_date=EXTRACT_DATE,
+        )
     assert str(error.value) == (
         "Blade-Export_31-01-2025_person.csv: missing required column(s) 'surname', 'sex' "
         "for city_person"
@@ -561,8 +751,9 @@ _CORRUPTIONS = {
 def _deliveries(draw):
     table = draw(st.sampled_from(sorted(_CORRUPTIONS)))
     rows = draw(
-        st.lists(st.lists(st.sampled_from(_CORRUPTIONS[table]), max_size=2), min_size=1,
-                 max_size=12)
+        st.lists(
+            st.lists(st.sampled_from(_CORRUPTIONS[table]), max_size=2), min_size=1, max_size=12
+        )
     )
     return table, rows
 
@@ -587,7 +778,9 @@ def test_valid_rows_are_never_dropped_and_every_dropped_row_is_explained(deliver
         if not corruption:
             kept = result.valid.filter(pl.col("_source_row") == row_number)
             assert kept.row(0, named=True) == {
-                **GOOD_ROWS[table], id_column: f"ID{i}", "_source_row": row_number,
+                **GOOD_ROWS[table],
+                id_column: f"ID{i}",
+                "_source_row": row_number,
             }
         elif "error" not in severities:
             kept = result.valid.filter(pl.col("_source_row") == row_number).row(0, named=True)
