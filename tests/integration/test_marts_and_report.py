@@ -799,6 +799,54 @@ def test_every_table_fits_an_a4_page_when_printed(browser_page, tmp_path):
         page.wait_for_load_state("load")
 
 
+def _last_columns_not_drawn(page, width: int) -> list[str]:
+    """Tables whose last column does not show in a screenshot: each table's region is scrolled
+    to its right-hand end (as a reader on a phone would), its last header cell brought into
+    view and photographed; the cell must lie inside the page width and hold dark text."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    missing = []
+    tables = page.locator("table")
+    for i in range(tables.count()):
+        table = tables.nth(i)
+        name = table.get_attribute("data-table") or table.get_attribute("data-chart-table")
+        cell = table.locator("thead tr").last.locator("th").last
+        table.evaluate("t => { const w = t.closest('.table-wrap'); w.scrollLeft = w.scrollWidth }")
+        cell.scroll_into_view_if_needed()
+        box = cell.bounding_box()
+        # where the cell lies on the page (a page scrolled sideways does not count as showing it)
+        left = box["x"] + page.evaluate("window.scrollX") if box else -1
+        if left < 0 or left + box["width"] > width + 1:
+            missing.append(f"{name}: last column outside the page ({box})")
+            continue
+        shot = Image.open(BytesIO(cell.screenshot())).convert("L")
+        if shot.getextrema()[0] > 110:  # no dark pixel: the header's text is not drawn
+            missing.append(f"{name}: last column's header not drawn")
+    return missing
+
+
+def test_every_column_shows_on_a_phone_and_on_a4_paper(browser_page):
+    page, *_ = browser_page
+    # A4 is 210 mm wide; the print style's margins are 12 mm: 186 mm of 96-dpi pixels
+    a4 = round((210 - 2 * 12) / 25.4 * 96)
+    try:
+        for width, media in ((390, "screen"), (a4, "print")):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.emulate_media(media=media)
+            page.reload()
+            page.wait_for_load_state("load")
+            _open_every_chart_table(page)
+            assert page.locator("table").count() >= 24
+            assert _last_columns_not_drawn(page, width) == [], media
+    finally:
+        page.emulate_media(media="screen")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.reload()
+        page.wait_for_load_state("load")
+
+
 def test_the_report_says_the_data_are_synthetic_and_old_before_any_figure(browser_page):
     page, *_ = browser_page
     banners = page.locator("[data-banner]")
