@@ -72,13 +72,20 @@ def extract(zip_path: Path) -> pl.DataFrame:
             & (pl.col("breakdown") == "All requests for EHC needs assessments")
         )
 
+    def count(columns: str | tuple[str, ...] | None) -> pl.Expr | None:
+        """A count of the release, or the sum of several (a denominator it does not publish)."""
+        if not columns:
+            return None
+        columns = (columns,) if isinstance(columns, str) else columns
+        return pl.sum_horizontal(pl.col(c).cast(pl.Int64, strict=False) for c in columns)
+
     def rows(frame, measure, value, numerator=None, denominator=None, period="2024"):
         return frame.select(
             measure=pl.lit(measure),
             area="area",
             period=pl.lit(period),
-            numerator=pl.col(numerator).cast(pl.Int64, strict=False) if numerator else None,
-            denominator=pl.col(denominator).cast(pl.Int64, strict=False) if denominator else None,
+            numerator=count(numerator),
+            denominator=count(denominator),
             value=pl.col(value).cast(pl.Float64, strict=False),
             source=pl.lit(RELEASE),
         )
@@ -100,18 +107,22 @@ def extract(zip_path: Path) -> pl.DataFrame:
         ),
         rows(timeliness, "new_plans", "plans_issued_den"),
         rows(caseload, "plans_in_force", "ehcplans", period="January 2025"),
+        # of the review decisions made (outstanding ones left out)
         rows(
             reviews,
             "annual_reviews_within_4_weeks_pct",
             "pc_decsion_4weeks",
             "number_decsion_4weeks",
+            ("number_decsion_4weeks", "number_decision_gt_4weeks"),
         ),
         rows(requests, "requests_received", "requests_received_in_year"),
+        # of the decisions made on the requests of the year
         rows(
             requests,
             "request_decision_within_6_weeks_pct",
             "request_outcome_six_weeks_pc",
             "request_outcome_six_weeks",
+            ("request_outcome_six_weeks", "request_outcome_over_6_weeks"),
         ),
     ]
     context = pl.DataFrame(CONTEXT, schema=frames[0].schema)
