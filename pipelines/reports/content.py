@@ -888,6 +888,7 @@ def _movement(con, rules: Rules) -> Section:
             count(*) filter (where taken_on = 'not yet')
         from fct_council_moves
         where moved_there and cease_date > (select as_at from about) - interval 24 month
+            and taken_on <> 'not known'
         group by from_council""",
     )
     by = {council: rest for council, *rest in rows}
@@ -908,7 +909,8 @@ def _movement(con, rules: Rules) -> Section:
         note="A move (fct_council_moves): a plan ceased because the child moved to another LA, "
         "where the child now lives in, has a plan with, or was referred for assessment to the "
         "other council. Taken on: the other council's plan started by 6 weeks after the old plan "
-        "ceased.",
+        "ceased. Left out: moves with no plan found where a record of the other council that "
+        "may be it was kept out at ingest (not known).",
     )
     summary = (
         f"{table.rows[-1][1][3].text} children moved between the councils with a plan in the "

@@ -14,6 +14,35 @@ requests as (select * from {{ ref('int_ehc_requests_unioned') }} where child_key
 
 children as (select child_key, resident_council from {{ ref('dim_child') }}),
 
+-- What the contracts kept out of the receiving council that may be the child's plan there: a
+-- request or plan row of the child's own person record there, or a plan whose person record was
+-- kept out (its child unknown), transferred in from the council the child left. A move with no
+-- plan found but such a record is not known, never a gap (docs/marts.md).
+quarantined as (
+
+    select distinct
+        crosswalk.child_key,
+        split_part(kept_out.table_name, '_', 1) as council
+    from {{ ref('int_quarantined_records') }} as kept_out
+    inner join {{ ref('int_child_key_crosswalk') }} as crosswalk
+        on crosswalk.record_id = kept_out.parent_id
+    where kept_out.table_name in ('city_requests', 'county_requests', 'county_plans')
+
+),
+
+unidentified_transfers as (
+
+    select
+        plan_id,
+        council,
+        {{ council_of('transferred_from_la') }} as from_council,
+        start_date,
+        cease_date
+    from {{ ref('int_ehc_plans_unioned') }}
+    where child_key is null and transferred_from_la is not null
+
+),
+
 ceased as (
 
     select
@@ -46,6 +75,22 @@ taken_on as (
 
 ),
 
+-- One plan is one child's: an unidentified plan transferred in may be the receiving plan of
+-- the one move it fits best (the cease date nearest its start) among those with none found.
+explained as (
+
+    select arg_min(taken_on.plan_id, abs(date_diff('day', other.start_date, taken_on.cease_date)))
+        as plan_id
+    from unidentified_transfers as other
+    inner join taken_on
+        on taken_on.to_council = other.council
+       and taken_on.from_council = other.from_council
+       and (other.cease_date is null or other.cease_date > taken_on.cease_date)
+    where taken_on.receiving_plan_start is null
+    group by other.plan_id
+
+),
+
 final as (
 
     select
@@ -60,6 +105,11 @@ final as (
         case
             when coalesce(taken_on.on_time, false) then 'within 6 weeks'
             when taken_on.receiving_plan_start is not null then 'late'
+            when exists (
+                select 1 from quarantined
+                where quarantined.child_key = taken_on.child_key
+                  and quarantined.council = taken_on.to_council
+            ) or taken_on.plan_id in (select plan_id from explained) then 'not known'
             else 'not yet'
         end as taken_on,
         -- evidence that the child really moved to the other council: its plan, living there

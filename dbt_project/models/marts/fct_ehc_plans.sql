@@ -25,7 +25,8 @@ final as (
         plans.cease_reason,
         reasons.description as cease_reason_description,
         plans.transferred_in,
-        {{ council_of('plans.transferred_from_la') }} as transferred_from,
+        case when plans.transferred_from_la is not null
+            then {{ council_of('plans.transferred_from_la') }} end as transferred_from,
         plans.primary_need,
         plans.secondary_need,
         plans.start_date <= dates.as_at

@@ -107,7 +107,7 @@ transfer_not_taken_on as (
         end
     from {{ ref('fct_council_moves') }} as moves
     cross join dates
-    where moves.taken_on <> 'within 6 weeks'
+    where moves.taken_on in ('late', 'not yet')
       and moves.moved_there
       and coalesce(moves.receiving_plan_start, dates.as_at) > moves.due_date
 

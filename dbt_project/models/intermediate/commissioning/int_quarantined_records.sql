@@ -1,6 +1,7 @@
 -- Rows of the current extracts the contracts kept out (quarantined, severity error), with the
--- record they belong to, so a mart never reads the absence of a quarantined row as a fact (a
--- plan whose placement row was quarantined is not "without a placement"; it is unknown).
+-- record they belong to (a plan, a request, a person), so a mart never reads the absence of a
+-- quarantined row as a fact (a plan whose placement row was quarantined is not "without a
+-- placement"; a child whose plan row was quarantined is not "not taken on": both are unknown).
 
 with
 
@@ -31,6 +32,13 @@ final as (
                 then 'county:request:' || trim(json_extract_string(raw_row, '$.RequestID'))
             when 'city_assessment'
                 then 'city:request:' || trim(json_extract_string(raw_row, '$.requeststableid'))
+            -- a request or plan kept out belongs to a person the other records may know
+            when 'city_requests'
+                then 'city:person:' || trim(json_extract_string(raw_row, '$.persontableid'))
+            when 'county_requests'
+                then 'county:person:' || trim(json_extract_string(raw_row, '$.ClientID'))
+            when 'county_plans'
+                then 'county:person:' || trim(json_extract_string(raw_row, '$.ClientID'))
         end as parent_id
 
     from quarantined
