@@ -13,35 +13,34 @@ quarantined as (
 
 ),
 
+-- which field of a kept-out row names the record it belongs to, and that record's id prefix
+parents (table_name, parent_prefix, parent_field) as (
+
+    values
+        ('county_placements', 'county:plan:', '$.PlanID'),
+        ('county_reviews', 'county:plan:', '$.PlanID'),
+        ('city_placementdetail', 'city:active_plan:', '$.activeplanstableid'),
+        -- the city's plans reach their active plan through the request
+        ('city_activeplans', 'city:request:', '$.requeststableid'),
+        ('county_assessments', 'county:request:', '$.RequestID'),
+        ('city_assessment', 'city:request:', '$.requeststableid'),
+        -- a request or plan kept out belongs to a person the other records may know
+        ('city_requests', 'city:person:', '$.persontableid'),
+        ('county_requests', 'county:person:', '$.ClientID'),
+        ('county_plans', 'county:person:', '$.ClientID')
+
+),
+
 final as (
 
     select
-        table_name,
-        source_row,
-        case table_name
-            when 'county_placements'
-                then 'county:plan:' || trim(json_extract_string(raw_row, '$.PlanID'))
-            when 'county_reviews'
-                then 'county:plan:' || trim(json_extract_string(raw_row, '$.PlanID'))
-            when 'city_placementdetail' then 'city:active_plan:'
-                || trim(json_extract_string(raw_row, '$.activeplanstableid'))
-            -- the city's plans reach their active plan through the request
-            when 'city_activeplans'
-                then 'city:request:' || trim(json_extract_string(raw_row, '$.requeststableid'))
-            when 'county_assessments'
-                then 'county:request:' || trim(json_extract_string(raw_row, '$.RequestID'))
-            when 'city_assessment'
-                then 'city:request:' || trim(json_extract_string(raw_row, '$.requeststableid'))
-            -- a request or plan kept out belongs to a person the other records may know
-            when 'city_requests'
-                then 'city:person:' || trim(json_extract_string(raw_row, '$.persontableid'))
-            when 'county_requests'
-                then 'county:person:' || trim(json_extract_string(raw_row, '$.ClientID'))
-            when 'county_plans'
-                then 'county:person:' || trim(json_extract_string(raw_row, '$.ClientID'))
-        end as parent_id
+        quarantined.table_name,
+        quarantined.source_row,
+        parents.parent_prefix
+            || trim(json_extract_string(quarantined.raw_row, parents.parent_field)) as parent_id
 
     from quarantined
+    left join parents on parents.table_name = quarantined.table_name
 
 )
 
