@@ -15,18 +15,21 @@ requests as (select * from {{ ref('int_ehc_requests_unioned') }} where child_key
 children as (select child_key, resident_council from {{ ref('dim_child') }}),
 
 -- What the contracts kept out of the receiving council that may be the child's plan there: a
--- request or plan row of the child's own person record there, or a plan whose person record was
--- kept out (its child unknown), transferred in from the council the child left. A move with no
--- plan found but such a record is not known, never a gap (docs/marts.md).
-quarantined as (
+-- county plan row of the child's own person record, begun (as far as its dates can be read)
+-- after the plan that ceased; or a plan whose person record was kept out (its child unknown),
+-- transferred in from the council the child left. A move with no plan found but such a record
+-- is not known, never a gap (docs/marts.md).
+kept_out_plans as (
 
-    select distinct
+    select
         crosswalk.child_key,
-        split_part(kept_out.table_name, '_', 1) as council
+        'county' as council,
+        cast(try_strptime(json_extract_string(kept_out.raw_row, '$.StartDate'), '%d/%m/%Y')
+            as date) as start_date
     from {{ ref('int_quarantined_records') }} as kept_out
     inner join {{ ref('int_child_key_crosswalk') }} as crosswalk
         on crosswalk.record_id = kept_out.parent_id
-    where kept_out.table_name in ('city_requests', 'county_requests', 'county_plans')
+    where kept_out.table_name = 'county_plans'
 
 ),
 
@@ -49,6 +52,7 @@ ceased as (
         ceased.plan_id,
         ceased.child_key,
         ceased.council as from_council,
+        ceased.start_date as ceased_plan_start,
         case ceased.council when 'city' then 'county' else 'city' end as to_council,
         ceased.cease_date,
         ceased.cease_date + clocks.plan_transfer_days as due_date
@@ -106,9 +110,10 @@ final as (
             when coalesce(taken_on.on_time, false) then 'within 6 weeks'
             when taken_on.receiving_plan_start is not null then 'late'
             when exists (
-                select 1 from quarantined
-                where quarantined.child_key = taken_on.child_key
-                  and quarantined.council = taken_on.to_council
+                select 1 from kept_out_plans as kept_out
+                where kept_out.child_key = taken_on.child_key
+                  and kept_out.council = taken_on.to_council
+                  and coalesce(kept_out.start_date > taken_on.ceased_plan_start, true)
             ) or taken_on.plan_id in (select plan_id from explained) then 'not known'
             else 'not yet'
         end as taken_on,

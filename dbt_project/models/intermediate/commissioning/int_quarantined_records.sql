@@ -1,5 +1,5 @@
 -- Rows of the current extracts the contracts kept out (quarantined, severity error), with the
--- record they belong to (a plan, a request, a person), so a mart never reads the absence of a
+-- record they belong to (a plan, a request, a person) and the row as read, so a mart never reads the absence of a
 -- quarantined row as a fact (a plan whose placement row was quarantined is not "without a
 -- placement"; a child whose plan row was quarantined is not "not taken on": both are unknown).
 
@@ -24,9 +24,7 @@ parents (table_name, parent_prefix, parent_field) as (
         ('city_activeplans', 'city:request:', '$.requeststableid'),
         ('county_assessments', 'county:request:', '$.RequestID'),
         ('city_assessment', 'city:request:', '$.requeststableid'),
-        -- a request or plan kept out belongs to a person the other records may know
-        ('city_requests', 'city:person:', '$.persontableid'),
-        ('county_requests', 'county:person:', '$.ClientID'),
+        -- a county plan kept out belongs to a person the other records may know
         ('county_plans', 'county:person:', '$.ClientID')
 
 ),
@@ -37,7 +35,8 @@ final as (
         quarantined.table_name,
         quarantined.source_row,
         parents.parent_prefix
-            || trim(json_extract_string(quarantined.raw_row, parents.parent_field)) as parent_id
+            || trim(json_extract_string(quarantined.raw_row, parents.parent_field)) as parent_id,
+        quarantined.raw_row
 
     from quarantined
     left join parents on parents.table_name = quarantined.table_name
