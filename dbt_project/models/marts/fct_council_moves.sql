@@ -64,7 +64,7 @@ ceased as (
 ),
 
 -- the other council's plans in force after the move
-taken_on as (
+receiving as (
 
     select
         ceased.*,
@@ -79,8 +79,28 @@ taken_on as (
 
 ),
 
+-- evidence that the child really moved to the other council: its plan, living there now, or a
+-- request to it since
+taken_on as (
+
+    select
+        receiving.*,
+        receiving.receiving_plan_start is not null
+            or children.resident_council = receiving.to_council
+            or exists (
+                select 1 from requests
+                where requests.child_key = receiving.child_key
+                  and requests.council = receiving.to_council
+                  and requests.received_date >= receiving.cease_date
+            ) as moved_there
+    from receiving
+    left join children on children.child_key = receiving.child_key
+
+),
+
 -- One plan is one child's: an unidentified plan transferred in may be the receiving plan of
--- the one move it fits best (the cease date nearest its start) among those with none found.
+-- the one move it fits best (the cease date nearest its start) among the moves to its council
+-- with none found.
 explained as (
 
     select arg_min(taken_on.plan_id, abs(date_diff('day', other.start_date, taken_on.cease_date)))
@@ -90,7 +110,7 @@ explained as (
         on taken_on.to_council = other.council
        and taken_on.from_council = other.from_council
        and (other.cease_date is null or other.cease_date > taken_on.cease_date)
-    where taken_on.receiving_plan_start is null
+    where taken_on.receiving_plan_start is null and taken_on.moved_there
     group by other.plan_id
 
 ),
@@ -117,19 +137,9 @@ final as (
             ) or taken_on.plan_id in (select plan_id from explained) then 'not known'
             else 'not yet'
         end as taken_on,
-        -- evidence that the child really moved to the other council: its plan, living there
-        -- now, or a request to it since
-        taken_on.receiving_plan_start is not null
-            or children.resident_council = taken_on.to_council
-            or exists (
-                select 1 from requests
-                where requests.child_key = taken_on.child_key
-                  and requests.council = taken_on.to_council
-                  and requests.received_date >= taken_on.cease_date
-            ) as moved_there
+        taken_on.moved_there
 
     from taken_on
-    left join children on children.child_key = taken_on.child_key
 
 )
 
