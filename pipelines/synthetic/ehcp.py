@@ -157,11 +157,20 @@ def _concat(blocks: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([b[k] for b in blocks]) for k in keys}
 
 
-def _decision_days(rng: np.random.Generator, on_time: np.ndarray) -> np.ndarray:
-    """Days from each request to its decision (both draws made, as the generator always has)."""
+def _decision_days(
+    rng: np.random.Generator, on_time: np.ndarray, days: dict = DECISION_DAYS
+) -> np.ndarray:
+    """Days from each event to its decision, on time or late (`days`: the range of each; both
+    draws are made, as the generator always has)."""
     n = on_time.size
-    timely, late = (_uniform(rng, *DECISION_DAYS[t], n) for t in (True, False))
+    timely, late = (_uniform(rng, *days[t], n) for t in (True, False))
     return np.where(on_time, timely, late)
+
+
+def _share_decided(days: np.ndarray, a: int, first: int, last: int) -> float:
+    """Expected share of events on `days` whose decision, first..last days later (evenly), has
+    come by day a."""
+    return float(np.clip((a - days - first + 1) / (last - first + 1), 0, 1).mean())
 
 
 def _year_window(as_at_day: int, year: int, offset: int) -> tuple[int, int]:
@@ -458,11 +467,10 @@ def _undecided_window(a: int) -> tuple[int, int]:
 def _share_undecided(lo: int, hi: int, a: int, on_time: float) -> float:
     """Expected share of requests received evenly over days lo..hi still undecided on day a."""
     received = np.arange(lo, hi + 1)
-    share = 0.0
-    for timely, weight in ((True, on_time), (False, 1 - on_time)):
-        first, last = DECISION_DAYS[timely]
-        share += weight * np.clip((received + last - a) / (last - first + 1), 0, 1).mean()
-    return float(share)
+    return sum(
+        weight * (1 - _share_decided(received, a, *DECISION_DAYS[timely]))
+        for timely, weight in ((True, on_time), (False, 1 - on_time))
+    )
 
 
 def _planted_undecided(la: int, scale: float, a: int, lo: int, hi: int) -> float:
@@ -1015,9 +1023,8 @@ def _quick_review_rate(published: np.ndarray, meeting: np.ndarray, a: int) -> np
         if int(jan1(year + 1)) > a:  # the as-at year is not published yet
             continue
         days = np.arange(int(jan1(year)), int(jan1(year + 1)))
-        made = {}  # share of the year's quick (True) and late (False) decisions made by day a
-        for timely, (first, last) in REVIEW_DECISION_DAYS.items():
-            made[timely] = np.clip((a - days - first + 1) / (last - first + 1), 0, 1).mean()
+        # share of the year's quick (True) and late (False) decisions made by day a
+        made = {t: _share_decided(days, a, *span) for t, span in REVIEW_DECISION_DAYS.items()}
         chosen = years == year
         t = published[chosen]
         rate[chosen] = t * made[False] / (t * made[False] + (1 - t) * made[True])
@@ -1040,8 +1047,7 @@ def _reviews(rng, plans: pl.DataFrame, a: int) -> pl.DataFrame:
     )
     held = (rng.random(n) < held_rate) & (meeting <= until[row])
     quick = rng.random(n) < within_rate
-    timely, late = (_uniform(rng, *REVIEW_DECISION_DAYS[t], n) for t in (True, False))
-    decision = meeting + np.where(quick, timely, late)
+    decision = meeting + _decision_days(rng, quick, REVIEW_DECISION_DAYS)
     decided = decision <= a
     outcome = np.empty(n, dtype=object)
     for c, fig in enumerate(cal.FIGURES):

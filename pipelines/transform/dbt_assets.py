@@ -3,7 +3,7 @@ Staging is split by source so that a county extract that fails its contract hold
 county's staging models; the city and the ICB still build on their fresh data.
 """
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,37 +64,40 @@ def build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
     return _dbt_build
 
 
+def _unique_id(event: Any) -> str | None:
+    """The dbt unique_id of a model's output event (None for any other event)."""
+    if isinstance(event, dg.Output) and "unique_id" in event.metadata:
+        return event.metadata["unique_id"].value
+    return None
+
+
 def with_row_counts(
-    events: Iterable[Any], manifest: Mapping[str, Any], database: Path, log: Any
+    events: list[Any], manifest: Mapping[str, Any], database: Path, log: Any
 ) -> Iterator[Any]:
     """The events, each model's output carrying its row count (dagster/row_count) for the UI.
 
     Views are counted too: the staging views are plain selects over the loaded extracts, and
     their row counts are what engineers compare with the files delivered.
     """
-    events = list(events)
+    nodes = manifest["nodes"]
     relations = {
-        event.metadata["unique_id"].value: manifest["nodes"][uid]["relation_name"]
-        for event in events
-        if isinstance(event, dg.Output)
-        and "unique_id" in event.metadata
-        and (uid := event.metadata["unique_id"].value) in manifest["nodes"]
-        and manifest["nodes"][uid].get("relation_name")
+        uid: nodes[uid]["relation_name"]
+        for uid in map(_unique_id, events)
+        if uid in nodes and nodes[uid].get("relation_name")
     }
     counts: dict[str, int] = {}
     try:
         with duckdb.connect(str(database), read_only=True) as con:
-            for unique_id, relation in relations.items():
-                counts[unique_id] = con.execute(f"select count(*) from {relation}").fetchone()[0]
+            for uid, relation in relations.items():
+                counts[uid] = con.execute(f"select count(*) from {relation}").fetchone()[0]
     except duckdb.Error as error:  # a count is for information: never fail the build for it
         log.warning(f"row counts not recorded: {error}")
     for event in events:
-        if isinstance(event, dg.Output) and "unique_id" in event.metadata:
-            count = counts.get(event.metadata["unique_id"].value)
-            if count is not None:
-                event = event.with_metadata(
-                    {**event.metadata, "dagster/row_count": dg.MetadataValue.int(count)}
-                )
+        count = counts.get(_unique_id(event))
+        if count is not None:
+            event = event.with_metadata(
+                {**event.metadata, "dagster/row_count": dg.MetadataValue.int(count)}
+            )
         yield event
 
 

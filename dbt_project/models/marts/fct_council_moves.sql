@@ -24,8 +24,7 @@ kept_out_plans as (
     select
         crosswalk.child_key,
         'county' as council,
-        cast(try_strptime(json_extract_string(kept_out.raw_row, '$.StartDate'), '%d/%m/%Y')
-            as date) as start_date
+        {{ parse_uk_date("json_extract_string(kept_out.raw_row, '$.StartDate')") }} as start_date
     from {{ ref('int_quarantined_records') }} as kept_out
     inner join {{ ref('int_child_key_crosswalk') }} as crosswalk
         on crosswalk.record_id = kept_out.parent_id
