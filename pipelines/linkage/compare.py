@@ -70,18 +70,14 @@ def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> st
     levels = ", ".join(f"g_{c.name}" for c in config.comparisons)
     twins = config.guards.twins
     if twins is not None and parameters.twins_same:
-        # A pair that looks like twins, unsettled by identifiers: the share of such pairs that
-        # are one child is its probability (its fields cannot tell; see guards.twins).
-        cases = " ".join(
-            f"when '{key}' then {_log_odds(share)!r}"
-            for key, share in sorted(parameters.twins_same.items())
-            if key != "*"
+        # A pair that looks like twins, unsettled by identifiers: the share of such pairs with
+        # its levels that are one child bounds its probability (its fields cannot tell; see
+        # guards.twins). It only ever lowers it: a pair whose other fields say two children
+        # stays so.
+        total = (
+            f"case when twins = 'unsettled' then least({twins_odds(config, parameters)}, "
+            f"{total}) else {total} end"
         )
-        default = _log_odds(parameters.twins_same.get("*", twins.prior_same))
-        override = (
-            f"case {twins.levels_key} {cases} else {default!r} end" if cases else repr(default)
-        )
-        total = f"case when twins = 'unsettled' then {override} else {total} end"
     return f"""
         select rid_l, rid_r, passes, {levels}, coalesce(twins = 'unsettled', false) as twin_like,
             match_weight, cast(1.0 / (1.0 + pow(2.0, -match_weight)) as double) as probability
@@ -91,6 +87,24 @@ def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> st
         )"""
 
 
+def twins_odds(config: LinkageConfig, parameters: Parameters) -> str:
+    """SQL over a pair's level columns: the log2 odds that a pair looking like twins is one
+    child: the share estimated for its levels of `guards.twins.by`, or for the longest start of
+    them seen among settled pairs (see `estimate_twins`)."""
+    twins = config.guards.twins
+    default = _log_odds(parameters.twins_same.get("*", twins.prior_same))
+    lookups = []
+    for depth in range(len(twins.by), 0, -1):
+        cases = " ".join(
+            f"when '{key}' then {_log_odds(share)!r}"
+            for key, share in sorted(parameters.twins_same.items())
+            if key != "*" and key.count("|") == depth - 1
+        )
+        if cases:
+            lookups.append(f"case {twins.prefix_key(depth)} {cases} end")
+    return f"coalesce({', '.join(lookups + [repr(default)])})"
+
+
 def score_sql(pairs: str, records: str, config: LinkageConfig, parameters: Parameters) -> str:
     """SQL: `weight_sql` over `gamma_sql` in one statement."""
     return weight_sql(f"({gamma_sql(pairs, records, config)})", config, parameters)
@@ -98,8 +112,8 @@ def score_sql(pairs: str, records: str, config: LinkageConfig, parameters: Param
 
 def conflict_sql(config: LinkageConfig, parameters: Parameters) -> str:
     """SQL: whether a pair conflicts (guards): over its records `l`, `r` and its score `s`
-    (match_weight, twin_like, probability). Two conflicting records are never one child unless a
-    reviewer says so."""
+    (levels, match_weight, twin_like, probability). Two conflicting records are never one child
+    unless a reviewer says so."""
     rules = [f"({c.when})" for c in config.guards.conflicts]
     tables = config.guards.one_record_per_child_tables
     if tables:
@@ -109,5 +123,6 @@ def conflict_sql(config: LinkageConfig, parameters: Parameters) -> str:
     against = -math.log2(config.guards.conflict_odds)
     rules.append(f"(s.match_weight - {prior_weight(parameters)!r} < {against!r})")
     # Looks like twins, and such pairs are twins more often than one child.
-    rules.append("(s.twin_like and s.probability < 0.5)")
+    if config.guards.twins is not None and parameters.twins_same:
+        rules.append(f"(s.twin_like and {twins_odds(config, parameters)} < 0)")
     return f"coalesce({' or '.join(rules)}, false)"

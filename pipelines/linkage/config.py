@@ -89,16 +89,38 @@ class Twins:
     share of such pairs that are, among those whose identifiers settle it (`identifiers_say`:
     'same', 'different' or null), with a prior."""
 
-    looks_alike: str
+    # the levels (indices, -1 for null) a pair must reach on each comparison named
+    alike_levels: tuple[tuple[str, tuple[int, ...]], ...]
     identifiers_say: str
     by: tuple[str, ...] = ()  # comparisons whose levels the share is counted for
     prior_same: float = 0.2
     prior_pairs: float = 5.0
 
     @property
+    def looks_alike(self) -> str:
+        """SQL over a pair's level columns (g_<comparison>): whether it looks like twins."""
+        return self.alike_on(name for name, _ in self.alike_levels)
+
+    def alike_on(self, names, level_sql=None) -> str:
+        """SQL: the `alike_levels` condition on the comparisons `names` only ("true" if none),
+        each level given by `level_sql(name)` (default: its column g_<name>)."""
+        wanted = set(names)
+        terms = [
+            f"{level_sql(name) if level_sql else f'g_{name}'} in ({', '.join(map(str, levels))})"
+            for name, levels in self.alike_levels
+            if name in wanted
+        ]
+        return " and ".join(terms) or "true"
+
+    @property
     def levels_key(self) -> str:
         """SQL over a pair's level columns: the key of its `by` levels ("7|0")."""
-        return " || '|' || ".join(f"cast(g_{name} as varchar)" for name in self.by) or "''"
+        return self.prefix_key(len(self.by))
+
+    def prefix_key(self, depth: int) -> str:
+        """SQL: the key of the levels of the first `depth` comparisons of `by` ("7")."""
+        names = self.by[:depth]
+        return " || '|' || ".join(f"cast(g_{name} as varchar)" for name in names) or "''"
 
 
 @dataclass(frozen=True)
@@ -201,11 +223,33 @@ def _comparison(raw: dict) -> Comparison:
 MERGE_KNOWN_CHILDREN = ("review", "automatic")
 
 
-def _twins(raw: dict | None) -> Twins | None:
+def _alike_levels(raw: object, comparisons: tuple[Comparison, ...]):
+    """The levels a pair must reach on each listed comparison (`{dob: [exact], surname: [exact,
+    typo]}`; `null`: either value missing), as level indices."""
+    if not isinstance(raw, dict) or not raw:
+        raise LinkageConfigError("guards.twins.looks_alike: a mapping of comparison to levels")
+    by_name = {c.name: c for c in comparisons}
+    alike = []
+    for name, labels in raw.items():
+        if name not in by_name:
+            raise LinkageConfigError(f"guards.twins.looks_alike: unknown comparison {name!r}")
+        known = [level.label for level in by_name[name].levels]
+        unknown = set(labels) - set(known) - {"null"}
+        if not labels or unknown:
+            raise LinkageConfigError(
+                f"guards.twins.looks_alike.{name}: unknown levels {sorted(unknown)} "
+                f"(levels: {known})"
+            )
+        indices = tuple(-1 if label == "null" else known.index(label) for label in labels)
+        alike.append((name, indices))
+    return tuple(alike)
+
+
+def _twins(raw: dict | None, comparisons: tuple[Comparison, ...]) -> Twins | None:
     if not raw:
         return None
     return Twins(
-        looks_alike=" ".join(str(_require(raw, "looks_alike", "guards.twins")).split()),
+        alike_levels=_alike_levels(_require(raw, "looks_alike", "guards.twins"), comparisons),
         identifiers_say=" ".join(str(_require(raw, "identifiers_say", "guards.twins")).split()),
         by=tuple(str(b) for b in raw.get("by") or ()),
         prior_same=float(raw.get("prior_same", 0.2)),
@@ -229,6 +273,7 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
         name: (path.parent / _require(prepare, name, "prepare")).resolve()
         for name in ("nicknames", "spellings")
     }
+    comparisons = tuple(_comparison(c) for c in _require(raw, "comparisons", "config"))
     config = LinkageConfig(
         key_prefix=str(_require(raw, "key_prefix", "config")),
         nicknames=lists["nicknames"],
@@ -236,7 +281,7 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
         phonetic=phonetic,
         max_block_size=int(_require(blocking, "max_block_size", "blocking")),
         passes=tuple(_pass(p) for p in _require(blocking, "passes", "blocking")),
-        comparisons=tuple(_comparison(c) for c in _require(raw, "comparisons", "config")),
+        comparisons=comparisons,
         estimation=Estimation(
             seed=int(estimation["seed"]),
             u_sample_pairs=int(estimation["u_sample_pairs"]),
@@ -265,7 +310,7 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
                 for c in guards.get("conflicts") or []
             ),
             one_record_per_child_tables=tuple(guards.get("one_record_per_child_tables") or []),
-            twins=_twins(guards.get("twins")),
+            twins=_twins(guards.get("twins"), comparisons),
             merge_known_children=str(guards.get("merge_known_children", "review")),
         ),
         source=path,

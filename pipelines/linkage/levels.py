@@ -107,44 +107,63 @@ def by_names(config: LinkageConfig) -> list[Comparison]:
     return [c for c in config.comparisons if columns_read(c) <= NAME_COLUMNS]
 
 
-def twins_column(config: LinkageConfig) -> str:
-    """SQL: for a pair that looks like twins, what its identifiers say ('same', 'different') or
-    'unsettled'; null for any other pair."""
+def identifiers_column(config: LinkageConfig, named: list[Comparison]) -> str:
+    """SQL over a pair's records: what its identifiers say of it ('same', 'different' or
+    'unsettled') when its other fields could look like twins (the levels of the comparisons
+    not in `named`; those are checked by `twins_column`), else null."""
+    twins = config.guards.twins
+    if twins is None:
+        return "cast(null as varchar) as identifiers_say"
+    by_name = {c.name: c for c in config.comparisons}
+    others = [c.name for c in config.comparisons if c not in named]
+    maybe = twins.alike_on(others, lambda name: gamma_expression(by_name[name]))
+    return (
+        f"case when {maybe} then coalesce({twins.identifiers_say}, 'unsettled') end "
+        f"as identifiers_say"
+    )
+
+
+def twins_column(config: LinkageConfig, named: list[Comparison]) -> str:
+    """SQL over a pair's level columns and `identifiers_column`: for a pair that looks like
+    twins, what its identifiers say ('same', 'different') or 'unsettled'; null for any other."""
     twins = config.guards.twins
     if twins is None:
         return "cast(null as varchar) as twins"
     return (
-        f"case when {twins.looks_alike} then coalesce({twins.identifiers_say}, 'unsettled') "
-        f"end as twins"
+        f"cast(case when {twins.alike_on(c.name for c in named)} then identifiers_say end "
+        f"as varchar) as twins"
     )
 
 
 def gamma_sql(pairs: str, records: str, config: LinkageConfig) -> str:
     """SQL: each pair of `pairs` (rid_l, rid_r, passes) with its levels, whether it looks like
-    twins (`twins_column`) and the term frequencies its exact levels need (looked up on the left
-    record; equal on both sides).
+    twins (`twins_column`: from its levels and what its identifiers say) and the term
+    frequencies its exact levels need (looked up on the left record; equal on both sides).
 
     Name comparisons are computed once per distinct pair of names: the same few thousand
     forenames and surnames recur across millions of candidate pairs."""
     carried = "".join(f", l.tf_{column}" for column in tf_columns(config))
     named = by_names(config)
     others = [c for c in config.comparisons if c not in named]
+    ordered = ", ".join(f"g_{c.name}" for c in config.comparisons)
+    tf = "".join(f", tf_{column}" for column in tf_columns(config))
     if not named:
         return f"""
-            select p.rid_l, p.rid_r, p.passes, {gamma_columns(config)}, {twins_column(config)}
-                {carried}
-            from {pairs} p
-            join {records} l on l.rid = p.rid_l
-            join {records} r on r.rid = p.rid_r"""
+            select rid_l, rid_r, passes, {ordered}, {twins_column(config, [])}{tf}
+            from (
+                select p.rid_l, p.rid_r, p.passes, {gamma_columns(config)},
+                    {identifiers_column(config, [])}{carried}
+                from {pairs} p
+                join {records} l on l.rid = p.rid_l
+                join {records} r on r.rid = p.rid_r
+            )"""
     read = sorted(set().union(*(columns_read(c) for c in named)))
     name_gammas = ", ".join(f"{gamma_expression(c)} as g_{c.name}" for c in named)
     other_gammas = "".join(f", {gamma_expression(c)} as g_{c.name}" for c in others)
-    ordered = ", ".join(f"g_{c.name}" for c in config.comparisons)
-    tf = "".join(f", tf_{column}" for column in tf_columns(config))
     return f"""
         with records_named as materialized (
             select p.rid_l, p.rid_r, p.passes, l.name_id as name_l, r.name_id as name_r
-                {other_gammas}, {twins_column(config)}{carried}
+                {other_gammas}, {identifiers_column(config, named)}{carried}
             from {pairs} p
             join {records} l on l.rid = p.rid_l
             join {records} r on r.rid = p.rid_r
@@ -162,5 +181,5 @@ def gamma_sql(pairs: str, records: str, config: LinkageConfig) -> str:
             join names l on l.name_id = n.name_l
             join names r on r.name_id = n.name_r
         )
-        select p.rid_l, p.rid_r, p.passes, {ordered}, twins{tf}
+        select p.rid_l, p.rid_r, p.passes, {ordered}, {twins_column(config, named)}{tf}
         from records_named p join name_levels using (name_l, name_r)"""

@@ -224,20 +224,31 @@ def estimate_twins(
     con: duckdb.DuckDBPyConnection, gammas: str, config: LinkageConfig
 ) -> dict[str, float]:
     """Of the pairs that look like twins, the share that are one child, by the levels of the
-    `by` comparisons: counted among those whose identifiers settle it, with the configured
-    prior; "*" holds the prior alone, for level combinations not seen here."""
+    `by` comparisons, counted among those whose identifiers settle it. The shares are nested:
+    by the first comparison's level, then the first two, and so on; each is smoothed towards
+    the share one level up (worth `prior_pairs` pairs), the top towards `prior_same`, so a rare
+    combination of levels borrows from its commoner parent. Keys are the levels joined by "|"
+    ("7", "7|0", ...); "*" holds the prior alone."""
     twins = config.guards.twins
     if twins is None:
         return {}
     rows = con.execute(
         f"""select {twins.levels_key} as levels, count(*) filter (where twins = 'same'),
             count(*) filter (where twins = 'different')
-        from {gammas} where twins is not null group by all"""
+        from {gammas} where twins is not null and twins <> 'unsettled' group by all"""
     ).fetchall()
-    prior = twins.prior_same * twins.prior_pairs
-    shares = {"*": twins.prior_same}
+    counts: dict[str, list[int]] = {}
     for key, same, different in rows:
-        shares[key] = (same + prior) / (same + different + twins.prior_pairs)
+        parts = key.split("|")
+        for depth in range(1, len(parts) + 1):
+            tally = counts.setdefault("|".join(parts[:depth]), [0, 0])
+            tally[0] += same
+            tally[1] += different
+    shares = {"*": twins.prior_same}
+    for key in sorted(counts, key=lambda k: k.count("|")):  # parents before children
+        parent = shares[key.rsplit("|", 1)[0]] if "|" in key else twins.prior_same
+        same, different = counts[key]
+        shares[key] = (same + parent * twins.prior_pairs) / (same + different + twins.prior_pairs)
     return shares
 
 

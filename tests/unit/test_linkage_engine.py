@@ -232,6 +232,13 @@ CASES = [
     ("twin:a2", "icb", "Amelia", "Quarmby", "2014-03-09", "F", "NG5 1AB", None, "9990000018"),
     ("twin:b1", "city", "Sophia", "Quarmby", "2014-03-09", "F", "NG5 1AB", "V892123410002", None),
     ("twin:b2", "icb", "Sophia", "Quarmby", "2014-03-09", "F", "NG5 1AB", None, "9990000026"),
+    # twins whose records differ in the surname's form (Polish feminine and masculine), one
+    # record each and no identifier in common: the same family, not one child
+    ("gtwin:a", "city", "Karolina", "Gorska", "2013-05-21", "F", "NG6 8AB", None, None),
+    ("gtwin:b", "icb", "Kornel", "Gorski", "2013-05-21", "M", "NG6 8AB", None, None),
+    # names in the other order, the forename a nickname (Kate: Katherine)
+    ("swapnick:1", "county", "Kate", "Robinsworth", "2012-09-03", "F", "NG4 2LP", None, None),
+    ("swapnick:2", "icb", "Robinsworth", "Kate", "2012-09-03", "F", "NG4 2LP", None, None),
     # nickname
     ("nick:1", "city", "William", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
     ("nick:2", "icb", "Bill", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
@@ -323,11 +330,18 @@ def test_hand_made_cases(estimated):
     assert keys["twin:a1"] == keys["twin:a2"]
     assert keys["twin:b1"] == keys["twin:b2"]
     assert keys["twin:a1"] != keys["twin:b1"]
-    for case in ("nick", "swap", "dm", "move", "typo"):
+    assert keys["gtwin:a"] != keys["gtwin:b"]
+    for case in ("nick", "swap", "swapnick", "dm", "move", "typo"):
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
     assert keys["share:1"] == keys["share:2"]
     assert keys["share:3"] == keys["share:4"]
     assert keys["share:1"] != keys["share:3"]
+    # names in the other order are seen as such, the nickname notwithstanding
+    levels = con.execute(
+        "select forename_level, surname_level from identity.evidence"
+        " where record_id_l = 'swapnick:1' and record_id_r = 'swapnick:2'"
+    ).fetchall()
+    assert levels == [("other_name", "other_field")]
 
 
 def test_quality_on_the_population(estimated):
