@@ -239,6 +239,30 @@ CASES = [
     # names in the other order, the forename a nickname (Kate: Katherine)
     ("swapnick:1", "county", "Kate", "Robinsworth", "2012-09-03", "F", "NG4 2LP", None, None),
     ("swapnick:2", "icb", "Robinsworth", "Kate", "2012-09-03", "F", "NG4 2LP", None, None),
+    # another child's UPN (valid) on one of a child's records, the family since moved within
+    # the district: every other field agrees, so one child, not two
+    (
+        "wrongid:1",
+        "city",
+        "Tobias",
+        "Wetherell",
+        "2011-01-19",
+        "M",
+        "NG7 2RD",
+        "U892555010071",
+        None,
+    ),
+    (
+        "wrongid:2",
+        "county",
+        "Tobias",
+        "Wetherell",
+        "2011-01-19",
+        "M",
+        "NG7 5JX",
+        "H892555010072",
+        None,
+    ),
     # nickname
     ("nick:1", "city", "William", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
     ("nick:2", "icb", "Bill", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
@@ -331,7 +355,7 @@ def test_hand_made_cases(estimated):
     assert keys["twin:b1"] == keys["twin:b2"]
     assert keys["twin:a1"] != keys["twin:b1"]
     assert keys["gtwin:a"] != keys["gtwin:b"]
-    for case in ("nick", "swap", "swapnick", "dm", "move", "typo"):
+    for case in ("nick", "swap", "swapnick", "dm", "move", "typo", "wrongid"):
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
     assert keys["share:1"] == keys["share:2"]
     assert keys["share:3"] == keys["share:4"]
