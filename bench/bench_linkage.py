@@ -132,6 +132,18 @@ def changes_against_truth(base: pl.DataFrame, after: pl.DataFrame, truth: pl.Dat
 # --- one engine run, in a process of its own ------------------------------------------------
 
 
+def own_peak_kb() -> int:
+    """This process's peak resident memory in KiB since it started its program. Not
+    ru_maxrss: Linux carries the parent's high-water mark over fork and exec, so a child
+    started by a large parent would report the parent's size."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _run_engine_here(
     engine: str, input_path: Path, output_path: Path, previous: Path | None, state: Path | None
 ):
@@ -155,7 +167,7 @@ def _run_engine_here(
     own, children = (
         resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
     )
-    peak_kb = max(own.ru_maxrss, children.ru_maxrss)
+    peak_kb = max(own_peak_kb(), children.ru_maxrss)
     # CPU time as well: on a shared machine it moves less than wall time when others are busy.
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     print(

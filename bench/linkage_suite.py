@@ -15,8 +15,9 @@ Data sets, each a person table in the engine's input contract plus the truth:
   bench/results/independent/<records>_<seed>[_twins<n>] and read from there.
 
 Both engines run with their default configuration on every set; nothing is tuned per set. Each
-run is a process of its own, so its peak resident memory (ru_maxrss of the process and its
-children) is its own; wall and CPU seconds run from importing the engine to its output written.
+run is a process of its own, so its peak resident memory (the high-water mark of its own memory,
+VmHWM, and ru_maxrss of its children) is its own; wall and CPU seconds run from importing the
+engine to its output written.
 Splink is `bench/splink_baseline.py` (the documented baseline; it reads a birth date in the same
 text layouts as the engine, an impossible one becoming null).
 
@@ -165,6 +166,18 @@ def load_set(name: str, seed: int) -> DataSet:
 # --- one engine run, in a process of its own ------------------------------------------------
 
 
+def own_peak_kb() -> int:
+    """This process's peak resident memory in KiB since it started its program. Not
+    ru_maxrss: Linux carries the parent's high-water mark over fork and exec, so a child
+    started by a large parent would report the parent's size."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _run_here(engine: str, input_path: Path, output_path: Path, report_path: Path) -> None:
     """Executed in the child process: run one engine and print its figures as JSON."""
     started = time.perf_counter()
@@ -186,7 +199,7 @@ def _run_here(engine: str, input_path: Path, output_path: Path, report_path: Pat
             {
                 "seconds": elapsed,
                 "cpu_seconds": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
-                "peak_mb": max(own.ru_maxrss, children.ru_maxrss) / 1024,
+                "peak_mb": max(own_peak_kb(), children.ru_maxrss) / 1024,
                 "detail": detail,
             }
         )
