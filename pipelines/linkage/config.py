@@ -147,6 +147,7 @@ class LinkageConfig:
     key_prefix: str
     nicknames: Path
     spellings: Path
+    day_names: Path
     phonetic: str
     max_block_size: int
     passes: tuple[BlockingPass, ...]
@@ -271,13 +272,14 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
         raise LinkageConfigError(f"prepare.phonetic must be one of {PHONETIC_ALGORITHMS}")
     lists = {
         name: (path.parent / _require(prepare, name, "prepare")).resolve()
-        for name in ("nicknames", "spellings")
+        for name in ("nicknames", "spellings", "day_names")
     }
     comparisons = tuple(_comparison(c) for c in _require(raw, "comparisons", "config"))
     config = LinkageConfig(
         key_prefix=str(_require(raw, "key_prefix", "config")),
         nicknames=lists["nicknames"],
         spellings=lists["spellings"],
+        day_names=lists["day_names"],
         phonetic=phonetic,
         max_block_size=int(_require(blocking, "max_block_size", "blocking")),
         passes=tuple(_pass(p) for p in _require(blocking, "passes", "blocking")),

@@ -315,18 +315,28 @@ def prepare(
         select 'upn', value, {upn_valid_sql("value")}
         from (select distinct upn as value from _lk_base where upn is not null)"""
     )
+    # The Akan day name of the weekday of birth (a Friday's boy is Kofi): a child may be
+    # recorded by it in one system and by another given name in another.
+    day_names = str(config.day_names).replace("'", "''")
+    con.execute(
+        f"""create or replace temp table _lk_day_names as
+        select weekday, upper(sex) as sex, any_value({_letters("name")}) as name
+        from read_csv('{day_names}', header = true, all_varchar = true) group by all"""
+    )
     con.execute(
         f"""create or replace temp table {target} as
         select b.record_id, b.source, b.source_table, b.content,
             n.* exclude (forename_raw, surname_raw),
             b.dob, b.dob_text, b.dob_swapped, b.dob_key, b.birth_year, b.sex,
             b.pc, b.pc_sector, b.pc_district, b.nhs_number, b.upn, b.uln,
-            coalesce(cn.valid, false) as nhs_valid, coalesce(cu.valid, false) as upn_valid
+            coalesce(cn.valid, false) as nhs_valid, coalesce(cu.valid, false) as upn_valid,
+            d.name as day_name
         from _lk_base b
         join _lk_person_names n on n.name_id = hash(b.forename_raw, b.surname_raw)
         left join _lk_checked cn on cn.kind = 'nhs_number' and cn.value = b.nhs_number
-        left join _lk_checked cu on cu.kind = 'upn' and cu.value = b.upn"""
+        left join _lk_checked cu on cu.kind = 'upn' and cu.value = b.upn
+        left join _lk_day_names d on d.weekday = dayname(b.dob) and d.sex = b.sex"""
     )
-    for table in ("_lk_base", "_lk_names", "_lk_person_names", "_lk_checked"):
+    for table in ("_lk_base", "_lk_names", "_lk_person_names", "_lk_checked", "_lk_day_names"):
         con.execute(f"drop table {table}")
     return con.execute(f"select count(*) from {target}").fetchall()[0][0]

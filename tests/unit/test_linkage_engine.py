@@ -263,6 +263,13 @@ CASES = [
         "H892555010072",
         None,
     ),
+    # one child known by the Akan name of the weekday of birth (Kofi: a Friday's boy) in one
+    # system and by another given name in the other
+    ("dayname:1", "icb", "Kofi", "Owusu-Mensah", "2014-03-07", "M", "NG5 9AB", None, None),
+    ("dayname:2", "city", "Emmanuel", "Owusu-Mensah", "2014-03-07", "M", "NG5 9AB", None, None),
+    # Akua is a Wednesday's girl: not the day name of a girl born on a Thursday
+    ("notday:1", "icb", "Akua", "Boatengfield", "2013-06-13", "F", "NG3 4QT", None, None),
+    ("notday:2", "city", "Grace", "Boatengfield", "2013-06-13", "F", "NG3 4QT", None, None),
     # nickname
     ("nick:1", "city", "William", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
     ("nick:2", "icb", "Bill", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
@@ -355,7 +362,7 @@ def test_hand_made_cases(estimated):
     assert keys["twin:b1"] == keys["twin:b2"]
     assert keys["twin:a1"] != keys["twin:b1"]
     assert keys["gtwin:a"] != keys["gtwin:b"]
-    for case in ("nick", "swap", "swapnick", "dm", "move", "typo", "wrongid"):
+    for case in ("nick", "swap", "swapnick", "dm", "move", "typo", "wrongid", "dayname"):
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
     assert keys["share:1"] == keys["share:2"]
     assert keys["share:3"] == keys["share:4"]
@@ -366,6 +373,17 @@ def test_hand_made_cases(estimated):
         " where record_id_l = 'swapnick:1' and record_id_r = 'swapnick:2'"
     ).fetchall()
     assert levels == [("other_name", "other_field")]
+    # a forename that is the other record's birthday name, and one that is not
+    day_levels = dict(
+        con.execute(
+            """select l.record_id, s.g_day_name from identity.scored_pairs s
+            join identity.prepared l on l.rid = s.rid_l join identity.prepared r on r.rid = s.rid_r
+            where l.record_id in ('dayname:1', 'dayname:2', 'notday:1', 'notday:2')
+              and split_part(l.record_id, ':', 1) = split_part(r.record_id, ':', 1)"""
+        ).fetchall()
+    )
+    assert sorted(day_levels.values()) == [0, 1]  # birthday_name, other
+    assert day_levels.get("dayname:1", day_levels.get("dayname:2")) == 0
 
 
 def test_quality_on_the_population(estimated):
@@ -753,7 +771,7 @@ def test_a_changed_configuration_relinks_everything_and_keeps_the_keys(tmp_path,
         load_config().source.read_text().replace("u_sample_pairs: 400000", "u_sample_pairs: 300000")
     )
     changed.write_text(text)
-    for name_list in (load_config().nicknames, load_config().spellings):
+    for name_list in (load_config().nicknames, load_config().spellings, load_config().day_names):
         (tmp_path / name_list.name).write_bytes(name_list.read_bytes())
     report = link_file(
         tmp_path / "people.parquet",

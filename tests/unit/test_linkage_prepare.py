@@ -25,6 +25,7 @@ def test_bad_thresholds_are_rejected(tmp_path):
     path.write_text(text)
     (tmp_path / "nicknames.csv").write_text("name,canonical\n")
     (tmp_path / "spellings.csv").write_text("name,canonical\n")
+    (tmp_path / "day_names.csv").write_text("weekday,sex,name\n")
     with pytest.raises(LinkageConfigError):
         load_config(path)
 
@@ -117,3 +118,17 @@ def test_connected_components():
     nodes = np.array([1, 2, 3, 5, 8, 9])
     labels = connected_components(nodes, np.array([2, 8, 3]), np.array([3, 9, 1]))
     assert labels.tolist() == [1, 1, 1, 5, 8, 8]
+
+
+def test_the_day_name_is_that_of_the_weekday_of_birth():
+    # 7 March 2014 was a Friday: Kofi for a boy, Afua for a girl; no sex or no date, no name
+    con = _prepared(
+        [
+            ("b", "city", "Emmanuel", "Owusu", "2014-03-07", "M", "NG5 9AB"),
+            ("g", "city", "Abigail", "Owusu", "07/03/2014", "F", "NG5 9AB"),
+            ("u", "city", "Sam", "Owusu", "2014-03-07", None, "NG5 9AB"),
+            ("x", "city", "Sam", "Owusu", "2014-85-03", "M", "NG5 9AB"),
+        ]
+    )
+    day_names = dict(con.execute("select record_id, day_name from p").fetchall())
+    assert day_names == {"b": "KOFI", "g": "AFUA", "u": None, "x": None}
