@@ -796,3 +796,27 @@ def test_faults_of_real_extracts_are_survived(estimated):
     keys = _keys(con)
     assert keys["faults:a1"] == keys["faults:a2"] == keys["faults:a3"]
     assert keys["faults:b1"] == keys["faults:b2"] != keys["faults:a1"]
+
+
+def test_a_rare_twin_like_combination_borrows_its_share_from_its_forename_level():
+    """Shares of one child among settled twin-like pairs are nested (forename level, then
+    forename level and sex): a combination seen once is pulled towards its forename level's
+    share, not towards the flat prior."""
+    from pipelines.linkage.parameters import estimate_twins
+
+    config = load_config()
+    twins = config.guards.twins
+    con = duckdb.connect()
+    # forename level 2 (a typo), sex agreeing (0): 90 of 100 one child; sex disagreeing (1):
+    # a single pair, one child
+    rows = [(2, 0, "same")] * 90 + [(2, 0, "different")] * 10 + [(2, 1, "same")]
+    rows += [(7, 0, "unsettled")] * 5  # unsettled pairs count for nothing
+    con.execute("create table g (g_forename tinyint, g_sex tinyint, twins varchar)")
+    con.executemany("insert into g values (?, ?, ?)", rows)
+    shares = estimate_twins(con, "g", config)
+    k = twins.prior_pairs
+    level = (91 + twins.prior_same * k) / (101 + k)
+    assert shares["2"] == pytest.approx(level)
+    assert shares["2|0"] == pytest.approx((90 + level * k) / (100 + k))
+    assert shares["2|1"] == pytest.approx((1 + level * k) / (1 + k))
+    assert shares["2|1"] > 0.8 and "7" not in shares and "7|0" not in shares
