@@ -69,6 +69,7 @@ from bench_linkage import (  # noqa: E402
     BENCH_KEY,
     ENGINES,
     engine_available,
+    own_peak_kb,
     pairwise_scores,
     read_clusters,
 )
@@ -164,18 +165,6 @@ def load_set(name: str, seed: int) -> DataSet:
 
 
 # --- one engine run, in a process of its own ------------------------------------------------
-
-
-def own_peak_kb() -> int:
-    """This process's peak resident memory in KiB since it started its program. Not
-    ru_maxrss: Linux carries the parent's high-water mark over fork and exec, so a child
-    started by a large parent would report the parent's size."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _run_here(engine: str, input_path: Path, output_path: Path, report_path: Path) -> None:

@@ -458,11 +458,8 @@ def _cluster(
         where a.component = b.component and a.size > {MAX_CHECKED_COMPONENT}""",
     )
     # Most such pairs are candidate pairs, already scored; the others are scored here.
-    levels = ", ".join(f"g_{c.name}" for c in config.comparisons)
     known_scores = scratch.table(
-        "intra_known",
-        f"select i.rid_l, i.rid_r, {levels}, s.match_weight, s.twin_like, s.probability "
-        f"from {intra} i join {scored} s using (rid_l, rid_r)",
+        "intra_known", f"select s.* from {intra} i join {scored} s using (rid_l, rid_r)"
     )
     unscored = scratch.table(
         "intra_new",
@@ -472,10 +469,8 @@ def _cluster(
     score = compare.score_sql(unscored, recs.table, config, params)
     conflicts = con.sql(
         f"""with scored as (
-            select rid_l, rid_r, {levels}, match_weight, twin_like, probability
-            from {known_scores}
-            union all
-            select rid_l, rid_r, {levels}, match_weight, twin_like, probability from ({score})
+            select {compare.scored_columns(config)} from {known_scores}
+            union all select {compare.scored_columns(config)} from ({score})
         ),
         ruled as (
             select s.rid_l, s.rid_r, {compare.conflict_sql(config, params)} as conflict
