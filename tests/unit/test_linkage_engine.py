@@ -270,6 +270,21 @@ CASES = [
     # Akua is a Wednesday's girl: not the day name of a girl born on a Thursday
     ("notday:1", "icb", "Akua", "Boatengfield", "2013-06-13", "F", "NG3 4QT", None, None),
     ("notday:2", "city", "Grace", "Boatengfield", "2013-06-13", "F", "NG3 4QT", None, None),
+    # brothers with one first given name and different second ones, at one address, born
+    # years apart: two children, however rare the family name
+    ("csib:a1", "city", "Muhammed Saif", "Haqqanizada", "2012-03-04", "M", "NG7 3AB", None, None),
+    ("csib:a2", "icb", "Muhammed Saif", "Haqqanizada", "2012-03-04", "M", "NG7 3AB", None, None),
+    (
+        "csib:b",
+        "county",
+        "Muhammed Abdullah",
+        "Haqqanizada",
+        "2015-09-21",
+        "M",
+        "NG7 3AB",
+        None,
+        None,
+    ),
     # nickname
     ("nick:1", "city", "William", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
     ("nick:2", "icb", "Bill", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
@@ -362,6 +377,7 @@ def test_hand_made_cases(estimated):
     assert keys["twin:b1"] == keys["twin:b2"]
     assert keys["twin:a1"] != keys["twin:b1"]
     assert keys["gtwin:a"] != keys["gtwin:b"]
+    assert keys["csib:a1"] == keys["csib:a2"] != keys["csib:b"]
     for case in ("nick", "swap", "swapnick", "dm", "move", "typo", "wrongid", "dayname"):
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
     assert keys["share:1"] == keys["share:2"]
@@ -558,17 +574,45 @@ def test_a_household_counts_once():
     for family in range(400):
         surname, postcode = f"Fam{family:03d}", _postcode(rng)
         for child in range(rng.randint(1, 4)):  # siblings: one surname, one address
-            rows.append((f"{family}:{child}", surname, postcode))
+            rows.append((f"{family}:{child}", f"Child{family}x{child}", surname, postcode))
     con = duckdb.connect()
-    con.execute("create table r (record_id varchar, sn varchar, pc varchar)")
-    con.executemany("insert into r values (?, ?, ?)", rows)
-    m = {"surname": [0.9], "postcode": [0.8]}
+    con.execute("create table r (record_id varchar, fn varchar, sn varchar, pc varchar)")
+    con.executemany("insert into r values (?, ?, ?, ?)", rows)
+    m = {"forename": [0.9], "surname": [0.9], "postcode": [0.8]}
     weights = estimate_dependencies(con, "r", len(rows), m, 0.0, load_config())
     assert weights["household"] < -3.0
     # Without households (postcodes drawn for each child) the correction all but vanishes.
     con.execute("update r set pc = md5(record_id)")
     weights = estimate_dependencies(con, "r", len(rows), m, 0.0, load_config())
     assert weights.get("household", 0.0) > -1.0
+
+
+def test_a_naming_tradition_counts_once():
+    """Families of one naming tradition draw the forename and the family name from one pool, so
+    two different children share a full name far more often than the two names' shares
+    multiplied say: the joint agreement is corrected by that, and only by that."""
+    from pipelines.linkage.parameters import estimate_dependencies
+
+    rng = random.Random(5)
+    traditions = [
+        ([f"Given{t}x{i}" for i in range(5)], [f"Family{t}x{i}" for i in range(5)])
+        for t in range(20)
+    ]
+    rows = []
+    for child in range(2000):
+        forenames, surnames = rng.choice(traditions)
+        rows.append((str(child), rng.choice(forenames), rng.choice(surnames), f"PC{child}"))
+    con = duckdb.connect()
+    con.execute("create table r (record_id varchar, fn varchar, sn varchar, pc varchar)")
+    con.executemany("insert into r values (?, ?, ?, ?)", rows)
+    m = {"forename": [0.9], "surname": [0.9], "postcode": [0.8]}
+    weights = estimate_dependencies(con, "r", len(rows), m, 0.0, load_config())
+    assert weights["full_name"] < -3.0  # 20 traditions: about log2(1/20)
+    # Forenames drawn from every tradition alike: the two names are independent again.
+    all_forenames = [name for forenames, _ in traditions for name in forenames]
+    con.execute("update r set fn = ?[1 + (hash(record_id) % 100)::int]", [all_forenames])
+    weights = estimate_dependencies(con, "r", len(rows), m, 0.0, load_config())
+    assert abs(weights["full_name"]) < 0.5
 
 
 def test_an_oversized_block_is_refined_not_dropped():
