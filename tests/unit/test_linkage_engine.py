@@ -263,6 +263,41 @@ CASES = [
         "H892555010072",
         None,
     ),
+    # another child's UPN on one record, and the family name changed on another that carries
+    # the child's own UPN: the forename, birth date and address still say one child
+    (
+        "wrongsn:1",
+        "city",
+        "Philippa",
+        "Stanbridge",
+        "2013-02-11",
+        "F",
+        "NG5 4HT",
+        "R892555020081",
+        None,
+    ),
+    (
+        "wrongsn:2",
+        "county",
+        "Philippa",
+        "Stanbridge",
+        "2013-02-11",
+        "F",
+        "NG5 4HT",
+        "F892555020082",
+        None,
+    ),
+    (
+        "wrongsn:3",
+        "city",
+        "Philippa",
+        "Marchbank",
+        "2013-02-11",
+        "F",
+        "NG5 4HT",
+        "F892555020082",
+        None,
+    ),
     # one child known by the Akan name of the weekday of birth (Kofi: a Friday's boy) in one
     # system and by another given name in the other
     ("dayname:1", "icb", "Kofi", "Owusu-Mensah", "2014-03-07", "M", "NG5 9AB", None, None),
@@ -378,6 +413,7 @@ def test_hand_made_cases(estimated):
     assert keys["twin:a1"] != keys["twin:b1"]
     assert keys["gtwin:a"] != keys["gtwin:b"]
     assert keys["csib:a1"] == keys["csib:a2"] != keys["csib:b"]
+    assert keys["wrongsn:1"] == keys["wrongsn:2"] == keys["wrongsn:3"]
     for case in ("nick", "swap", "swapnick", "dm", "move", "typo", "wrongid", "dayname"):
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
     assert keys["share:1"] == keys["share:2"]
