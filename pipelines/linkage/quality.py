@@ -167,6 +167,19 @@ IDENTIFIER_READS = IDENTIFIER_COLUMNS | {"nhs_valid", "upn_valid"}
 CALIBRATION_PRIOR_PAIRS = 5.0  # a bin's observed share weighs against the model's this much
 
 
+def identifier_error_rate(bins: list[tuple]) -> float:
+    """The share of settled pairs of one child whose identifiers nevertheless say 'different'.
+
+    Identifiers are sometimes wrong (another child's number keyed on a record), so a pair of one
+    child can read as two. Where the other fields leave no doubt (bins in which the model
+    expects under half a pair of different children in all), every 'different' is such an
+    error, and their share is the rate; each bin's share of one child is divided by 1 - rate.
+    `bins`: (bin, pairs settled 'same', pairs settled, the model's mean probability)."""
+    sure = [(same, n) for b, same, n, model in bins if b is not None and n * (1 - model) < 0.5]
+    settled = sum(n for _, n in sure)
+    return 1.0 - sum(same for same, _ in sure) / settled if settled else 0.0
+
+
 def calibrated_probability(
     con: duckdb.DuckDBPyConnection, schema: str, config: LinkageConfig, params: Parameters
 ) -> str:
@@ -177,8 +190,9 @@ def calibrated_probability(
     identifiers settle whether they are one child (guards.twins.identifiers_say) and that a
     pass without identifiers found are a sample of what the other fields alone say. Their
     weight without the identifier comparisons, in one-bit bins, against the share that are one
-    child, gives each bin its calibrated probability (smoothed towards the model's); pairs with
-    no identifier evidence take the calibrated value of their bin."""
+    child (corrected for the identifiers' own error rate, `identifier_error_rate`), gives each
+    bin its calibrated probability (smoothed towards the model's); pairs with no identifier
+    evidence take the calibrated value of their bin."""
     twins = config.guards.twins
     identifiers = [c.name for c in config.comparisons if columns_read(c) <= IDENTIFIER_READS]
     plain = "cast(1.0 / (1.0 + pow(2.0, -s.match_weight)) as double)"
@@ -211,9 +225,10 @@ def calibrated_probability(
     ).fetchall()
     if not rows:
         return "s.probability"
+    error = identifier_error_rate(rows)
     k = CALIBRATION_PRIOR_PAIRS
     cases = " ".join(
-        f"when {int(b)} then {(same + k * model) / (n + k)!r}"
+        f"when {int(b)} then {min((same / (1.0 - error) + k * model) / (n + k), 1.0)!r}"
         for b, same, n, model in rows
         if b is not None
     )
