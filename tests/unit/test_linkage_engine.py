@@ -619,6 +619,49 @@ def test_wrong_identifiers_do_not_lower_certain_pairs():
     assert identifier_error_rate(bins[:1]) == 0.0  # nothing certain: no correction
 
 
+def test_true_pairs_missed_between_children_are_counted_by_their_own_pairs(estimated):
+    """Two children of three records each, joined by one weak candidate pair (probability 0.3)
+    and no other: the estimate counts 0.3 true pairs missed between them, not 0.3 for each of
+    the nine record pairs between them (two children of several records each are rarely one
+    child when only one of their pairs is even close; the record pairs no pass compared are
+    the blocking model's to count)."""
+    from pipelines.linkage import quality
+    from pipelines.linkage.levels import register_macros
+    from pipelines.linkage.parameters import load
+    from pipelines.linkage.prepare import prepare
+
+    config = load_config()
+    parameters = load(estimated[0], "identity.parameters", config)
+    con = duckdb.connect()
+    register_macros(con)
+    rows = [
+        (f"{child}:{n}", "city", name, "Quennell", dob, "M", "NG5 1AB", None, None)
+        for child, name, dob in (("a", "Oliver", "2014-02-03"), ("b", "Oscar", "2016-09-11"))
+        for n in range(3)
+    ]
+    _table(con, "q_records", rows)
+    con.execute("create schema q")
+    prepare(con, "q_records", "q_prepared", config)
+    con.execute(
+        "create table q.prepared as select row_number() over () as rid, *,"
+        " 0.001 as tf_fn, 0.001 as tf_sn, false as is_new from q_prepared"
+    )
+    con.execute(
+        "create table q.crosswalk as select record_id, 'K' || split_part(record_id, ':', 1)"
+        " as child_key, 3 as cluster_size from q.prepared"
+    )
+    levels = ", ".join(f"-1::tinyint as g_{c.name}" for c in config.comparisons)
+    pairs = "(1, 2, 0.999), (1, 3, 0.999), (2, 3, 0.999), (4, 5, 0.999), (4, 6, 0.999)"
+    pairs += ", (5, 6, 0.999), (1, 4, 0.3)"
+    con.execute(
+        f"create table q.scored_pairs as select rid_l, rid_r, 1 as passes, {levels},"
+        f" false as twin_like, log2(p / (1 - p)) as match_weight, p as probability"
+        f" from (values {pairs}) v(rid_l, rid_r, p)"
+    )
+    estimate = quality.estimate(con, "q", config, parameters)
+    assert estimate["estimated_missed_compared"] == pytest.approx(0.3)
+
+
 def test_a_household_counts_once():
     """Siblings share a surname and an address: different children agree on both far more often
     than the two agreements apart suggest, and the joint weight is corrected by that."""
