@@ -320,6 +320,11 @@ CASES = [
         None,
         None,
     ),
+    # brothers whose names are a name and its nickname (Henry, Harry), at one address and born
+    # four years apart: two children
+    ("nsib:a1", "city", "Henry", "Trebmanworth", "2008-02-17", "M", "NG7 7WL", None, None),
+    ("nsib:a2", "icb", "Henry", "Trebmanworth", "2008-02-17", "M", "NG7 7WL", None, None),
+    ("nsib:b", "county", "Harry", "Trebmanworth", "2012-06-11", "M", "NG7 7WL", None, None),
     # nickname
     ("nick:1", "city", "William", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
     ("nick:2", "icb", "Bill", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
@@ -413,6 +418,7 @@ def test_hand_made_cases(estimated):
     assert keys["twin:a1"] != keys["twin:b1"]
     assert keys["gtwin:a"] != keys["gtwin:b"]
     assert keys["csib:a1"] == keys["csib:a2"] != keys["csib:b"]
+    assert keys["nsib:a1"] == keys["nsib:a2"] != keys["nsib:b"]
     assert keys["wrongsn:1"] == keys["wrongsn:2"] == keys["wrongsn:3"]
     for case in ("nick", "swap", "swapnick", "dm", "move", "typo", "wrongid", "dayname"):
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
