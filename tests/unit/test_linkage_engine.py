@@ -325,6 +325,41 @@ CASES = [
     ("nsib:a1", "city", "Henry", "Trebmanworth", "2008-02-17", "M", "NG7 7WL", None, None),
     ("nsib:a2", "icb", "Henry", "Trebmanworth", "2008-02-17", "M", "NG7 7WL", None, None),
     ("nsib:b", "county", "Harry", "Trebmanworth", "2012-06-11", "M", "NG7 7WL", None, None),
+    # a brother and a sister at one address, her record carrying her brother's UPN as his
+    # records do: the shared identifier does not make them one child
+    (
+        "usib:a1",
+        "city",
+        "Oliver",
+        "Quarrington",
+        "2010-01-05",
+        "M",
+        "NG9 2AB",
+        "P892555030091",
+        None,
+    ),
+    (
+        "usib:a2",
+        "county",
+        "Oliver",
+        "Quarrington",
+        "2010-01-05",
+        "M",
+        "NG9 2AB",
+        "P892555030091",
+        None,
+    ),
+    (
+        "usib:b",
+        "county",
+        "Amelia",
+        "Quarrington",
+        "2014-06-20",
+        "F",
+        "NG9 2AB",
+        "P892555030091",
+        None,
+    ),
     # nickname
     ("nick:1", "city", "William", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
     ("nick:2", "icb", "Bill", "Ravenscroft", "2012-06-14", "M", "NG7 2QT", None, None),
@@ -419,6 +454,7 @@ def test_hand_made_cases(estimated):
     assert keys["gtwin:a"] != keys["gtwin:b"]
     assert keys["csib:a1"] == keys["csib:a2"] != keys["csib:b"]
     assert keys["nsib:a1"] == keys["nsib:a2"] != keys["nsib:b"]
+    assert keys["usib:a1"] == keys["usib:a2"] != keys["usib:b"]
     assert keys["wrongsn:1"] == keys["wrongsn:2"] == keys["wrongsn:3"]
     for case in ("nick", "swap", "swapnick", "dm", "move", "typo", "wrongid", "dayname"):
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
