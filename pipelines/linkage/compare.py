@@ -113,8 +113,18 @@ def score_sql(pairs: str, records: str, config: LinkageConfig, parameters: Param
 def conflict_sql(config: LinkageConfig, parameters: Parameters) -> str:
     """SQL: whether a pair conflicts (guards): over its records `l`, `r` and its score `s`
     (levels, match_weight, twin_like, probability). Two conflicting records are never one child
-    unless a reviewer says so."""
-    rules = [f"({c.when})" for c in config.guards.conflicts]
+    unless a reviewer says so. Rules about an identifier's values are included unwaived (see
+    `conflict_parts`)."""
+    hard, by_identifier = conflict_parts(config, parameters)
+    return " or ".join([hard] + [sql for _, sql in by_identifier])
+
+
+def conflict_parts(
+    config: LinkageConfig, parameters: Parameters
+) -> tuple[str, list[tuple[str, str]]]:
+    """SQL of the conflict rules in two parts: those never waived, as one expression, and each
+    rule about an identifier's values (`identifier:` in the configuration) with its column."""
+    rules = [f"({c.when})" for c in config.guards.conflicts if c.identifier is None]
     tables = config.guards.one_record_per_child_tables
     if tables:
         listed = ", ".join(f"'{t}'" for t in tables)
@@ -125,4 +135,9 @@ def conflict_sql(config: LinkageConfig, parameters: Parameters) -> str:
     # Looks like twins, and such pairs are twins more often than one child.
     if config.guards.twins is not None and parameters.twins_same:
         rules.append(f"(s.twin_like and {twins_odds(config, parameters)} < 0)")
-    return f"coalesce({' or '.join(rules)}, false)"
+    by_identifier = [
+        (c.identifier, f"coalesce({c.when}, false)")
+        for c in config.guards.conflicts
+        if c.identifier is not None
+    ]
+    return f"coalesce({' or '.join(rules)}, false)", by_identifier

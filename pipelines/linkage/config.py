@@ -81,6 +81,10 @@ class Thresholds:
 class Conflict:
     name: str
     when: str
+    # A rule about two different values of this identifier (a prepared column): it is waived for
+    # a pair when one record is already one child with another record holding the other's value
+    # (no conflict between them at all), since the same two values were judged there.
+    identifier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,7 @@ def _comparison(raw: dict) -> Comparison:
 
 
 MERGE_KNOWN_CHILDREN = ("review", "automatic")
+IDENTIFIER_COLUMNS = ("nhs_number", "upn", "uln")
 
 
 def _alike_levels(raw: object, comparisons: tuple[Comparison, ...]):
@@ -308,7 +313,11 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
         guards=Guards(
             conflict_odds=float(guards.get("conflict_odds", 100.0)),
             conflicts=tuple(
-                Conflict(name=c["name"], when=" ".join(str(c["when"]).split()))
+                Conflict(
+                    name=c["name"],
+                    when=" ".join(str(c["when"]).split()),
+                    identifier=c.get("identifier"),
+                )
                 for c in guards.get("conflicts") or []
             ),
             one_record_per_child_tables=tuple(guards.get("one_record_per_child_tables") or []),
@@ -358,6 +367,11 @@ def _check(config: LinkageConfig) -> None:
         if len(dependency.comparisons) < 2 or set(dependency.comparisons) - set(names):
             raise LinkageConfigError(
                 f"dependency {dependency.name}: needs two or more known comparisons"
+            )
+    for conflict in config.guards.conflicts:
+        if conflict.identifier is not None and conflict.identifier not in IDENTIFIER_COLUMNS:
+            raise LinkageConfigError(
+                f"conflict {conflict.name}: identifier must be one of {IDENTIFIER_COLUMNS}"
             )
     twins = config.guards.twins
     if twins is not None and set(twins.by) - set(names):

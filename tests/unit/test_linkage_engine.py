@@ -298,6 +298,42 @@ CASES = [
         "F892555020082",
         None,
     ),
+    # another child's UPN on one record, and the child has since moved to another district:
+    # that record is one child with the record at the old address, which holds the child's own
+    # UPN like the record at the new one (the two UPNs were judged there already)
+    (
+        "wrongmv:1",
+        "city",
+        "Ezra",
+        "Baxenholme",
+        "2006-11-24",
+        "M",
+        "NG18 2DD",
+        "U892555040101",
+        None,
+    ),
+    (
+        "wrongmv:2",
+        "county",
+        "Ezra",
+        "Baxenholme",
+        "2006-11-24",
+        "M",
+        "NG18 2DD",
+        "H892555040102",
+        None,
+    ),
+    (
+        "wrongmv:3",
+        "county",
+        "Ezra",
+        "Baxenholme",
+        "2006-11-24",
+        "M",
+        "NG9 7NZ",
+        "H892555040102",
+        None,
+    ),
     # one child known by the Akan name of the weekday of birth (Kofi: a Friday's boy) in one
     # system and by another given name in the other
     ("dayname:1", "icb", "Kofi", "Owusu-Mensah", "2014-03-07", "M", "NG5 9AB", None, None),
@@ -456,6 +492,7 @@ def test_hand_made_cases(estimated):
     assert keys["nsib:a1"] == keys["nsib:a2"] != keys["nsib:b"]
     assert keys["usib:a1"] == keys["usib:a2"] != keys["usib:b"]
     assert keys["wrongsn:1"] == keys["wrongsn:2"] == keys["wrongsn:3"]
+    assert keys["wrongmv:1"] == keys["wrongmv:2"] == keys["wrongmv:3"]
     for case in ("nick", "swap", "swapnick", "dm", "move", "typo", "wrongid", "dayname"):
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
     assert keys["share:1"] == keys["share:2"]

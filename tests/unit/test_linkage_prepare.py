@@ -30,6 +30,17 @@ def test_bad_thresholds_are_rejected(tmp_path):
         load_config(path)
 
 
+def test_a_conflict_on_an_unknown_identifier_is_rejected(tmp_path):
+    text = load_config().source.read_text().replace("identifier: upn", "identifier: pupil_id")
+    path = tmp_path / "linkage.yml"
+    path.write_text(text)
+    for name, header in (("nicknames", "name,canonical"), ("spellings", "name,canonical")):
+        (tmp_path / f"{name}.csv").write_text(header + "\n")
+    (tmp_path / "day_names.csv").write_text("weekday,sex,name\n")
+    with pytest.raises(LinkageConfigError, match="different_upns: identifier must be one of"):
+        load_config(path)
+
+
 def _prepared(rows):
     con = duckdb.connect()
     con.execute(
