@@ -110,20 +110,13 @@ def score_sql(pairs: str, records: str, config: LinkageConfig, parameters: Param
     return weight_sql(f"({gamma_sql(pairs, records, config)})", config, parameters)
 
 
-def conflict_sql(config: LinkageConfig, parameters: Parameters) -> str:
-    """SQL: whether a pair conflicts (guards): over its records `l`, `r` and its score `s`
-    (levels, match_weight, twin_like, probability). Two conflicting records are never one child
-    unless a reviewer says so. Rules about an identifier's values are included unwaived (see
-    `conflict_parts`)."""
-    hard, by_identifier = conflict_parts(config, parameters)
-    return " or ".join([hard] + [sql for _, sql in by_identifier])
-
-
 def conflict_parts(
     config: LinkageConfig, parameters: Parameters
 ) -> tuple[str, list[tuple[str, str]]]:
-    """SQL of the conflict rules in two parts: those never waived, as one expression, and each
-    rule about an identifier's values (`identifier:` in the configuration) with its column."""
+    """SQL of the conflict rules (guards), over a pair's records `l`, `r` and its score `s`
+    (levels, match_weight, twin_like, probability), in two parts: those never waived, as one
+    expression, and each rule about an identifier's values (`identifier:` in the configuration)
+    with its column. Two conflicting records are never one child unless a reviewer says so."""
     rules = [f"({c.when})" for c in config.guards.conflicts if c.identifier is None]
     tables = config.guards.one_record_per_child_tables
     if tables:

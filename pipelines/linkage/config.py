@@ -83,7 +83,8 @@ class Conflict:
     when: str
     # A rule about two different values of this identifier (a prepared column): it is waived for
     # a pair when one record is already one child with another record holding the other's value
-    # (no conflict between them at all), since the same two values were judged there.
+    # (no conflict between them, district and sex known and agreeing): the same two values were
+    # judged there (engine._cluster).
     identifier: str | None = None
 
 
@@ -226,7 +227,7 @@ def _comparison(raw: dict) -> Comparison:
 
 
 MERGE_KNOWN_CHILDREN = ("review", "automatic")
-IDENTIFIER_COLUMNS = ("nhs_number", "upn", "uln")
+IDENTIFIER_COLUMNS = frozenset({"nhs_number", "upn", "uln"})
 
 
 def _alike_levels(raw: object, comparisons: tuple[Comparison, ...]):
@@ -371,7 +372,8 @@ def _check(config: LinkageConfig) -> None:
     for conflict in config.guards.conflicts:
         if conflict.identifier is not None and conflict.identifier not in IDENTIFIER_COLUMNS:
             raise LinkageConfigError(
-                f"conflict {conflict.name}: identifier must be one of {IDENTIFIER_COLUMNS}"
+                f"conflict {conflict.name}: identifier must be one of "
+                f"{', '.join(sorted(IDENTIFIER_COLUMNS))}"
             )
     twins = config.guards.twins
     if twins is not None and set(twins.by) - set(names):

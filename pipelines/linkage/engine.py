@@ -468,43 +468,48 @@ def _cluster(
     )
     score = compare.score_sql(unscored, recs.table, config, params)
     hard, by_identifier = compare.conflict_parts(config, params)
+    columns = sorted({column for column, _ in by_identifier})
     flags = "".join(f", {sql} as c{i}" for i, (_, sql) in enumerate(by_identifier))
-    clean = " and ".join(["not hard"] + [f"not c{i}" for i in range(len(by_identifier))])
+    flags += "".join(f", l.{c} as x_{c}, r.{c} as y_{c}" for c in columns)
     # A conflict over two values of an identifier is waived when either record is one child
     # (no conflict at all, with district and sex known and agreeing) with another record holding
     # the other's value: the same two values were judged there, and one child's records cannot
     # be judged both ways. A judgement made without the address (a record with no postcode
     # agrees with every namesake born that day) is too weak to carry over.
-    waivers = "".join(
-        f""",
+    waivers = ""
+    if by_identifier:
+        clean = " and ".join(
+            ["not hard", "known"] + [f"not c{i}" for i in range(len(by_identifier))]
+        )
+        held = " union all ".join(
+            f"""select w.x, w.y as z, '{c}' as column_name, z.{c} as value
+            from both_ways w join {recs.table} z on z.rid = w.y
+            where w.clean and z.{c} is not null"""
+            for c in columns
+        )
+        waivers = f""",
+        both_ways as (
+            select rid_l as x, rid_r as y, {clean} as clean from ruled
+            union all select rid_r, rid_l, {clean} from ruled
+        ),
+        clean_values as ({held})"""
+        for i, (column, _) in enumerate(by_identifier):
+            waivers += f""",
         waived{i} as (
-            select o.x, o.y from ordered o
-            join clean_values c on c.x = o.x and c.column_name = '{column}'
-                and c.value = o.y_{column} and c.z <> o.y
+            select o.rid_l, o.rid_r from ruled o
+            join clean_values v on v.x = o.rid_l and v.column_name = '{column}'
+                and v.value = o.y_{column} and v.z <> o.rid_r
             where o.c{i}
             union
-            select o.x, o.y from ordered o
-            join clean_values c on c.x = o.y and c.column_name = '{column}'
-                and c.value = o.x_{column} and c.z <> o.x
+            select o.rid_l, o.rid_r from ruled o
+            join clean_values v on v.x = o.rid_r and v.column_name = '{column}'
+                and v.value = o.x_{column} and v.z <> o.rid_l
             where o.c{i}
         )"""
-        for i, (column, _) in enumerate(by_identifier)
-    )
     unwaived = "".join(
-        f" or (o.c{i} and (o.x, o.y) not in (select x, y from waived{i}))"
+        f" or (o.c{i} and (o.rid_l, o.rid_r) not in (select rid_l, rid_r from waived{i}))"
         for i in range(len(by_identifier))
     )
-    columns = sorted({column for column, _ in by_identifier})
-    clean_values = (
-        " union all ".join(
-            f"""select w.x, w.y as z, '{column}' as column_name, z.{column} as value
-            from both_ways w join {recs.table} z on z.rid = w.y
-            where w.clean and z.{column} is not null"""
-            for column in columns
-        )
-        or "select null::integer as x, null::integer as z, null as column_name, null as value"
-    )
-    values = "".join(f", l.{c} as x_{c}, r.{c} as y_{c}" for c in columns)
     conflicts = con.sql(
         f"""with scored as (
             select {compare.scored_columns(config)} from {known_scores}
@@ -516,18 +521,9 @@ def _cluster(
                 coalesce(l.pc_district = r.pc_district and l.sex = r.sex, false) as known
             from scored s
             join {recs.table} l on l.rid = s.rid_l join {recs.table} r on r.rid = s.rid_r
-        ),
-        both_ways as (
-            select rid_l as x, rid_r as y, {clean} and known as clean from ruled
-            union all select rid_r, rid_l, {clean} and known from ruled
-        ),
-        ordered as (
-            select o.rid_l as x, o.rid_r as y, o.* {values} from ruled o
-            join {recs.table} l on l.rid = o.rid_l join {recs.table} r on r.rid = o.rid_r
-        ),
-        clean_values as ({clean_values}){waivers},
+        ){waivers},
         judged as (
-            select x as rid_l, y as rid_r, hard {unwaived} as conflict from ordered o
+            select rid_l, rid_r, hard {unwaived} as conflict from ruled o
         )
         select rid_l, rid_r from judged
         where conflict

@@ -33,7 +33,7 @@ import duckdb
 import numpy as np
 
 from pipelines.linkage import compare
-from pipelines.linkage.config import LinkageConfig
+from pipelines.linkage.config import IDENTIFIER_COLUMNS, LinkageConfig
 from pipelines.linkage.levels import columns_read
 from pipelines.linkage.parameters import Parameters
 from pipelines.linkage.prepare import NAME_COLUMNS
@@ -163,7 +163,6 @@ def missed_by_blocking(con: duckdb.DuckDBPyConnection, schema: str, config: Link
     return float(hidden)
 
 
-IDENTIFIER_COLUMNS = {"nhs_number", "upn", "uln"}
 # A comparison of identifiers reads nothing else (their check-digit flags aside).
 IDENTIFIER_READS = IDENTIFIER_COLUMNS | {"nhs_valid", "upn_valid"}
 CALIBRATION_PRIOR_PAIRS = 5.0  # a bin's observed share weighs against the model's this much
