@@ -673,7 +673,7 @@ def test_true_pairs_missed_between_children_are_counted_by_their_own_pairs(estim
     and no other: the estimate counts 0.3 true pairs missed between them, not 0.3 for each of
     the nine record pairs between them (two children of several records each are rarely one
     child when only one of their pairs is even close; the record pairs no pass compared are
-    the blocking model's to count)."""
+    the blocking model's to count); and still 0.3 when a refused link joins them too."""
     from pipelines.linkage import quality
     from pipelines.linkage.levels import register_macros
     from pipelines.linkage.parameters import load
@@ -706,6 +706,15 @@ def test_true_pairs_missed_between_children_are_counted_by_their_own_pairs(estim
         f"create table q.scored_pairs as select rid_l, rid_r, 1 as passes, {levels},"
         f" false as twin_like, log2(p / (1 - p)) as match_weight, p as probability"
         f" from (values {pairs}) v(rid_l, rid_r, p)"
+    )
+    estimate = quality.estimate(con, "q", config, parameters)
+    assert estimate["estimated_missed_compared"] == pytest.approx(0.3)
+    # A link between the two children that clustering refused (a guard found them two): the
+    # guard is taken at its word on that link, but the unlinked pair still counts by its own
+    # probability, as it would without the refused link.
+    con.execute(
+        "insert into q.scored_pairs select 2, 5, passes, * exclude (rid_l, rid_r, passes)"
+        " from q.scored_pairs where rid_l = 1 and rid_r = 2"
     )
     estimate = quality.estimate(con, "q", config, parameters)
     assert estimate["estimated_missed_compared"] == pytest.approx(0.3)
