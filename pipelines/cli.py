@@ -244,6 +244,11 @@ def link(
         "review queue.",
         dir_okay=False,
     ),
+    memory_limit: str | None = typer.Option(
+        None,
+        help="DuckDB's memory limit for the run (default 1GB; e.g. 4GB): what does not fit "
+        "spills to disk. 'none': DuckDB's own default (80% of the machine).",
+    ),
 ) -> None:
     """Resolve a person table into children with the pipeline's own linkage engine and key."""
     import duckdb
@@ -255,6 +260,9 @@ def link(
     settings = get_settings()
     if not os.environ.get(KEY_ENV):
         ensure_demo_key(settings.key_file)
+    limit = {}
+    if memory_limit is not None:
+        limit["memory_limit"] = None if memory_limit.lower() == "none" else memory_limit
     started = time.monotonic()
     try:
         with console.status("linking…"):
@@ -267,6 +275,7 @@ def link(
                 decisions_path=decisions,
                 state_path=state,
                 report_path=report,
+                **limit,
             )
     except (ValueError, duckdb.Error) as error:
         _fail(f"{input_path}: {error}")

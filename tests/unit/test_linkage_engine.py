@@ -612,6 +612,20 @@ def test_link_file_round_trip(tmp_path, base_rows):
     assert report.children == again.children
 
 
+def test_link_file_runs_within_its_memory_limit(tmp_path, base_rows, monkeypatch):
+    """The run holds DuckDB to its memory limit (too small a limit fails rather than being
+    ignored), and what it spills goes to a private directory that is gone when it ends."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    source = tmp_path / "people.csv"
+    pl.DataFrame(base_rows[:600], schema=HEADER, orient="row").write_csv(source)
+    with pytest.raises(duckdb.OutOfMemoryException):
+        link_file(source, tmp_path / "keys.csv", key=SECRET, memory_limit="2MB")
+    assert link_file(source, tmp_path / "keys.csv", key=SECRET).records == 600
+    assert not list(tmp_path.glob("linkage-spill-*"))
+
+
 def test_evaluation_against_truth(estimated):
     from pipelines.linkage.evaluate import blocking_completeness, pairwise
 
