@@ -169,11 +169,16 @@ def gamma_sql(pairs: str, records: str, config: LinkageConfig) -> str:
             join {records} r on r.rid = p.rid_r
         ),
         name_pairs as materialized (select distinct name_l, name_r from records_named),
+        -- one record per name (its name columns are the name's); picking its id first and
+        -- then joining is far cheaper than any_value over the list columns
         names as (
-            select name_id, {", ".join(f"any_value({c}) as {c}" for c in read)}
-            from {records} where name_id in (select name_l from name_pairs
-                                             union select name_r from name_pairs)
-            group by name_id
+            select name_id, {", ".join(f"n.{c}" for c in read)}
+            from (
+                select name_id, min(rid) as rid from {records}
+                where name_id in (select name_l from name_pairs union select name_r from name_pairs)
+                group by name_id
+            ) pick
+            join {records} n using (rid, name_id)
         ),
         name_levels as (
             select n.name_l, n.name_r, {name_gammas}
