@@ -8,8 +8,8 @@ share of true pairs put in one child. Both are estimated from the model alone:
   the probabilities along the best chain (records A-B and B-C that are one child make A-C one
   child too). Their mean is the estimated precision; their sum the true pairs found.
 - Between two children that some candidate pair connects: the sum of the probabilities of
-  those candidate pairs not linked: true pairs missed although compared. (A link between two
-  children was refused by a guard, which is taken at its word.) (The probability of the strongest
+  those candidate pairs not linked: true pairs missed although compared. A link between two
+  children was refused by a guard, which is taken at its word. (The probability of the strongest
   pair times all the record pairs between the two children was tried: two children of several
   records each are rarely one child when only one of their pairs is even close, and it counted
   four times the true pairs missed at 200k.)
