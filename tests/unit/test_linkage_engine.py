@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date, timedelta
 
@@ -449,6 +450,30 @@ def test_parameters_are_estimated(estimated):
     assert weights["dob:exact"] > 5 > weights["dob:different"]
     agree = min(weights["forename:exact"], weights["forename:typo"])
     assert agree > 0 > weights["forename:different"]
+
+
+def test_each_level_weighs_its_estimated_weight(estimated):
+    """The SQL weight of every level of every comparison is the estimated log2(m / u) of that
+    level (a term-frequency level: of the value's share), and the null level weighs nothing."""
+    from pipelines.linkage.compare import weight_expressions
+    from pipelines.linkage.parameters import load
+
+    con, _ = estimated
+    config = load_config()
+    parameters = load(con, "identity.parameters", config)
+    expressions = weight_expressions(config, parameters)
+    for comparison in config.comparisons:
+        for level in range(-1, len(comparison.levels)):
+            share = 0.01
+            got = con.execute(
+                f"select {expressions[comparison.name]} from (select {level} as "
+                f"g_{comparison.name}, {share} as tf_fn, {share} as tf_sn) l"
+            ).fetchall()[0][0]
+            if level >= 0 and comparison.levels[level].tf:
+                expected = math.log2(parameters.m[comparison.name][level] / share)
+            else:
+                expected = parameters.weight(comparison.name, level)
+            assert got == pytest.approx(expected), (comparison.name, level)
 
 
 def test_hand_made_cases(estimated):
