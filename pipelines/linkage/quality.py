@@ -229,15 +229,27 @@ def calibrated_probability(
         return "s.probability"
     error = identifier_error_rate(rows)
     k = CALIBRATION_PRIOR_PAIRS
-    cases = " ".join(
-        f"when {int(b)} then {min((same / (1.0 - error) + k * model) / (n + k), 1.0)!r}"
+    calibrated = {
+        int(b): min((same / (1.0 - error) + k * model) / (n + k), 1.0)
         for b, same, n, model in rows
         if b is not None
+    }
+    if not calibrated:
+        return "s.probability"
+    # Looked up in a list indexed by the bin (a bin never seen: null, so the model's own).
+    low, high = min(calibrated), max(calibrated)
+    values = ", ".join(
+        repr(calibrated[b]) if b in calibrated else "null" for b in range(low, high + 1)
+    )
+    bin_ = "cast(floor(s.match_weight) as integer)"
+    lookup = (
+        f"case when {bin_} between {low} and {high} "
+        f"then ([{values}]::double[])[{bin_} - {low - 1}] end"
     )
     no_identifier = " and ".join(f"s.g_{name} < 0" for name in identifiers)
     return (
         f"case when s.twin_like or not ({no_identifier}) then s.probability "
-        f"else case cast(floor(s.match_weight) as integer) {cases} else {plain} end end"
+        f"else coalesce({lookup}, {plain}) end"
     )
 
 
