@@ -493,22 +493,26 @@ def _cluster(
             union all select rid_r, rid_l, {clean} from ruled
         ),
         clean_values as ({held})"""
-        for i, (column, _) in enumerate(by_identifier):
+        # per identifier: the pairs one of its rules holds for whose values were judged already
+        for column in columns:
+            held_by = " or ".join(
+                f"o.c{i}" for i, (c, _) in enumerate(by_identifier) if c == column
+            )
             waivers += f""",
-        waived{i} as (
+        waived_{column} as (
             select o.rid_l, o.rid_r from ruled o
             join clean_values v on v.x = o.rid_l and v.column_name = '{column}'
                 and v.value = o.y_{column} and v.z <> o.rid_r
-            where o.c{i}
+            where {held_by}
             union
             select o.rid_l, o.rid_r from ruled o
             join clean_values v on v.x = o.rid_r and v.column_name = '{column}'
                 and v.value = o.x_{column} and v.z <> o.rid_l
-            where o.c{i}
+            where {held_by}
         )"""
     unwaived = "".join(
-        f" or (o.c{i} and (o.rid_l, o.rid_r) not in (select rid_l, rid_r from waived{i}))"
-        for i in range(len(by_identifier))
+        f" or (o.c{i} and (o.rid_l, o.rid_r) not in (select rid_l, rid_r from waived_{column}))"
+        for i, (column, _) in enumerate(by_identifier)
     )
     conflicts = con.sql(
         f"""with scored as (
@@ -521,12 +525,9 @@ def _cluster(
                 coalesce(l.pc_district = r.pc_district and l.sex = r.sex, false) as known
             from scored s
             join {recs.table} l on l.rid = s.rid_l join {recs.table} r on r.rid = s.rid_r
-        ){waivers},
-        judged as (
-            select rid_l, rid_r, hard {unwaived} as conflict from ruled o
-        )
-        select rid_l, rid_r from judged
-        where conflict
+        ){waivers}
+        select rid_l, rid_r from ruled o
+        where (hard {unwaived})
           and (rid_l, rid_r) not in (select rid_l, rid_r from {links.decisions}
                                          where decision = 'same')
         union

@@ -225,8 +225,6 @@ def calibrated_probability(
             where not coalesce({twins.looks_alike}, false)
         ) s where verdict is not null group by all"""
     ).fetchall()
-    if not rows:
-        return "s.probability"
     error = identifier_error_rate(rows)
     k = CALIBRATION_PRIOR_PAIRS
     calibrated = {
@@ -234,7 +232,7 @@ def calibrated_probability(
         for b, same, n, model in rows
         if b is not None
     }
-    if not calibrated:
+    if not calibrated:  # no pair settled by identifiers
         return "s.probability"
     # Looked up in a list indexed by the bin (a bin never seen: null, so the model's own).
     low, high = min(calibrated), max(calibrated)

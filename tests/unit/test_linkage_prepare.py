@@ -19,24 +19,26 @@ def test_shipped_config_loads():
     assert config.nicknames.exists()
 
 
-def test_bad_thresholds_are_rejected(tmp_path):
-    text = load_config().source.read_text().replace("review_low: 0.1", "review_low: 0.99")
+def _edited_config(tmp_path, old: str, new: str):
+    """The shipped configuration with `old` replaced by `new`, beside empty name lists."""
+    text = load_config().source.read_text()
+    assert old in text
     path = tmp_path / "linkage.yml"
-    path.write_text(text)
+    path.write_text(text.replace(old, new))
     (tmp_path / "nicknames.csv").write_text("name,canonical\n")
     (tmp_path / "spellings.csv").write_text("name,canonical\n")
     (tmp_path / "day_names.csv").write_text("weekday,sex,name\n")
+    return path
+
+
+def test_bad_thresholds_are_rejected(tmp_path):
+    path = _edited_config(tmp_path, "review_low: 0.1", "review_low: 0.99")
     with pytest.raises(LinkageConfigError):
         load_config(path)
 
 
 def test_a_conflict_on_an_unknown_identifier_is_rejected(tmp_path):
-    text = load_config().source.read_text().replace("identifier: upn", "identifier: pupil_id")
-    path = tmp_path / "linkage.yml"
-    path.write_text(text)
-    for name, header in (("nicknames", "name,canonical"), ("spellings", "name,canonical")):
-        (tmp_path / f"{name}.csv").write_text(header + "\n")
-    (tmp_path / "day_names.csv").write_text("weekday,sex,name\n")
+    path = _edited_config(tmp_path, "identifier: upn", "identifier: pupil_id")
     with pytest.raises(LinkageConfigError, match="different_upns: identifier must be one of"):
         load_config(path)
 
