@@ -210,7 +210,7 @@ def run_engine(
 
 
 def read_clusters(engine: str, path: Path) -> pl.DataFrame:
-    column = "cluster_id" if engine == "splink" else "child_key"
+    column = "cluster_id" if engine.startswith("splink") else "child_key"
     return pl.read_parquet(path, columns=["record_id", column]).rename({column: "cluster"})
 
 
