@@ -240,6 +240,9 @@ CASES = [
     # names in the other order, the forename a nickname (Kate: Katherine)
     ("swapnick:1", "county", "Kate", "Robinsworth", "2012-09-03", "F", "NG4 2LP", None, None),
     ("swapnick:2", "icb", "Robinsworth", "Kate", "2012-09-03", "F", "NG4 2LP", None, None),
+    # names in the other order, and the surname mistyped as well
+    ("swaptypo:1", "city", "Hafsa", "Siddique", "2015-03-12", "F", "NG7 4RW", None, None),
+    ("swaptypo:2", "icb", "Siddikue", "Hafsa", "2015-03-12", "F", "NG7 4RW", None, None),
     # another child's UPN (valid) on one of a child's records, the family since moved within
     # the district: every other field agrees, so one child, not two
     (
@@ -488,7 +491,8 @@ def test_hand_made_cases(estimated):
     assert keys["usib:a1"] == keys["usib:a2"] != keys["usib:b"]
     assert keys["wrongsn:1"] == keys["wrongsn:2"] == keys["wrongsn:3"]
     assert keys["wrongmv:1"] == keys["wrongmv:2"] == keys["wrongmv:3"]
-    for case in ("nick", "swap", "swapnick", "dm", "move", "typo", "wrongid", "dayname"):
+    cases = ("nick", "swap", "swapnick", "swaptypo", "dm", "move", "typo", "wrongid", "dayname")
+    for case in cases:
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
     assert keys["share:1"] == keys["share:2"]
     assert keys["share:3"] == keys["share:4"]
@@ -499,6 +503,13 @@ def test_hand_made_cases(estimated):
         " where record_id_l = 'swapnick:1' and record_id_r = 'swapnick:2'"
     ).fetchall()
     assert levels == [("other_name", "other_field")]
+    # names in the other order with one of them mistyped: the forename is found in the other
+    # record's surname, the surname a typo from the other's forename
+    levels = con.execute(
+        "select forename_level, surname_level from identity.evidence"
+        " where record_id_l = 'swaptypo:1' and record_id_r = 'swaptypo:2'"
+    ).fetchall()
+    assert levels == [("swapped_typo", "other_field")]
     # a forename that is the other record's birthday name, and one that is not
     day_levels = dict(
         con.execute(
