@@ -493,12 +493,23 @@ def _cluster(
             union all select rid_r, rid_l, {clean} from ruled
         ),
         clean_values as ({held})"""
-        # per identifier: the pairs one of its rules holds for whose values were judged already
+        # A value is contested on a record that shares it with a record the pair's evidence
+        # does not link, the shared value notwithstanding (another child's number carried by
+        # mistake): what it says of that record cannot separate it from the records its other
+        # fields agree with.
+        threshold = config.thresholds.link_probability
+        # per identifier: the pairs one of its rules holds for whose values were judged already,
+        # or whose value is contested on either record
         for column in columns:
             held_by = " or ".join(
                 f"o.c{i}" for i, (c, _) in enumerate(by_identifier) if c == column
             )
+            exact = f"g_{model.exact_comparison(config, column)} = 0"
             waivers += f""",
+        contested_{column} as (
+            select rid_l as rid from {scored} where {exact} and probability < {threshold!r}
+            union select rid_r from {scored} where {exact} and probability < {threshold!r}
+        ),
         waived_{column} as (
             select o.rid_l, o.rid_r from ruled o
             join clean_values v on v.x = o.rid_l and v.column_name = '{column}'
@@ -509,6 +520,10 @@ def _cluster(
             join clean_values v on v.x = o.rid_r and v.column_name = '{column}'
                 and v.value = o.x_{column} and v.z <> o.rid_l
             where {held_by}
+            union
+            select o.rid_l, o.rid_r from ruled o
+            where ({held_by}) and (o.rid_l in (select rid from contested_{column})
+                                   or o.rid_r in (select rid from contested_{column}))
         )"""
     unwaived = "".join(
         f" or (o.c{i} and (o.rid_l, o.rid_r) not in (select rid_l, rid_r from waived_{column}))"

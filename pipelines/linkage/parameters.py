@@ -261,6 +261,17 @@ def exact_column(config: LinkageConfig, comparison: str) -> str:
     return found.group(1)
 
 
+def exact_comparison(config: LinkageConfig, column: str) -> str:
+    """The comparison whose exact level is agreement on prepared column `column`."""
+    for comparison in config.comparisons:
+        try:
+            if exact_column(config, comparison.name) == column:
+                return comparison.name
+        except ValueError:
+            continue
+    raise ValueError(f"no comparison has exact agreement on {column} as its first level")
+
+
 def estimate_dependencies(
     con: duckdb.DuckDBPyConnection,
     records: str,

@@ -395,6 +395,35 @@ CASES = [
     # one mistyped digit in the NHS number
     ("typo:1", "county", "Isaac", "Thistlewood", "2015-08-30", "M", "NG2 5RD", None, "9991234567"),
     ("typo:2", "icb", "Isaac", "Thistlewood", "2015-08-30", "M", "NG2 5RD", None, "9991234587"),
+    # another child's valid NHS number on one record (that child's records hold it too), and
+    # the child's own on a record from after a move to another district: the number on the
+    # first record is contested, so it does not split the child
+    (
+        "contest:1",
+        "city",
+        "Oluwapelumi",
+        "Igekunle",
+        "2004-12-03",
+        "F",
+        "NG3 7PD",
+        None,
+        "9991000003",
+    ),
+    ("contest:2", "icb", "Oluwapelumi", "Igekunle", "2004-12-03", "F", "NG3 7PD", None, None),
+    (
+        "contest:3",
+        "county",
+        "Oluwapelumi",
+        "Igekunle",
+        "2004-12-03",
+        "F",
+        "NG17 2LU",
+        None,
+        "9991000011",
+    ),
+    ("contest:4", "icb", "Oluwapelumi", "Igekunle", "2004-12-03", "F", "NG17 2LU", None, None),
+    ("contest:o1", "icb", "Isla", "Motstone", "2015-08-15", "F", "NG17 3SF", None, "9991000003"),
+    ("contest:o2", "county", "Isla", "Motstone", "2015-08-15", "F", "NG17 3SF", None, None),
     # two different children sharing a mistyped NHS number
     ("share:1", "county", "Gabriel", "Oduya", "2009-05-12", "M", "NG8 3JJ", None, "9997654321"),
     ("share:2", "icb", "Gabriel", "Oduya", "2009-05-12", "M", "NG8 3JJ", None, None),
@@ -495,6 +524,8 @@ def test_hand_made_cases(estimated):
     for case in cases:
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
     assert keys["share:1"] == keys["share:2"]
+    assert len({keys[f"contest:{i}"] for i in range(1, 5)}) == 1
+    assert keys["contest:o1"] == keys["contest:o2"] != keys["contest:1"]
     assert keys["share:3"] == keys["share:4"]
     assert keys["share:1"] != keys["share:3"]
     # names in the other order are seen as such, the nickname notwithstanding
