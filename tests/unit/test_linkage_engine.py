@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.linkage import levels as level_sql
 from pipelines.linkage import link, link_file
 from pipelines.linkage.config import load_config
 
@@ -424,6 +425,13 @@ CASES = [
     ("contest:4", "icb", "Oluwapelumi", "Igekunle", "2004-12-03", "F", "NG17 2LU", None, None),
     ("contest:o1", "icb", "Isla", "Motstone", "2015-08-15", "F", "NG17 3SF", None, "9991000003"),
     ("contest:o2", "county", "Isla", "Motstone", "2015-08-15", "F", "NG17 3SF", None, None),
+    # a boy and a girl of one family and birthday with unrelated forenames, one record without
+    # a postcode (so not judged as twins): two children, not one with a wrong sex and name
+    ("bg:1", "city", "Oliver", "Brackenbury", "2013-06-14", "M", "NG5 2AB", None, None),
+    ("bg:2", "icb", "Grace", "Brackenbury", "2013-06-14", "F", None, None, None),
+    # one child whose sex is wrong on one record: the same forename, so no such conflict
+    ("sexwrong:1", "city", "Imogen", "Halloway", "2012-02-07", "F", "NG9 1AA", None, None),
+    ("sexwrong:2", "icb", "Imogen", "Halloway", "2012-02-07", "M", "NG9 1AA", None, None),
     # two different children sharing a mistyped NHS number
     ("share:1", "county", "Gabriel", "Oduya", "2009-05-12", "M", "NG8 3JJ", None, "9997654321"),
     ("share:2", "icb", "Gabriel", "Oduya", "2009-05-12", "M", "NG8 3JJ", None, None),
@@ -552,6 +560,28 @@ def test_hand_made_cases(estimated):
     )
     assert sorted(day_levels.values()) == [0, 1]  # birthday_name, other
     assert day_levels.get("dayname:1", day_levels.get("dayname:2")) == 0
+
+
+def test_a_boy_and_a_girl_with_unrelated_forenames_conflict(estimated):
+    """The `boy_and_girl` rule holds for a boy and a girl whose forenames are unrelated, and not
+    for one child whose sex is wrong on one record, nor for related forenames of either sex."""
+    con, _ = estimated
+    (rule,) = [c.when for c in load_config().guards.conflicts if c.name == "boy_and_girl"]
+    level_sql.register_macros(con)
+
+    def holds(left: str, right: str) -> bool:
+        return con.execute(
+            f"select {rule} from identity.prepared l, identity.prepared r "
+            "where l.record_id = ? and r.record_id = ?",
+            [left, right],
+        ).fetchall()[0][0]
+
+    assert holds("bg:1", "bg:2") and holds("bg:2", "bg:1")
+    assert not holds("sexwrong:1", "sexwrong:2")
+    assert not holds("bg:1", "bg:1")
+    keys = _keys(con)
+    assert keys["bg:1"] != keys["bg:2"]
+    assert keys["sexwrong:1"] == keys["sexwrong:2"]
 
 
 def test_quality_on_the_population(estimated):
