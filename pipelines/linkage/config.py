@@ -230,26 +230,40 @@ MERGE_KNOWN_CHILDREN = ("review", "automatic")
 IDENTIFIER_COLUMNS = frozenset({"nhs_number", "upn", "uln"})
 
 
-def _alike_levels(raw: object, comparisons: tuple[Comparison, ...]):
+def _alike_levels(
+    raw: object, comparisons: tuple[Comparison, ...], where: str = "guards.twins.looks_alike"
+):
     """The levels a pair must reach on each listed comparison (`{dob: [exact], surname: [exact,
     typo]}`; `null`: either value missing), as level indices."""
     if not isinstance(raw, dict) or not raw:
-        raise LinkageConfigError("guards.twins.looks_alike: a mapping of comparison to levels")
+        raise LinkageConfigError(f"{where}: a mapping of comparison to levels")
     by_name = {c.name: c for c in comparisons}
     alike = []
     for name, labels in raw.items():
         if name not in by_name:
-            raise LinkageConfigError(f"guards.twins.looks_alike: unknown comparison {name!r}")
+            raise LinkageConfigError(f"{where}: unknown comparison {name!r}")
         known = [level.label for level in by_name[name].levels]
         unknown = set(labels) - set(known) - {"null"}
         if not labels or unknown:
             raise LinkageConfigError(
-                f"guards.twins.looks_alike.{name}: unknown levels {sorted(unknown)} "
-                f"(levels: {known})"
+                f"{where}.{name}: unknown levels {sorted(unknown)} (levels: {known})"
             )
         indices = tuple(-1 if label == "null" else known.index(label) for label in labels)
         alike.append((name, indices))
     return tuple(alike)
+
+
+def _conflict(raw: dict, comparisons: tuple[Comparison, ...]) -> Conflict:
+    """A conflict rule: `when` (SQL over the pair's records `l`, `r` and its score `s`) and, if
+    given, `levels` the pair must reach (as in `looks_alike`), both required."""
+    name = _require(raw, "name", "conflict")
+    terms = []
+    if "levels" in raw:
+        levels = _alike_levels(raw["levels"], comparisons, f"conflict {name}.levels")
+        terms += [f"s.g_{c} in ({', '.join(map(str, indices))})" for c, indices in levels]
+    if "when" in raw or not terms:
+        terms.append(" ".join(str(_require(raw, "when", f"conflict {name}")).split()))
+    return Conflict(name=name, when=" and ".join(terms), identifier=raw.get("identifier"))
 
 
 def _twins(raw: dict | None, comparisons: tuple[Comparison, ...]) -> Twins | None:
@@ -313,14 +327,7 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
         ),
         guards=Guards(
             conflict_odds=float(guards.get("conflict_odds", 100.0)),
-            conflicts=tuple(
-                Conflict(
-                    name=c["name"],
-                    when=" ".join(str(c["when"]).split()),
-                    identifier=c.get("identifier"),
-                )
-                for c in guards.get("conflicts") or []
-            ),
+            conflicts=tuple(_conflict(c, comparisons) for c in guards.get("conflicts") or []),
             one_record_per_child_tables=tuple(guards.get("one_record_per_child_tables") or []),
             twins=_twins(guards.get("twins"), comparisons),
             merge_known_children=str(guards.get("merge_known_children", "review")),

@@ -507,8 +507,8 @@ def _cluster(
             exact = f"g_{model.exact_comparison(config, column)} = 0"
             waivers += f""",
         contested_{column} as (
-            select rid_l as rid from {scored} where {exact} and probability < {threshold!r}
-            union select rid_r from {scored} where {exact} and probability < {threshold!r}
+            select distinct unnest([rid_l, rid_r]) as rid from {scored}
+            where {exact} and probability < {threshold!r}
         ),
         waived_{column} as (
             select o.rid_l, o.rid_r from ruled o

@@ -43,6 +43,20 @@ def test_a_conflict_on_an_unknown_identifier_is_rejected(tmp_path):
         load_config(path)
 
 
+def test_a_conflict_on_an_unknown_level_is_rejected(tmp_path):
+    path = _edited_config(tmp_path, "sex: [different]", "sex: [opposite]")
+    with pytest.raises(LinkageConfigError, match=r"boy_and_girl.levels.sex: unknown levels"):
+        load_config(path)
+
+
+def test_a_conflict_requires_its_levels_and_its_condition():
+    (rule,) = [c.when for c in load_config().guards.conflicts if c.name == "boy_and_girl"]
+    config = load_config()
+    different = [level.label for level in config.comparison("sex").levels].index("different")
+    assert rule.startswith(f"s.g_sex in ({different}) and s.g_forename in (")
+    assert rule.endswith("and not list_has_any(r.fn_tokens, l.name_tokens)")
+
+
 def _prepared(rows):
     con = duckdb.connect()
     con.execute(
