@@ -38,8 +38,11 @@ def _run_stage(stage: str, workdir: Path, children: int) -> None:
         from pipelines.project import send_dbt_project
         from pipelines.resources import WarehouseResource
 
-        raw = [a for a in defs.assets if all(k.path[0] == "raw" for k in a.keys)]
-        assets = raw if stage == "ingest" else [a for a in defs.assets if a not in raw]
+        # (the landing observations are not materialised: they only record what was delivered)
+        layer = {a: {k.path[0] for k in a.keys} for a in defs.assets}
+        raw = [a for a in defs.assets if layer[a] == {"raw"}]
+        built = [a for a in defs.assets if not layer[a] & {"raw", "landing"}]
+        assets = raw if stage == "ingest" else built
         result = dg.materialize(
             assets,
             resources={

@@ -79,8 +79,17 @@ def generate(
 def run(
     landing: Path | None = typer.Option(None, help="Landing folder (default data/landing)."),
     warehouse: Path | None = typer.Option(None, help="Warehouse folder (default data/warehouse)."),
+    source: list[str] | None = typer.Option(
+        None,
+        "--source",
+        help="Only this source (city, county or icb; may be repeated) and what depends on it.",
+    ),
+    full: bool = typer.Option(
+        False, "--full", help="Rebuild everything, not only what is stale or missing."
+    ),
 ) -> None:
-    """Materialise the whole graph: ingest, validate, load, then every dbt model and test."""
+    """Refresh the warehouse: load new extracts, then rebuild only what they (or a code change)
+    made stale, with every dbt test and check on the way; a run with nothing new does nothing."""
     if landing:
         os.environ["SEND_LANDING_DIR"] = str(landing.resolve())
     if warehouse:
@@ -88,8 +97,12 @@ def run(
     _use_dagster_home()
 
     from pipelines.config import get_settings
+    from pipelines.ingest.assets import SOURCES
     from pipelines.privacy.pseudonymise import KEY_ENV, ensure_demo_key
 
+    unknown = sorted(set(source or ()) - set(SOURCES))
+    if unknown:
+        _fail(f"--source {', '.join(unknown)}: unknown (the sources are {', '.join(SOURCES)})")
     settings = get_settings()
     if not settings.landing_dir.is_dir():
         _fail(
@@ -106,18 +119,31 @@ def run(
     import dagster as dg
 
     from pipelines.definitions import defs
+    from pipelines.refresh import execute_refresh, observe_landing, plan_refresh
 
-    console.print(f"running the pipeline on {settings.landing_dir} → {settings.warehouse_dir}")
+    instance = dg.DagsterInstance.get()
+    started = time.monotonic()
     # dbt writes its own log lines to stdout: keep them in a file, one progress line per step here.
     log_path = settings.warehouse_dir / "logs" / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
     with log_path.open("w") as log, contextlib.redirect_stdout(log):
-        result = defs.resolve_job_def("refresh").execute_in_process(
-            instance=dg.DagsterInstance.get(),
-            raise_on_error=False,
-            run_config={"loggers": {"progress": {}}},  # full logs are in the Dagster UI
+        observe_landing(defs, instance)
+        plan = plan_refresh(defs, instance, settings, sources=source, full=full)
+    scope = f" ({', '.join(source)} only)" if source else ""
+    if plan.nothing_to_do:
+        console.print(
+            f"[green]nothing to refresh{scope}[/]: no new extract and no changed model; all "
+            f"{len(plan.scope)} assets are up to date ({time.monotonic() - started:.1f}s)"
         )
+        return
+    console.print(
+        f"refreshing {len(plan.stale)} of {len(plan.scope)} assets{scope} ({plan.reason}) "
+        f"from {settings.landing_dir} → {settings.warehouse_dir}"
+    )
+    with log_path.open("a") as log, contextlib.redirect_stdout(log):
+        result = execute_refresh(
+            defs, instance, plan, run_config={"loggers": {"progress": {}}}
+        )  # full logs are in the Dagster UI
     elapsed = time.monotonic() - started
     if not result.success:
         failures = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from pipelines.ingest.assets import ingest_assets
+from pipelines.ingest.assets import SOURCES, ingest_assets, landing_observations
 from pipelines.ingest.sensors import build_landing_sensor
 from pipelines.progress import step_progress_logger
 from pipelines.project import send_dbt_project
@@ -19,21 +19,44 @@ from pipelines.resources import WarehouseResource
 from pipelines.transform.checks import linkage_quality, overlaps_and_gaps_match_truth
 from pipelines.transform.dbt_assets import dbt_asset_groups
 
+LANDING = dg.AssetSelection.tag("layer", "landing", include_sources=True)
+
+observe_landing_job = dg.define_asset_job(
+    "observe_landing",
+    selection=LANDING,
+    description="Look at the landing folders: a new extract makes its table and everything "
+    "built from it stale (then 'Materialize stale' or `send-pipeline run` refreshes just that)",
+)
 refresh_job = dg.define_asset_job(
     "refresh",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - LANDING,
     description="Load every new extract, validate it and rebuild the models downstream",
 )
+# One job per source: its extracts and everything built from them, the other sources untouched.
+source_jobs = [
+    dg.define_asset_job(
+        f"refresh_{source}",
+        selection=(dg.AssetSelection.tag("source", source) - LANDING).downstream(),
+        description=f"Load the {source}'s extracts and rebuild what depends on them",
+    )
+    for source in SOURCES
+]
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, *dbt_asset_groups, analytics_warehouse, partnership_report],
+    assets=[
+        *landing_observations,
+        *ingest_assets,
+        *dbt_asset_groups,
+        analytics_warehouse,
+        partnership_report,
+    ],
     asset_checks=[
         linkage_quality,
         overlaps_and_gaps_match_truth,
         marts_not_empty,
         extract_recency,
     ],
-    jobs=[refresh_job],
+    jobs=[observe_landing_job, refresh_job, *source_jobs],
     sensors=[build_landing_sensor(refresh_job)],
     resources={
         "warehouse": WarehouseResource(),

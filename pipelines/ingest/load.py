@@ -76,6 +76,7 @@ class LoadOutcome:
     values_nullified: int = 0
     load_id: str | None = None
     reasons: dict[str, int] = field(default_factory=dict)
+    sha256: str | None = None  # of the extract in force: the table's data version in Dagster
 
     @property
     def quarantine_rate(self) -> float:
@@ -97,6 +98,12 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
 def _pick_latest(candidates: list[tuple[date, Path]]) -> tuple[date, Path]:
     # On the same date a table's own CSV (a sheet too long for Excel) wins over the workbook.
     return max(candidates, key=lambda c: (c[0], c[1].suffix.lower() == ".csv", c[1].name))
+
+
+def newest_extract(spec: SourceTable, landing_dir: Path) -> tuple[date, Path] | None:
+    """The extract of a table that a load would pick: the newest delivered (None if none)."""
+    candidates = spec.candidates(landing_dir)
+    return _pick_latest(candidates) if candidates else None
 
 
 def _audit(con, *, load_id, spec, path, sha, extract_date, status, now, message=None, counts=None):
@@ -181,7 +188,7 @@ def current_outcome(con, spec: SourceTable, status: str) -> LoadOutcome:
     """The figures of the load currently in force, for a run that loaded nothing new."""
     row = con.execute(
         """select file_path, extract_date, rows_read, rows_loaded, rows_quarantined,
-                  values_nullified, load_id
+                  values_nullified, load_id, sha256
            from audit.current_loads where table_name = ?""",
         [spec.table],
     ).fetchone()
@@ -194,9 +201,16 @@ def current_outcome(con, spec: SourceTable, status: str) -> LoadOutcome:
             [spec.table],
         ).fetchall()
     )
-    return LoadOutcome(
-        spec.table, status, row[0], row[1], *row[2:6], load_id=row[6], reasons=reasons
-    )
+    return LoadOutcome(spec.table, status, *row[:6], load_id=row[6], reasons=reasons, sha256=row[7])
+
+
+def delivery_label(con: duckdb.DuckDBPyConnection) -> str:
+    """The deliveries the warehouse reflects: each source's newest extract date in force
+    ("city 2025-01-16, county 2025-02-16, icb 2025-01-16")."""
+    rows = con.execute(
+        "select source, max(extract_date) from audit.current_loads group by source order by source"
+    ).fetchall()
+    return ", ".join(f"{source} {extract_date}" for source, extract_date in rows)
 
 
 def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOutcome:
@@ -294,6 +308,7 @@ def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOut
             counts["nullified"],
             load_id,
             dict(reasons),
+            sha,
         )
     finally:
         con.close()

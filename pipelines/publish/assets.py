@@ -5,6 +5,8 @@ from datetime import date
 import dagster as dg
 import duckdb
 
+from pipelines.code_versions import source_digest
+from pipelines.ingest.load import delivery_label
 from pipelines.project import send_dbt_project
 from pipelines.publish.warehouse import IdentifiersFound, publish
 from pipelines.resources import WarehouseResource
@@ -32,6 +34,7 @@ ANALYTICS = dg.AssetKey(["analytics", "warehouse"])
     deps=[dg.AssetKey(["marts", name]) for name in MART_MODELS],
     group_name="publish",
     kinds={"duckdb", "parquet"},
+    code_version=source_digest("pipelines/publish", "pipelines/privacy"),
     description=(
         "The analysts' warehouse: the pseudonymised marts, reference tables and their "
         "documentation in data/warehouse/analytics.duckdb, and one Parquet file per table in "
@@ -65,6 +68,8 @@ def analytics_warehouse(
         )
     except IdentifiersFound as error:
         raise dg.Failure(description=str(error)) from error
+    with duckdb.connect(str(settings.restricted_db), read_only=True) as con:
+        deliveries = delivery_label(con)
     context.log.info(
         f"published {len(published.tables)} tables to {published.database} "
         f"({published.columns_scanned} columns scanned, no direct identifier)"
@@ -74,6 +79,7 @@ def analytics_warehouse(
             "database": dg.MetadataValue.path(str(published.database)),
             "parquet": dg.MetadataValue.path(str(published.parquet_dir)),
             "as_at": published.as_at,
+            "deliveries": deliveries,
             "size_mb": round(published.database.stat().st_size / 1e6, 1),
             "columns_scanned_for_identifiers": published.columns_scanned,
             "rows": dg.MetadataValue.json(published.tables),

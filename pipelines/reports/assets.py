@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipelines.code_versions import source_digest
 from pipelines.publish.assets import ANALYTICS
 from pipelines.reports.build import build_files
 from pipelines.resources import WarehouseResource
@@ -12,6 +13,7 @@ from pipelines.resources import WarehouseResource
     deps=[ANALYTICS],
     group_name="publish",
     kinds={"html", "excel"},
+    code_version=source_digest("pipelines/reports"),
     description=(
         "The gap and overlap report for strategy leads: one self-contained HTML file and a "
         "workbook with the same disclosure-controlled tables, in data/reports/ with the run "

@@ -11,7 +11,9 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from pipelines.code_versions import source_digest
 from pipelines.config import export_dbt_environment
+from pipelines.ingest.load import delivery_label
 from pipelines.project import send_dbt_project
 from pipelines.resources import WarehouseResource
 
@@ -40,6 +42,14 @@ class SendDbtTranslator(DagsterDbtTranslator):
             return fqn[2]
         return fqn[1] if len(fqn) > 2 else "dbt"
 
+    def get_code_version(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """The checksum of the model's SQL; for a Python model, of the project code it runs too
+        (identity resolution is the linkage engine: a change to it must rebuild the identity)."""
+        version = super().get_code_version(dbt_resource_props)
+        if dbt_resource_props.get("language") == "python" and version:
+            version = f"{version[:16]}-{source_digest('pipelines/linkage')}"
+        return version
+
 
 def build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
     @dbt_assets(
@@ -54,8 +64,12 @@ def build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
     ):
         settings = warehouse.settings()
         export_dbt_environment(settings)
-        # "buildable": a test runs in the step that builds the last of its parents, never before.
-        invocation = dbt.cli(["build", "--indirect-selection", "buildable"], context=context)
+        # A full build: "buildable", a test runs in the step that builds the last of its
+        # parents, never before. A refresh of some models (the rest of the warehouse is in
+        # place): "eager", every test of a rebuilt model runs, also one that refers to a table
+        # this run does not rebuild (a staging model's test against a reference seed).
+        indirect = "eager" if context.is_subset else "buildable"
+        invocation = dbt.cli(["build", "--indirect-selection", indirect], context=context)
         # dbt holds the warehouse's only write lock until it exits, so rows are counted after
         # the build (dagster-dbt's fetch_row_counts would count while dbt still writes).
         events = list(invocation.stream())
@@ -86,17 +100,23 @@ def with_row_counts(
         if uid in nodes and nodes[uid].get("relation_name")
     }
     counts: dict[str, int] = {}
+    deliveries = ""
     try:
         with duckdb.connect(str(database), read_only=True) as con:
             for uid, relation in relations.items():
                 counts[uid] = con.execute(f"select count(*) from {relation}").fetchone()[0]
+            deliveries = delivery_label(con)
     except duckdb.Error as error:  # a count is for information: never fail the build for it
         log.warning(f"row counts not recorded: {error}")
     for event in events:
         count = counts.get(_unique_id(event))
         if count is not None:
             event = event.with_metadata(
-                {**event.metadata, "dagster/row_count": dg.MetadataValue.int(count)}
+                {
+                    **event.metadata,
+                    "dagster/row_count": dg.MetadataValue.int(count),
+                    "deliveries": deliveries,
+                }
             )
         yield event
 
