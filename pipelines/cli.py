@@ -75,6 +75,24 @@ def generate(
     console.print(summary)
 
 
+def _say_deliveries(settings) -> None:
+    """One line per source on its newest delivery, and every landing file no table will load."""
+    from datetime import date
+
+    from rich.markup import escape
+
+    from pipelines.ingest.deliveries import deliveries
+
+    today = date.today()
+    for found in deliveries(settings.landing_dir).values():
+        line = escape(found.summary(today, settings.delivery_overdue_days))
+        fine = found.complete and not found.overdue(today, settings.delivery_overdue_days)
+        console.print(line if fine else f"[yellow]{line}[/]", highlight=False)
+        for file in found.unrecognised:
+            note = escape(file.describe())
+            console.print(f"[bold yellow]unrecognised file[/] {note}", highlight=False)
+
+
 @app.command()
 def run(
     landing: Path | None = typer.Option(None, help="Landing folder (default data/landing)."),
@@ -127,8 +145,12 @@ def run(
     log_path = settings.warehouse_dir / "logs" / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log, contextlib.redirect_stdout(log):
-        observe_landing(defs, instance)
+        # quietly: what the observation found is said below, one line per source
+        observe_landing(
+            defs, instance, run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+        )
         plan = plan_refresh(defs, instance, settings, sources=source, full=full)
+    _say_deliveries(settings)
     scope = f" ({', '.join(source)} only)" if source else ""
     if plan.nothing_to_do:
         console.print(

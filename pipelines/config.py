@@ -25,6 +25,8 @@ class Settings:
     # Figures resting on extracts older than this, or on sources this far apart, get a warning.
     max_extract_age_days: int = 45
     max_extract_spread_days: int = 31
+    # A source whose newest extract is older than this is overdue (monthly, with 4 days' grace).
+    delivery_overdue_days: int = 35
 
     @property
     def restricted_db(self) -> Path:
@@ -63,6 +65,7 @@ def get_settings() -> Settings:
         quarantine_rate_threshold=float(os.environ.get("SEND_QUARANTINE_RATE_THRESHOLD", "0.01")),
         max_extract_age_days=int(os.environ.get("SEND_MAX_EXTRACT_AGE_DAYS", "45")),
         max_extract_spread_days=int(os.environ.get("SEND_MAX_EXTRACT_SPREAD_DAYS", "31")),
+        delivery_overdue_days=int(os.environ.get("SEND_DELIVERY_OVERDUE_DAYS", "35")),
     )
 
 

@@ -27,6 +27,17 @@ observe_landing_job = dg.define_asset_job(
     description="Look at the landing folders: a new extract makes its table and everything "
     "built from it stale (then 'Materialize stale' or `send-pipeline run` refreshes just that)",
 )
+# The overdue alert: each morning the landing folders are observed and every source's delivery
+# checks evaluated; a source past SEND_DELIVERY_OVERDUE_DAYS fails its delivery_on_time check.
+delivery_watch = dg.ScheduleDefinition(
+    name="delivery_watch",
+    job=observe_landing_job,
+    cron_schedule="0 7 * * *",
+    execution_timezone="Europe/London",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+    description="Every morning at 07:00: check each source's newest delivery is complete, on time "
+    "and named as documented (a failed delivery_on_time check means the source is overdue)",
+)
 refresh_job = dg.define_asset_job(
     "refresh",
     selection=dg.AssetSelection.all() - LANDING,
@@ -57,6 +68,7 @@ defs = dg.Definitions(
         extract_recency,
     ],
     jobs=[observe_landing_job, refresh_job, *source_jobs],
+    schedules=[delivery_watch],
     sensors=[build_landing_sensor(refresh_job)],
     resources={
         "warehouse": WarehouseResource(),

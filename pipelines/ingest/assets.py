@@ -9,10 +9,13 @@ downstream does.
 """
 
 import warnings
+from datetime import date
+from hashlib import sha256
 
 import dagster as dg
 
 from pipelines.ingest.catalogue import SOURCE_TABLES, SourceTable
+from pipelines.ingest.deliveries import Delivery, delivery
 from pipelines.ingest.load import LoadOutcome, ingest_table, newest_extract, sha256_of
 from pipelines.resources import WarehouseResource
 from schemas.validate import ContractError
@@ -50,6 +53,10 @@ def landing_key(spec: SourceTable) -> dg.AssetKey:
     return dg.AssetKey(["landing", spec.table])
 
 
+def ingest_key(spec: SourceTable) -> dg.AssetKey:
+    return dg.AssetKey(["raw", spec.table])
+
+
 def landing_version(spec: SourceTable, landing_dir) -> tuple[dg.DataVersion, dict]:
     """The data version of a table's landing file (sha256 of the extract a load would pick;
     "none" before any is delivered) and what to show beside it."""
@@ -63,30 +70,112 @@ def landing_version(spec: SourceTable, landing_dir) -> tuple[dg.DataVersion, dic
     }
 
 
+def folder_key(source: str) -> dg.AssetKey:
+    return dg.AssetKey(["landing", source])
+
+
+DELIVERY_CHECKS = {
+    "files_recognised": "Every file in the folder matches a documented extract name, so none is "
+    "left unloaded in silence",
+    "delivery_complete": "The newest delivery has an extract of every table of the source",
+    "delivery_on_time": "The newest extract is not older than SEND_DELIVERY_OVERDUE_DAYS",
+}
+
+
+def delivery_check_results(found: Delivery, overdue_days: int, today: date):
+    """The three delivery checks of a source's landing folder, as Dagster check results."""
+    key = folder_key(found.source)
+    unrecognised = [file.describe() for file in found.unrecognised]
+    yield dg.AssetCheckResult(
+        asset_key=key,
+        check_name="files_recognised",
+        passed=not unrecognised,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"unrecognised_files": dg.MetadataValue.json(unrecognised)},
+        description="; ".join(unrecognised) or "every file matches a documented name",
+    )
+    yield dg.AssetCheckResult(
+        asset_key=key,
+        check_name="delivery_complete",
+        passed=found.complete,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "delivery": str(found.newest),
+            "missing_tables": dg.MetadataValue.json(list(found.missing)),
+            "extract_dates": dg.MetadataValue.json(
+                {table: str(dated) for table, dated in found.tables.items()}
+            ),
+        },
+        description=found.summary(today, overdue_days),
+    )
+    yield dg.AssetCheckResult(
+        asset_key=key,
+        check_name="delivery_on_time",
+        passed=not found.overdue(today, overdue_days),
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "delivery": str(found.newest),
+            "days_old": found.days_old(today),
+            "overdue_after_days": overdue_days,
+        },
+        description=found.summary(today, overdue_days),
+    )
+
+
 def build_landing_observation(source: str) -> dg.AssetsDefinition:
-    """What the source's landing folder holds, per table: the extract a load would pick."""
+    """What the source's landing folder holds: per table the extract a load would pick, and
+    for the folder as a whole whether the newest delivery is complete, on time and recognised."""
     specs = [spec for spec in SOURCE_TABLES if spec.source == source]
+    folder = folder_key(source)
 
     @dg.multi_observable_source_asset(
         name=f"{source}_landing_files",
         specs=[
             dg.AssetSpec(
-                landing_key(spec),
+                folder,
                 group_name=f"{source}_landing",
-                description=f"The {spec.table} extract delivered to data/landing/{source}/ "
-                f"({' or '.join(spec.patterns)}); its data version is the file's sha256",
+                description=f"Every file in data/landing/{source}/: the {source}'s deliveries",
                 tags={"source": source, "layer": "landing"},
-            )
-            for spec in specs
+            ),
+            *(
+                dg.AssetSpec(
+                    landing_key(spec),
+                    group_name=f"{source}_landing",
+                    description=f"The {spec.table} extract delivered to data/landing/{source}/ "
+                    f"({' or '.join(spec.patterns)}); its data version is the file's sha256",
+                    tags={"source": source, "layer": "landing"},
+                )
+                for spec in specs
+            ),
+        ],
+        check_specs=[
+            dg.AssetCheckSpec(name, asset=folder, description=description)
+            for name, description in DELIVERY_CHECKS.items()
         ],
     )
     def _observe(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        landing_dir = warehouse.settings().landing_dir
+        settings = warehouse.settings()
+        landing_dir = settings.landing_dir
         for spec in specs:
             version, metadata = landing_version(spec, landing_dir)
             yield dg.ObserveResult(
                 asset_key=landing_key(spec), data_version=version, metadata=metadata
             )
+        listing = sorted(
+            (path.name, path.stat().st_size)
+            for path in (landing_dir / source).glob("*")
+            if path.is_file()
+        )
+        yield dg.ObserveResult(
+            asset_key=folder,
+            data_version=dg.DataVersion(sha256(repr(listing).encode()).hexdigest()),
+            metadata={"files": len(listing)},
+            check_results=list(
+                delivery_check_results(
+                    delivery(source, landing_dir), settings.delivery_overdue_days, date.today()
+                )
+            ),
+        )
 
     return _observe
 
@@ -102,7 +191,7 @@ def build_ingest_asset(spec: SourceTable) -> dg.AssetsDefinition:
         check_specs=[
             dg.AssetCheckSpec(
                 QUARANTINE_CHECK,
-                asset=dg.AssetKey(["raw", spec.table]),
+                asset=ingest_key(spec),
                 description="Share of delivered rows quarantined by the data contract",
             )
         ],

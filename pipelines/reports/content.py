@@ -95,6 +95,7 @@ SHEET_NAMES = {
     "gaps_by_need": "Gaps by primary need",
     "gaps_by_service": "Gaps by health service",
     "movement": "Moves between the councils",
+    "since_last_delivery": "Since the last delivery",
     "quarantine": "Rows kept out or corrected",
     "extracts": "Extracts",
     "linkage": "Record linkage",
@@ -920,6 +921,58 @@ def _movement(con, rules: Rules) -> Section:
     return Section("movement", "Moving between the city and the county", summary, [table])
 
 
+# --- since the last delivery ------------------------------------------------------------
+
+CHANGES = {
+    "gap opened": "Gaps opened",
+    "gap closed": "Gaps closed",
+    "overlap began": "Overlaps begun",
+    "overlap resolved": "Overlaps resolved",
+}
+CHANGE_ORGANISATIONS = {"city": "City", "county": "County", "icb": "ICB", "city+county": "Both"}
+
+
+def _since_last_delivery(con, rules: Rules) -> Section:
+    rows = _rows(
+        con,
+        """select previous_as_at, change, organisation, sum(instances)
+        from mart_changes_since_last_delivery group by all""",
+    )
+    title = "Since the last delivery"
+    if not rows:
+        return Section(
+            "since_last_delivery",
+            title,
+            "This is the first delivery the warehouse holds: from the next one, this section "
+            "shows the gaps opened and closed and the overlaps begun and resolved since.",
+        )
+    previous = rows[0][0]
+    found = {(change, org): int(n) for _, change, org, n in rows}
+    body = [[found.get((c, o), 0) for o in CHANGE_ORGANISATIONS] for c in CHANGES]
+    table = _count_table(
+        "since_last_delivery",
+        f"Gaps and overlaps that changed since the delivery of {previous:%-d %B %Y}",
+        list(CHANGES.values()),
+        [*CHANGE_ORGANISATIONS.values(), "All"],
+        _with_margins(body, total_row=False),
+        rules,
+        total_row=False,
+        total_column=True,
+        note="From mart_changes_since_last_delivery: a gap or overlap is the same in both "
+        "deliveries when its type, child, organisation, service and start day agree. Opened: "
+        "open now, not then (new, or newly past its clock); closed: open then, closed or gone "
+        "now. Both: gaps and overlaps between the two councils.",
+    )
+    cells = {label: cells for label, cells in table.rows}
+    summary = (
+        f"Since the delivery of {previous:%-d %B %Y}: {cells['Gaps opened'][-1].text} gaps "
+        f"opened and {cells['Gaps closed'][-1].text} closed; "
+        f"{cells['Overlaps begun'][-1].text} overlaps began and "
+        f"{cells['Overlaps resolved'][-1].text} were resolved."
+    )
+    return Section("since_last_delivery", title, summary, [table])
+
+
 # --- data quality -------------------------------------------------------------------------
 
 
@@ -1064,6 +1117,7 @@ def build_report(
             _overlaps(con, rules, as_at),
             _gaps(con, rules),
             _movement(con, rules),
+            _since_last_delivery(con, rules),
         ]
     sections.append(_data_quality(restricted, truth, rules))
     return Report(

@@ -139,6 +139,64 @@ def test_a_delivery_from_one_source_rebuilds_that_source_and_what_depends_on_it(
     assert set(_statuses().values()) == {"FRESH"}
 
 
+def test_the_marts_remember_each_delivery_and_say_what_changed_since_the_last(first_run):
+    """The county's casework a month on, its last 20 annual reviews not in it: the history
+    tables keep both deliveries, and the changes mart is their difference."""
+    import openpyxl
+
+    landing, warehouse, _ = first_run
+    county = landing / "county"
+    workbook = openpyxl.load_workbook(sorted(county.glob("EHC_Casework_*.xlsx"))[0])
+    reviews = workbook["Reviews"]
+    reviews.delete_rows(reviews.max_row - 19, 20)
+    workbook.save(county / "EHC_Casework_16022025.xlsx")
+    for name in ("HighNeeds_TopUp_{}.csv",):
+        shutil.copyfile(county / name.format("16012025"), county / name.format("16022025"))
+
+    _run(landing, warehouse, "--source", "county")
+
+    with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
+        deliveries = con.execute(
+            "select distinct delivery_as_at::varchar from hist_gaps order by 1"
+        ).fetchall()
+        changes = con.execute(
+            "select as_at::varchar, previous_as_at::varchar, change, kind, organisation, "
+            "instances from mart_changes_since_last_delivery"
+        ).fetchall()
+
+        # the same difference, worked out here from the history table
+        def open_gaps(day):
+            return con.execute(
+                "select gap_type, child_key, organisation, coalesce(service, ''), since "
+                "from hist_gaps where status = 'open' and delivery_as_at = ?",
+                [day],
+            ).fetchall()
+
+        before, after = open_gaps("2025-01-16"), open_gaps("2025-02-16")
+        kpi_deliveries = con.execute(
+            "select count(distinct delivery_as_at) from hist_kpis"
+        ).fetchone()[0]
+    assert deliveries == [("2025-01-16",), ("2025-02-16",)]
+    assert kpi_deliveries == 2
+    assert {(c[0], c[1]) for c in changes} == {("2025-02-16", "2025-01-16")}
+    counted = {}
+    for _, _, change, _, _, instances in changes:
+        counted[change] = counted.get(change, 0) + instances
+    from collections import Counter
+
+    opened = Counter(after) - Counter(before)
+    closed = Counter(before) - Counter(after)
+    assert counted.get("gap opened", 0) == sum(opened.values()) > 0
+    assert counted.get("gap closed", 0) == sum(closed.values())
+    # the report says so, disclosure-controlled, beside the 24-month trend
+    [html] = sorted((warehouse.parent / "reports").glob("*.html"))
+    text = html.read_text()
+    assert "Gaps and overlaps that changed since the delivery of 16 January 2025" in text
+    assert "Since the delivery of 16 January 2025:" in text
+    # a month more on the review clocks, and reviews no longer delivered: overdue reviews open
+    assert any(c[2] == "gap opened" and c[3] == "annual_review_overdue" for c in changes)
+
+
 def test_an_unknown_source_is_refused_by_name(tmp_path):
     result = runner.invoke(
         app, ["run", "--landing", str(tmp_path), "--warehouse", str(tmp_path), "--source", "town"]
