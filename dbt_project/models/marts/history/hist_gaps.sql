@@ -2,13 +2,6 @@
 -- the as-at date of int_reporting_dates). A refresh replaces the rows of its own delivery and
 -- keeps the others, so a re-sent or corrected delivery of the same month is counted once.
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='delivery_as_at',
-    on_schema_change='append_new_columns',
-) }}
-
 select
     dates.as_at as delivery_as_at,
     gaps.gap_type,

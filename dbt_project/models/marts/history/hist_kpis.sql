@@ -2,13 +2,6 @@
 -- every delivery, so a figure revised by a later delivery (a late decision, a corrected date)
 -- can be seen beside its first publication. A refresh replaces its own delivery's rows.
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='delivery_as_at',
-    on_schema_change='append_new_columns',
-) }}
-
 select
     dates.as_at as delivery_as_at,
     kpis.month,

@@ -1,13 +1,6 @@
 -- Every overlap of mart_overlaps as each delivery saw it: one row per overlap per delivery. A
 -- refresh replaces the rows of its own delivery (delivery_as_at) and keeps the others.
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='delivery_as_at',
-    on_schema_change='append_new_columns',
-) }}
-
 select
     dates.as_at as delivery_as_at,
     instances.overlap_type,

@@ -3,7 +3,9 @@
 -- instance is the same across deliveries when its type, child, organisation, service and start
 -- day agree; a child whose key was merged into another since is followed to the kept key
 -- (int_child_key_history), so a merge is not counted as one gap closing and another opening.
--- Empty until a second delivery has been built.
+-- Empty until a second delivery has been built. Rebuilt whole on each refresh.
+
+{{ config(materialized='table') }}
 
 with
 
