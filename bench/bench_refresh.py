@@ -1,15 +1,21 @@
-"""Time a month's life of the pipeline through `send-pipeline run`, as an engineer runs it.
+"""A month's life of the pipeline through `send-pipeline run`, as an engineer runs it, on two
+monthly deliveries of one synthetic world (`send-pipeline generate --deliveries 2`).
 
-For each size: generate a delivery (seed 1), then in one Dagster instance of its own
-1. the first run (everything is built),
+For each size: generate January's and February's deliveries (seed 1), then in one Dagster
+instance of its own
+1. the first run on January's delivery (everything is built),
 2. a run with no new extract,
-3. a one-source monthly delivery: the county's three extracts delivered again dated a month
-   later, its two CSV lists with their last 1% of rows gone (children leaving), then
+3. the county's February delivery (casework workbook, SEN support and top-up lists):
    `send-pipeline run --source county`,
-4. a run with no new extract again.
+4. the city's and the ICB's February deliveries: `send-pipeline run`,
+5. a run with no new extract again.
 Prints each run's wall time (the whole command: interpreter start, imports, observing the
-landing folders, planning, the run) and its ratio to the first run, and writes
-bench/results/refresh/last_results.json. Figures are printed, never asserted.
+landing folders, planning, the run) and its ratio to the first run; then the series' figures:
+of the person records delivered both months, how many describe the same child, how many are
+identical and whether every difference is one the truth lists; and of the records linked in
+both runs, how many changed child_key, whether each change is in the key history and whether
+the truth shows it is a correction. Writes bench/results/refresh/last_results.json. Figures are
+printed, never asserted.
 
 Usage: python bench/bench_refresh.py [--sizes 25000 1000000] [--workdir DIR]
 """
@@ -25,10 +31,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
+
+from pipelines.linkage.evaluate import key_changes
+from pipelines.synthetic.series import land, person_changes
+
 REPO = Path(__file__).resolve().parent.parent
+JANUARY, FEBRUARY = date(2025, 1, 16), date(2025, 2, 16)
 CLI = Path(sys.executable).parent / "send-pipeline"
 RESULTS = REPO / "bench" / "results" / "refresh"
 
@@ -47,24 +59,6 @@ def _send(workdir: Path, *args: str) -> tuple[float, str]:
     return elapsed, done.stdout + done.stderr
 
 
-def _deliver_county_next_month(landing: Path) -> list[str]:
-    """The county's extracts again, dated a month later; the CSV lists lose their last 1%."""
-    written = []
-    for path in sorted((landing / "county").iterdir()):
-        new_name = re.sub(
-            r"(\d\d)(\d\d)(\d{4})", lambda m: f"{m[1]}{int(m[2]) + 1:02d}{m[3]}", path.name
-        )
-        target = path.with_name(new_name)
-        if path.suffix.lower() == ".csv":
-            lines = path.read_bytes().splitlines(keepends=True)
-            keep = len(lines) - max(1, (len(lines) - 1) // 100)
-            target.write_bytes(b"".join(lines[:keep]))
-        else:
-            shutil.copyfile(path, target)
-        written.append(target.name)
-    return written
-
-
 def _assets(output: str) -> str:
     found = re.search(r"refreshing (\d+) of (\d+) assets", output)
     if found:
@@ -73,33 +67,69 @@ def _assets(output: str) -> str:
     return f"0 of {found[1]}" if found else "?"
 
 
+def _crosswalk(warehouse: Path) -> dict[str, str]:
+    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+        return dict(con.execute("select record_id, child_key from identity.crosswalk").fetchall())
+
+
 def bench(children: int, workdir: Path) -> dict:
     shutil.rmtree(workdir, ignore_errors=True)
     (workdir / "dagster_home").mkdir(parents=True)
     (workdir / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    series = workdir / "series"
     generate_s, _ = _send(
-        workdir, "generate", "--children", str(children), "--seed", "1", "--out", str(workdir)
+        workdir,
+        "generate",
+        *("--children", str(children), "--seed", "1", "--out", str(series)),
+        *("--as-at", FEBRUARY.isoformat(), "--deliveries", "2"),
     )
-    where = ["--landing", str(workdir / "landing"), "--warehouse", str(workdir / "warehouse")]
+    landing = workdir / "landing"
+    land(series, JANUARY, landing)
+    where = ["--landing", str(landing), "--warehouse", str(workdir / "warehouse")]
     runs = []
+    keys_january: dict[str, str] = {}
     for label, extra in (
-        ("first run", []),
+        ("first run (January)", []),
         ("nothing new", []),
-        ("county delivery", ["--source", "county"]),
+        ("county's February", ["--source", "county"]),
+        ("city's and ICB's February", []),
         ("nothing new again", []),
     ):
-        if label == "county delivery":
-            _deliver_county_next_month(workdir / "landing")
+        if label == "county's February":
+            keys_january = _crosswalk(workdir / "warehouse")
+            land(series, FEBRUARY, landing, sources=("county",))
+        if label == "city's and ICB's February":
+            land(series, FEBRUARY, landing)
         seconds, output = _send(workdir, "run", *where, *extra)
         runs.append({"run": label, "seconds": round(seconds, 1), "assets": _assets(output)})
         print(
-            f"{children:>10,} {label:<18} {seconds:>7.1f} s  {runs[-1]['assets']} assets",
+            f"{children:>10,} {label:<26} {seconds:>7.1f} s  {runs[-1]['assets']} assets",
             flush=True,
         )
     first = runs[0]["seconds"]
     for run in runs:
         run["ratio_to_first"] = round(run["seconds"] / first, 3)
-    return {"children": children, "generate_seconds": round(generate_s, 1), "runs": runs}
+
+    summary, cells = person_changes(series, JANUARY, FEBRUARY)
+    records = {
+        "in_both": int(summary["in_both"].sum()),
+        "same_child": int(summary["same_child"].sum()),
+        "identical": int(summary["identical"].sum()),
+        "differing_cells": cells.height,
+        "unexplained_cells": int(cells["explanation"].is_null().sum()),
+        "explanations": dict(cells.group_by("explanation").len().sort("explanation").iter_rows()),
+    }
+    with duckdb.connect(str(workdir / "warehouse" / "restricted.duckdb"), read_only=True) as con:
+        keys = key_changes(con, keys_january, landing.parent / "truth" / "record_truth.parquet")
+    print(f"{children:>10,} person records delivered both months: {records}", flush=True)
+    print(f"{children:>10,} child keys: {keys}", flush=True)
+    return {
+        "children": children,
+        "generate_seconds": round(generate_s, 1),
+        "runs": runs,
+        "person_records": records,
+        "keys": keys,
+    }
 
 
 def main() -> None:

@@ -44,15 +44,28 @@ def generate(
         Path("data"), help="Writes OUT/landing/{city,county,icb} and OUT/truth."
     ),
     as_at: str = typer.Option("2025-01-16", help="Extract date (ISO) the synthetic data is as at."),
+    world_end: str | None = typer.Option(
+        None,
+        help="Build the world to this date (ISO, default --as-at) and show it as at --as-at: "
+        "the same seed and --world-end with a later --as-at continue the same children.",
+    ),
+    deliveries: int = typer.Option(
+        1, min=1, help="Write this many monthly deliveries ending at --as-at, each with its truth."
+    ),
     if_missing: bool = typer.Option(
         False, "--if-missing", help="Do nothing when OUT/landing already holds extracts."
     ),
 ) -> None:
     """Write synthetic city, county and ICB extracts, and their truth, for demos and tests."""
-    try:
-        as_at_date = date.fromisoformat(as_at)
-    except ValueError:
-        _fail(f"--as-at {as_at!r} is not an ISO date (YYYY-MM-DD)")
+    dates = {}
+    for option, text in (("--as-at", as_at), ("--world-end", world_end)):
+        try:
+            dates[option] = date.fromisoformat(text) if text is not None else None
+        except ValueError:
+            _fail(f"{option} {text!r} is not an ISO date (YYYY-MM-DD)")
+    as_at_date, end_date = dates["--as-at"], dates["--world-end"]
+    if end_date is not None and end_date < as_at_date:
+        _fail(f"--world-end {world_end} is before --as-at {as_at}")
     landing = out / "landing"
     if if_missing and landing.is_dir() and any(p.is_file() for p in landing.rglob("*")):
         console.print(f"extracts already present in {landing}; nothing generated")
@@ -68,6 +81,8 @@ def generate(
             out=out,
             as_at=as_at_date,
             progress=lambda message: status.update(message),
+            world_end=end_date,
+            deliveries=deliveries,
         )
     console.print(
         f"generated {children:,} children into {out} in {time.monotonic() - started:.1f}s"

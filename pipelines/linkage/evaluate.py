@@ -86,6 +86,12 @@ def blocking_completeness(
 def pipeline_pairwise(con: duckdb.DuckDBPyConnection, record_truth: Path) -> dict:
     """`pairwise` for the pipeline's own run: the generator's truth (truth/record_truth.parquet)
     joined to the warehouse's person records by source table and source record id."""
+    _pipeline_truth(con, record_truth)
+    return pairwise(con, "_pipeline_truth", schema="identity")
+
+
+def _pipeline_truth(con: duckdb.DuckDBPyConnection, record_truth: Path) -> None:
+    """The temporary view _pipeline_truth: each warehouse person record's true child."""
     con.execute(
         f"""create or replace temp view _pipeline_truth as
         select persons.record_id, t.true_child_id as true_id
@@ -94,4 +100,61 @@ def pipeline_pairwise(con: duckdb.DuckDBPyConnection, record_truth: Path) -> dic
           on persons.source_table = t."table"
          and persons.source_record_id = t.source_record_id"""
     )
-    return pairwise(con, "_pipeline_truth", schema="identity")
+
+
+def key_changes(
+    con: duckdb.DuckDBPyConnection, keys_before: dict[str, str], record_truth: Path
+) -> dict:
+    """Between two runs of the pipeline (`keys_before`: record_id → child_key after the first;
+    `con` on the warehouse after the second): of the records in both, how many changed key,
+    whether each change is in identity.key_history, and whether by the truth it is a
+    correction (the record now shares its key with more of its own child's records than
+    before)."""
+    import polars as pl
+
+    before = pl.DataFrame(
+        {"record_id": list(keys_before), "old_key": list(keys_before.values())},
+        schema={"record_id": pl.String, "old_key": pl.String},
+    )
+    con.register("_keys_before", before)
+    _pipeline_truth(con, record_truth)
+    row = con.execute(
+        """with now as (
+            select record_id, child_key as new_key from identity.crosswalk
+        ), both_runs as (
+            select b.record_id, b.old_key, n.new_key, t.true_id
+            from _keys_before b join now n using (record_id)
+            left join _pipeline_truth t using (record_id)
+        ), changed as (
+            select * from both_runs where old_key <> new_key
+        ), judged as (
+            select c.record_id,
+                exists (select 1 from identity.key_history h
+                        where h.old_key = c.old_key and h.new_key = c.new_key) as in_history,
+                (select count(*) from both_runs o
+                  where o.new_key = c.new_key and o.record_id <> c.record_id
+                    and o.true_id = c.true_id) as own_now,
+                (select count(*) from both_runs o
+                  where o.old_key = c.old_key and o.record_id <> c.record_id
+                    and o.true_id = c.true_id) as own_before
+            from changed c
+        )
+        select
+            (select count(*) from _keys_before),
+            (select count(*) from both_runs),
+            (select count(*) from now) - (select count(*) from both_runs),
+            (select count(*) from judged),
+            (select count(*) from judged where in_history),
+            (select count(*) from judged where own_now > own_before)"""
+    ).fetchall()[0]
+    con.unregister("_keys_before")
+    first, both, new, changed, in_history, corrections = row
+    return {
+        "records_first_run": first,
+        "records_in_both": both,
+        "new_records": new,
+        "changed_key": changed,
+        "share_changed": changed / both if both else 0.0,
+        "changes_in_key_history": in_history,
+        "changes_that_are_corrections": corrections,
+    }

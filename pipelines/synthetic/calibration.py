@@ -299,6 +299,15 @@ CORRUPTION = {
     "nhs_wrong_valid": 0.001,
     "missing_nhs": 0.030,
 }
+# Changes a person record receives between deliveries, per record per year (the record shows the
+# earlier value until the change's day): a typo corrected, a surname changed (adoption, a
+# parent's marriage), a UPN or NHS number recorded that was blank.
+LATER_CHANGES = {
+    "name_typo_corrected": 0.020,
+    "surname_changed": 0.005,
+    "upn_recorded": 0.010,
+    "nhs_recorded": 0.010,
+}
 TWIN_PAIRS_PER_CHILD = 0.006
 CROSS_BORDER_SCHOOL = 0.07
 MOVED_HOUSE = 0.10

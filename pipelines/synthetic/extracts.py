@@ -5,6 +5,10 @@ export and lists, the county's casework tables and lists, and the ICB's CSDS-sty
 columns in contract order, in each system's own codes and date formats, with person records
 passed through the planted errors of records.py. Each table keeps a hidden `_child` column
 (the true child behind the row) for the truth files; it is dropped before writing.
+
+Every random choice about a row (its ids, flags and planted errors) is drawn from the row's own
+key (the request, plan or child behind it; streams.Keyed), never from its position, so a record
+looks the same in every delivery cut from one world (series.py).
 """
 
 from __future__ import annotations
@@ -18,8 +22,7 @@ from pipelines.synthetic import calibration as cal
 from pipelines.synthetic import codes, health, names, records
 from pipelines.synthetic.dates import latest_census_day
 from pipelines.synthetic.ehcp import ETHNICITIES, SEN_TYPES
-from pipelines.synthetic.people import unique_numbers
-from pipelines.synthetic.streams import stream
+from pipelines.synthetic.streams import Bound, Keyed
 
 CITY_DATE = "%Y-%b-%d 00:00:00"
 COUNTY_DATE = "%d/%m/%Y"
@@ -329,7 +332,9 @@ COUNTY_BANDS = "123456"
 @dataclass
 class Table:
     name: str
-    frame: pl.DataFrame  # contract columns as text, plus `_child`
+    # contract columns as text, plus `_child` (the true child) and `_key` (the row's key in the
+    # whole world, which its random draws are tied to)
+    frame: pl.DataFrame
 
     @property
     def source(self) -> str:
@@ -357,17 +362,23 @@ def _sex(source: str, male: pl.Expr) -> pl.Expr:
 
 def _with_ids(
     frame: pl.DataFrame,
-    rng,
+    keyed: Keyed,
     column: str,
+    universe: int,
     start: int = 1,
     *,
     text: str = "{}",
     low: int | None = None,
     high: int | None = None,
 ) -> pl.DataFrame:
-    """Add a shuffled unique id column (sequential from `start`, or random in [low, high))."""
-    n = frame.height
-    values = unique_numbers(rng, n, low, high) if low is not None else start + rng.permutation(n)
+    """Add a unique id column from each row's `_key` (0 … universe-1): the ids of the whole
+    world shuffled (sequential from `start`, or random in [low, high)), so a row keeps its id in
+    every delivery."""
+    keys = frame["_key"].to_numpy()
+    if low is not None:
+        values = keyed.numbers(keys, column, universe, low, high)
+    else:
+        values = keyed.ids(keys, column, universe, start)
     prefix, suffix = text.split("{}")
     ids = pl.Series(values.astype(np.int64)).cast(pl.String)
     return frame.with_columns((pl.lit(prefix) + pl.lit(ids) + pl.lit(suffix)).alias(column))
@@ -381,13 +392,19 @@ def lookup(column: str | pl.Expr, values) -> pl.Expr:
     )
 
 
-def _blade(frame: pl.DataFrame, rng, table: str) -> pl.DataFrame:
+def _blade(frame: pl.DataFrame, keyed: Keyed, table: str, universe: int) -> pl.DataFrame:
     """Blade housekeeping columns: table id, native id, order sequence, source id."""
     module = table.split("_", 1)[1]
     id_column = COLUMNS[table][0]
-    frame = _with_ids(frame, rng, id_column)
+    frame = _with_ids(frame, keyed, id_column, universe)
     frame = _with_ids(
-        frame, rng, "NativeId", text=BLADE_PREFIX[table] + "{}", low=1_000_000, high=9_999_999
+        frame,
+        keyed,
+        "NativeId",
+        universe,
+        text=BLADE_PREFIX[table] + "{}",
+        low=1_000_000,
+        high=9_999_999,
     )
     frame = frame.sort(pl.col(id_column).cast(pl.Int64))
     return frame.with_columns(
@@ -397,7 +414,7 @@ def _blade(frame: pl.DataFrame, rng, table: str) -> pl.DataFrame:
 
 
 def _finish(name: str, frame: pl.DataFrame) -> Table:
-    return Table(name, frame.select(*COLUMNS[name], "_child"))
+    return Table(name, frame.select(*COLUMNS[name], "_child", "_key"))
 
 
 class Builder:
@@ -419,9 +436,49 @@ class Builder:
             "setting", "urn", "ukprn", "la_code", "estab_number", "setting_type"
         )
         self.census_day = latest_census_day(world.as_at)
+        # Key spaces of the whole world (not of this delivery's cut), so ids drawn from them
+        # are the same in every delivery.
+        whole = world.whole
+        self.universe = {
+            "child": whole.people.frame.height,
+            "patient": 8 * whole.people.frame.height,  # child × provider
+            "request": _size(whole.ehcp.requests["request"]),
+            "plan": _size(whole.ehcp.plans["plan"]),
+            "plan_setting": _size(whole.ehcp.plan_settings["plan_setting"]),
+            "placement": _size(whole.ehcp.placements["placement"]),
+            "need_row": _size(whole.ehcp.needs["need_row"]),
+            "review": _size(whole.ehcp.reviews["review"]),
+            "line": _size(whole.funding["line"]),
+        }
+        # Each council's children over the whole world, numbered densely (a record's key is
+        # 2 × number + 0 or 1), and those with a second council record: decided on the whole
+        # world, so a child's records are the same in every delivery.
+        self.duplicated = {}
+        self.known = {}
+        for council in (cal.CITY, cal.COUNTY):
+            known = pl.concat(
+                [
+                    frame.filter(pl.col("la") == council).select("child")
+                    for frame in (whole.ehcp.requests, whole.ehcp.plans)
+                ]
+            ).unique()
+            self.known[council] = known.sort("child").with_row_index("number")
+            multi = (
+                whole.ehcp.requests.filter(pl.col("la") == council)
+                .group_by("child")
+                .len()
+                .filter(pl.col("len") >= 2)
+                .sort("child")["child"]
+            )
+            chosen = self.keyed(f"people/{council}").random(multi.to_numpy(), "duplicate") < 0.3
+            self.duplicated[council] = multi.filter(pl.Series(chosen))
 
-    def rng(self, name: str):
-        return stream(self.seed, f"extract/{name}")
+    def keyed(self, name: str) -> Keyed:
+        return Keyed(self.seed, f"extract/{name}")
+
+    def rows(self, name: str, keys) -> Bound:
+        """Draws for one table's rows, tied to their keys."""
+        return Bound(self.seed, f"extract/rows/{name}", keys)
 
     def add(self, table: Table) -> None:
         self.tables[table.name] = table
@@ -460,7 +517,9 @@ class Builder:
     ) -> pl.DataFrame:
         corrupted, issues = records.corrupt(
             frame,
-            seed=self.seed,
+            draws=Bound(self.seed, f"corrupt/{SOURCE_OF[table]}/{table}", frame["_key"]),
+            as_at=self.world.a,
+            end=self.world.whole.a,
             source=SOURCE_OF[table],
             table=table,
             fields=fields,
@@ -471,6 +530,14 @@ class Builder:
         )
         self.issues.append(issues)
         return corrupted
+
+    def _county_ids(
+        self, frame: pl.DataFrame, keyed: Keyed, key: str, column: str, low: int, high: int
+    ) -> pl.DataFrame:
+        """A county casework id, random in [low, high) and drawn from the row's `key` column;
+        rows in id order, as the county's system exports them."""
+        frame = frame.with_columns(_key=key)
+        return _with_ids(frame, keyed, column, self.universe[key], low=low, high=high).sort(column)
 
     def settings_of(self, frame: pl.DataFrame, column: str = "setting") -> pl.DataFrame:
         return frame.join(
@@ -487,26 +554,27 @@ class Builder:
 
     def build_city(self) -> None:
         e = self.world.ehcp
-        rng = self.rng("city")
+        keyed = self.keyed("city")
         city = cal.CITY
         requests = e.requests.filter(pl.col("la") == city)
         plans = e.plans.filter(pl.col("la") == city)
-        person, first = self._council_people(requests, plans, city, "city_person", rng)
+        person, first = self._council_people(requests, plans, city, "city_person", keyed)
         person_of = person.select("_child", "_record", "persontableid")
 
         view = person
+        rows = self.rows("city_person", view["_key"])
         view = view.with_columns(
-            uln=pl.when(pl.Series(rng.random(view.height) < 0.7)).then("uln"),
+            uln=pl.when(pl.Series(rows.random(view.height) < 0.7)).then("uln"),
         )
         view = self.corrupt(view, "city_person", {"postcode", "upn", "uln"})
         frame = view.with_columns(
             surname=pl.col("surname"),
             forename=pl.col("forename"),
             personbirthdate=day_text("dob", CITY_DATE),
-            sex=pl.when(pl.Series(rng.random(view.height) < 0.003))
+            sex=pl.when(pl.Series(rows.random(view.height) < 0.003))
             .then(pl.lit("U"))
             .otherwise(_sex("city", pl.col("male"))),
-            ethnicity=pl.when(pl.Series(rng.random(view.height) < 0.02))
+            ethnicity=pl.when(pl.Series(rows.random(view.height) < 0.02))
             .then(None)
             .otherwise(lookup("ethnicity", ETHNICITIES)),
             upn=pl.col("upn"),
@@ -529,7 +597,9 @@ class Builder:
             how="left",
             maintain_order="left",
         )
-        requests = _blade(requests, rng, "city_requests")
+        requests = _blade(
+            requests.with_columns(_key="request"), keyed, "city_requests", self.universe["request"]
+        )
         self.add(
             _finish(
                 "city_requests",
@@ -549,7 +619,7 @@ class Builder:
         request_ids = requests.select("request", "requeststableid")
 
         assessments = requests.filter(pl.col("assessment") != "")
-        assessments = _blade(assessments, rng, "city_assessment")
+        assessments = _blade(assessments, keyed, "city_assessment", self.universe["request"])
         self.add(
             _finish(
                 "city_assessment",
@@ -568,17 +638,20 @@ class Builder:
         assessment_ids = assessments.select("request", "assessmenttableid")
 
         fig = cal.CITY_FIGURES
-        plan_frame = plans.join(assessment_ids, on="request", how="left", maintain_order="left")
+        plan_frame = plans.join(
+            assessment_ids, on="request", how="left", maintain_order="left"
+        ).with_columns(_key="plan")
         n = plan_frame.height
-        pb = rng.random(n) < fig.personal_budget
+        rows = self.rows("city_namedplan", plan_frame["_key"])
+        pb = rows.random(n) < fig.personal_budget
         plan_frame = plan_frame.with_columns(
             pb=pl.Series(pb),
-            oa=pl.Series(pb & (rng.random(n) < 0.5)),
-            dp=pl.Series(pb & (rng.random(n) < 0.6)),
-            planres=pl.Series(rng.random(n) < 0.02),
-            planwbp=pl.Series(rng.random(n) < 0.005),
+            oa=pl.Series(pb & (rows.random(n) < 0.5)),
+            dp=pl.Series(pb & (rows.random(n) < 0.6)),
+            planres=pl.Series(rows.random(n) < 0.02),
+            planwbp=pl.Series(rows.random(n) < 0.005),
         )
-        named = _blade(plan_frame, rng, "city_namedplan")
+        named = _blade(plan_frame, keyed, "city_namedplan", self.universe["plan"])
         self.add(
             _finish(
                 "city_namedplan",
@@ -598,8 +671,8 @@ class Builder:
         named_ids = named.select("plan", "namedplantableid", "child")
 
         detail = e.plan_settings.join(named_ids, on="plan", maintain_order="left")
-        detail = self.settings_of(detail)
-        detail = _blade(detail, rng, "city_plandetail")
+        detail = self.settings_of(detail).with_columns(_key="plan_setting")
+        detail = _blade(detail, keyed, "city_plandetail", self.universe["plan_setting"])
         self.add(
             _finish(
                 "city_plandetail",
@@ -614,10 +687,15 @@ class Builder:
             )
         )
 
-        active = self._city_active(plans, request_ids, rng)
+        active = self._city_active(plans, request_ids, keyed)
         active_ids = active.select("plan", "activeplanstableid", "child")
         placements = e.placements.join(active_ids, on="plan", maintain_order="left")
-        placements = _blade(self.settings_of(placements), rng, "city_placementdetail")
+        placements = _blade(
+            self.settings_of(placements).with_columns(_key="placement"),
+            keyed,
+            "city_placementdetail",
+            self.universe["placement"],
+        )
         self.add(
             _finish(
                 "city_placementdetail",
@@ -637,7 +715,9 @@ class Builder:
         )
 
         needs = e.needs.join(active_ids, on="plan", maintain_order="left")
-        needs = _blade(needs, rng, "city_senneed")
+        needs = _blade(
+            needs.with_columns(_key="need_row"), keyed, "city_senneed", self.universe["need_row"]
+        )
         self.add(
             _finish(
                 "city_senneed",
@@ -649,7 +729,9 @@ class Builder:
             )
         )
 
-    def _city_active(self, plans: pl.DataFrame, request_ids: pl.DataFrame, rng) -> pl.DataFrame:
+    def _city_active(
+        self, plans: pl.DataFrame, request_ids: pl.DataFrame, keyed: Keyed
+    ) -> pl.DataFrame:
         from pipelines.synthetic.ehcp import phase_transfer
 
         e = self.world.ehcp
@@ -666,7 +748,11 @@ class Builder:
         a = self.world.a
         until = np.where(frame["cease"].to_numpy() >= 0, frame["cease"].to_numpy(), a)
         due, final = phase_transfer(
-            frame["dob"].to_numpy(), frame["start"].to_numpy(), until, a, rng
+            frame["dob"].to_numpy(),
+            frame["start"].to_numpy(),
+            until,
+            a,
+            self.rows("city_activeplans", frame["plan"]),
         )
         outcome_code = codes.inverse("city_review_outcome", "city_review_outcome", "review_outcome")
         placement_flags = e.placements.group_by("plan").agg(
@@ -674,7 +760,9 @@ class Builder:
         )
         frame = frame.join(placement_flags, on="plan", how="left", maintain_order="left")
         frame = frame.with_columns(due=pl.Series(due), final=pl.Series(final))
-        frame = _blade(frame, rng, "city_activeplans")
+        frame = _blade(
+            frame.with_columns(_key="plan"), keyed, "city_activeplans", self.universe["plan"]
+        )
         self.add(
             _finish(
                 "city_activeplans",
@@ -695,7 +783,7 @@ class Builder:
         return frame
 
     def _council_people(
-        self, requests: pl.DataFrame, plans: pl.DataFrame, council: int, table: str, rng
+        self, requests: pl.DataFrame, plans: pl.DataFrame, council: int, table: str, keyed: Keyed
     ) -> tuple[pl.DataFrame, pl.Series]:
         """One record per child known to the council; some children have a second, older
         record holding their first request (a duplicate the council never merged). Returns
@@ -703,19 +791,30 @@ class Builder:
         children = (
             pl.concat([requests.select("child"), plans.select("child")]).unique().sort("child")
         )
-        multi = requests.group_by("child").len().filter(pl.col("len") >= 2).sort("child")
-        dup = multi.filter(pl.Series(rng.random(multi.height) < 0.3))["child"]
+        dup = self.duplicated[council].filter(
+            self.duplicated[council].is_in(children["child"].implode())
+        )
         base = self.person_view(children["child"], council).with_columns(_record=pl.lit(0))
         older = self.person_view(dup, council).with_columns(
             _record=pl.lit(1),
             postcode=pl.coalesce("previous_postcode", "postcode"),
         )
-        frame = pl.concat([base, older], how="vertical").with_columns(_child=pl.col("child"))
+        frame = (
+            pl.concat([base, older], how="vertical")
+            .join(self.known[council], on="child", how="left", maintain_order="left")
+            .with_columns(
+                _child=pl.col("child"),
+                _key=pl.col("number").cast(pl.Int64) * 2 + pl.col("_record"),
+            )
+            .drop("number")
+        )
         id_column = COLUMNS[table][0]
+        universe = 2 * self.known[council].height
         if table == "city_person":
-            frame = _blade(frame, rng, table)
+            frame = _blade(frame, keyed, table, universe)
         else:
-            frame = _with_ids(frame, rng, id_column, low=100_000, high=999_999).sort(id_column)
+            frame = _with_ids(frame, keyed, id_column, universe, low=100_000, high=999_999)
+            frame = frame.sort(id_column)
         frame = frame.with_columns(record_id=pl.col(id_column))
         if dup.len():
             ids = frame.filter(pl.col("_record") == 1).select("child", id_column)
@@ -742,23 +841,24 @@ class Builder:
 
     def build_county(self) -> None:
         e = self.world.ehcp
-        rng = self.rng("county")
+        keyed = self.keyed("county")
         county = cal.COUNTY
         requests = e.requests.filter(pl.col("la") == county)
         plans = e.plans.filter(pl.col("la") == county)
-        clients, first = self._council_people(requests, plans, county, "county_clients", rng)
+        clients, first = self._council_people(requests, plans, county, "county_clients", keyed)
         client_of = clients.select("_child", "_record", "ClientID")
         view = clients
         n = view.height
+        rows = self.rows("county_clients", view["_key"])
         view = view.with_columns(
-            uln=pl.when(pl.Series(rng.random(n) < 0.6)).then("uln"),
-            nhs=pl.when(pl.Series(rng.random(n) < cal.COUNTY_NHS_NUMBER)).then("nhs"),
+            uln=pl.when(pl.Series(rows.random(n) < 0.6)).then("uln"),
+            nhs=pl.when(pl.Series(rows.random(n) < cal.COUNTY_NHS_NUMBER)).then("nhs"),
         )
         view = self.corrupt(
             view, "county_clients", {"postcode", "upn", "uln", "nhs"}, missing_nhs=False
         )
         ethnicity_text = codes.inverse("county_ethnicity", "county_ethnicity", "ethnicity")
-        spaced = pl.Series(rng.random(n) < cal.COUNTY_NHS_SPACED)
+        spaced = pl.Series(rows.random(n) < cal.COUNTY_NHS_SPACED)
         nhs = pl.col("nhs")
         self.add(
             _finish(
@@ -799,9 +899,8 @@ class Builder:
             how="left",
             maintain_order="left",
         )
-        requests = _with_ids(requests, rng, "RequestID", low=2_000_000, high=2_999_999).sort(
-            "RequestID"
-        )
+        requests = self._county_ids(requests, keyed, "request", "RequestID", 2_000_000, 2_999_999)
+        request_rows = self.rows("county_requests", requests["_key"])
         requested_by = codes.inverse("county_requested_by", "county_requested_by", "request_source")
         decision = codes.inverse("county_request_decision", "county_decision", "request_outcome")
         young_person = codes.code("county_requested_by", "Young Person")
@@ -812,7 +911,7 @@ class Builder:
                     DateReceived=day_text("received", COUNTY_DATE),
                     RequestedBy=pl.when(
                         (pl.col("source") == codes.code("request_source", "1"))
-                        & pl.Series(rng.random(requests.height) < 0.15)
+                        & pl.Series(request_rows.random(requests.height) < 0.15)
                     )
                     .then(pl.lit(young_person))
                     .otherwise(pl.col("source").replace_strict(requested_by)),
@@ -824,9 +923,9 @@ class Builder:
             )
         )
         assessments = requests.filter(pl.col("assessment") != "")
-        assessments = _with_ids(
-            assessments, rng, "AssessmentID", low=3_000_000, high=3_999_999
-        ).sort("AssessmentID")
+        assessments = self._county_ids(
+            assessments, keyed, "request", "AssessmentID", 3_000_000, 3_999_999
+        )
         outcome = codes.inverse("county_assessment_outcome", "county_outcome", "assessment_outcome")
         self.add(
             _finish(
@@ -853,10 +952,9 @@ class Builder:
             how="left",
             maintain_order="left",
         )
-        plan_frame = _with_ids(plan_frame, rng, "PlanID", low=4_000_000, high=4_999_999).sort(
-            "PlanID"
-        )
-        pb = pl.Series(rng.random(plan_frame.height) < cal.COUNTY_FIGURES.personal_budget)
+        plan_frame = self._county_ids(plan_frame, keyed, "plan", "PlanID", 4_000_000, 4_999_999)
+        plan_rows = self.rows("county_plans", plan_frame["_key"])
+        pb = pl.Series(plan_rows.random(plan_frame.height) < cal.COUNTY_FIGURES.personal_budget)
         self.add(
             _finish(
                 "county_plans",
@@ -877,9 +975,9 @@ class Builder:
         setting_rows = self.settings_of(
             e.plan_settings.join(plan_ids, on="plan", maintain_order="left")
         )
-        setting_rows = _with_ids(
-            setting_rows, rng, "PlanSettingID", low=5_000_000, high=5_999_999
-        ).sort("PlanSettingID")
+        setting_rows = self._county_ids(
+            setting_rows, keyed, "plan_setting", "PlanSettingID", 5_000_000, 5_999_999
+        )
         self.add(
             _finish(
                 "county_plan_settings",
@@ -893,8 +991,8 @@ class Builder:
             )
         )
         placements = self.settings_of(e.placements.join(plan_ids, on="plan", maintain_order="left"))
-        placements = _with_ids(placements, rng, "PlacementID", low=6_000_000, high=6_999_999).sort(
-            "PlacementID"
+        placements = self._county_ids(
+            placements, keyed, "placement", "PlacementID", 6_000_000, 6_999_999
         )
         self.add(
             _finish(
@@ -911,7 +1009,7 @@ class Builder:
         )
         county_need = codes.inverse("county_need_code", "county_need_code", "sen_type")
         needs = e.needs.join(plan_ids, on="plan", maintain_order="left")
-        needs = _with_ids(needs, rng, "NeedID", low=7_000_000, high=7_999_999).sort("NeedID")
+        needs = self._county_ids(needs, keyed, "need_row", "NeedID", 7_000_000, 7_999_999)
         self.add(
             _finish(
                 "county_needs",
@@ -928,9 +1026,7 @@ class Builder:
             "county_review_outcome", "county_review_outcome", "review_outcome"
         )
         reviews = e.reviews.join(plan_ids, on="plan", maintain_order="left")
-        reviews = _with_ids(reviews, rng, "ReviewID", low=10_000_000, high=99_999_999).sort(
-            "ReviewID"
-        )
+        reviews = self._county_ids(reviews, keyed, "review", "ReviewID", 10_000_000, 99_999_999)
         self.add(
             _finish(
                 "county_reviews",
@@ -951,7 +1047,6 @@ class Builder:
     def build_lists(self) -> None:
         census = self.census_day.isoformat()
         for council, table in ((cal.CITY, "city_sen_support"), (cal.COUNTY, "county_sen_support")):
-            rng = self.rng(table)
             listed = self.people.filter(pl.col("listed_la") == council)["child"]
             view = self.person_view(listed, council).join(
                 self.settings.rename({"setting": "school"}),
@@ -959,7 +1054,14 @@ class Builder:
                 how="left",
                 maintain_order="left",
             )
-            view = _with_ids(view, rng, "PupilID", low=10_000_000, high=99_999_999)
+            view = _with_ids(
+                view.with_columns(_key="child"),
+                self.keyed(table),
+                "PupilID",
+                self.universe["child"],
+                low=10_000_000,
+                high=99_999_999,
+            )
             view = self.corrupt(
                 view.with_columns(record_id=pl.col("PupilID")), table, {"postcode", "upn"}
             )
@@ -1008,21 +1110,29 @@ class Builder:
             (cal.CITY, "city_topup_funding"),
             (cal.COUNTY, "county_topup_funding"),
         ):
-            rng = self.rng(table)
+            keyed = self.keyed(table)
             lines = funding.filter(pl.col("la") == council)
             view = (
                 self.person_view(lines["child"], council)
                 .drop("school")
-                .hstack(lines.select("setting", "period_start", "period_end", "band", "amount"))
+                .hstack(
+                    lines.select(
+                        "setting", "period_start", "period_end", "band", "amount", _key="line"
+                    )
+                )
             )
             view = self.settings_of(view)
-            if council == cal.CITY:
-                view = _with_ids(view, rng, "record_id", text="HN{}", low=100_000, high=999_999)
-            else:
-                year = self.world.as_at.year % 100
-                view = _with_ids(
-                    view, rng, "record_id", text=f"TU{year:02d}-{{}}", low=100_000, high=999_999
-                )
+            # County references carry the year of the extract.
+            prefix = "HN" if council == cal.CITY else f"TU{self.world.as_at.year % 100:02d}-"
+            view = _with_ids(
+                view,
+                keyed,
+                "record_id",
+                self.universe["line"],
+                text=prefix + "{}",
+                low=100_000,
+                high=999_999,
+            )
             view = self.corrupt(view, table, {"upn"})
             amount = pl.col("amount")
             if council == cal.CITY:
@@ -1059,7 +1169,9 @@ class Builder:
                 )
                 frame = frame.with_columns(
                     FundingRef=pl.col("record_id"),
-                    ClientID=pl.when(pl.Series(rng.random(frame.height) < 0.9)).then("ClientID"),
+                    ClientID=pl.when(
+                        pl.Series(self.rows(table, frame["_key"]).random(frame.height) < 0.9)
+                    ).then("ClientID"),
                     UPN=pl.col("upn"),
                     Surname=names.to_cp1252(pl.col("surname")),
                     Forename=names.to_cp1252(pl.col("forename")),
@@ -1077,11 +1189,14 @@ class Builder:
 
     def build_icb(self) -> None:
         h = self.world.health
-        rng = self.rng("icb")
         patients = h.patients.sort("patient")
-        view = self.person_view(patients["child"], None).with_columns(record_id=patients["patient"])
+        view = self.person_view(patients["child"], None).with_columns(
+            record_id=patients["patient"],
+            _key=patients["child"] * 8 + patients["provider"].cast(pl.Int64),
+        )
         view = self.corrupt(view, "icb_patients", {"postcode", "nhs"})
         n = view.height
+        rng = self.rows("icb_patients", view["_key"])
         status = np.where(rng.random(n) < 0.9, "01", "02")
         missing_status = np.array(["03", "04", "07"])[rng.integers(0, 3, n)]
         for code_ in ("01", "02", "03", "04", "07"):
@@ -1142,6 +1257,7 @@ class Builder:
                     ServiceDischargeDate=day_text("discharge", ISO_DATE),
                     ReferralClosureReason=lookup("closure", list(health.CLOSURE_REASON)),
                     _child=pl.col("child"),
+                    _key=pl.col("referral"),
                 ),
             )
         )
@@ -1157,6 +1273,12 @@ class Builder:
                     AttendedOrDidNotAttend=lookup("attendance", health.ATTENDANCE_CODES),
                     ConsultationMechanism=lookup("mechanism", list(health.CONSULTATION_MECHANISM)),
                     _child=pl.col("child"),
+                    _key=pl.col("contact"),
                 ),
             )
         )
+
+
+def _size(ids: pl.Series) -> int:
+    """Size of a key space 0 … max (a key is a dense row number of the whole world)."""
+    return int(ids.max()) + 1 if ids.len() else 0

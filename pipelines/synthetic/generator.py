@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -14,7 +15,16 @@ import polars as pl
 
 from pipelines.synthetic import calibration as cal
 from pipelines.synthetic import ehcp as ehcp_module
-from pipelines.synthetic import extracts, funding, health, invalid, people, reference, truth_issues
+from pipelines.synthetic import (
+    extracts,
+    funding,
+    health,
+    invalid,
+    people,
+    reference,
+    series,
+    truth_issues,
+)
 from pipelines.synthetic.dates import day
 from pipelines.synthetic.ehcp import ETHNICITIES, SEN_TYPES
 from pipelines.synthetic.streams import stream
@@ -78,6 +88,7 @@ class GenerateSummary:
     # gaps; every overlap and gap type of docs/marts.md is listed, 0 where there is none)
     planted_issues: dict[str, int] = field(default_factory=dict)
     invalid_rows: int = 0
+    delivery_dates: list[date] = field(default_factory=list)  # oldest first
 
 
 @dataclass
@@ -90,6 +101,13 @@ class World:
     health: health.Health
     funding: pl.DataFrame
     settings: pl.DataFrame
+    # The world as built, when this one is an earlier delivery's cut of it (series.py).
+    full: World | None = None
+
+    @property
+    def whole(self) -> World:
+        """The world as built: the key spaces every delivery's ids are drawn from."""
+        return self.full if self.full is not None else self
 
 
 def file_names(as_at: date) -> dict[str, str]:
@@ -141,6 +159,11 @@ def build_world(
     lines = funding.build(
         seed, as_at, journeys.plans, journeys.placements, journeys.transfers, scale
     )
+    # Dense row keys for the rows that have no id of their own (see extracts.Builder.universe).
+    journeys.plan_settings = _numbered(journeys.plan_settings, "plan_setting")
+    journeys.needs = _numbered(journeys.needs, "need_row")
+    journeys.reviews = _numbered(journeys.reviews, "review")
+    lines = _numbered(lines, "line")
     return World(
         seed=seed,
         as_at=as_at,
@@ -153,25 +176,74 @@ def build_world(
     )
 
 
+def _numbered(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    return frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(column))
+
+
 def generate(
     children: int = cal.DEFAULT_CHILDREN,
     seed: int = 42,
     out: Path = Path("data"),
     as_at: date = date(2025, 1, 16),
     progress: Callable[[str], None] | None = None,
+    *,
+    world_end: date | None = None,
+    deliveries: int = 1,
 ) -> GenerateSummary:
     """Write synthetic extracts under `out/landing/{city,county,icb}/` and truth under
-    `out/truth/`; the same (children, seed, as_at) always gives byte-identical files."""
+    `out/truth/`; the same arguments always give byte-identical files.
+
+    The world is built to `world_end` (default `as_at`) and the extracts show it as it stood on
+    `as_at` (series.py), so the same seed and `world_end` with a later `as_at` continues the same
+    world. `deliveries` > 1 writes that many monthly deliveries ending at `as_at` into the same
+    landing folders (file names carry their dates), each with its truth under
+    `out/truth/deliveries/<date>/`; `out/truth/` holds the newest delivery's truth."""
     say = progress or (lambda _message: None)
     if children < 1:
         raise ValueError("children must be at least 1")
+    if deliveries < 1:
+        raise ValueError("deliveries must be at least 1")
+    end = world_end or as_at
+    if end < as_at:
+        raise ValueError(f"world_end {end} is before as_at {as_at}")
     out = Path(out)
     summary = GenerateSummary(children=children, seed=seed, as_at=as_at, out=out)
     landing = {source: out / "landing" / source for source in ("city", "county", "icb")}
     for directory in [*landing.values(), out / "truth"]:
         directory.mkdir(parents=True, exist_ok=True)
 
-    world = build_world(children, seed, as_at, say)
+    world = build_world(children, seed, end, say)
+    dates = series.monthly_dates(as_at, deliveries)
+    for when in dates:
+        if deliveries > 1:
+            say(f"Delivery of {when.isoformat()}")
+        truth = (
+            out / "truth" if deliveries == 1 else out / "truth" / "deliveries" / when.isoformat()
+        )
+        truth.mkdir(parents=True, exist_ok=True)
+        summary.rows = {}
+        _write_delivery(series.cut(world, when), out, truth, summary, say)
+        summary.delivery_dates.append(when)
+    if deliveries > 1:
+        newest = out / "truth" / "deliveries" / dates[-1].isoformat()
+        for path in sorted(newest.glob("*.parquet")):
+            copy = out / "truth" / path.name
+            shutil.copyfile(path, copy)
+            summary.truth_files.append(copy)
+    summary.files.sort()
+    summary.truth_files.sort()
+    return summary
+
+
+def _write_delivery(
+    world: World,
+    out: Path,
+    truth: Path,
+    summary: GenerateSummary,
+    say: Callable[[str], None],
+) -> None:
+    """Write one delivery's extracts (dated `world.as_at`) and its truth."""
+    as_at = world.as_at
     say("Finding the overlaps and gaps of the true world")
     overlaps_gaps = truth_issues.compute(world)
 
@@ -190,7 +262,7 @@ def generate(
             say(f"Building the {label}")
             build()
             tables = builder.take()
-            invalid_rows.append(invalid.plant(seed, tables, as_at))
+            invalid_rows.append(invalid.plant(world.seed, tables, as_at))
             for table in tables.values():
                 record_truth.append(
                     table.frame.select(
@@ -203,10 +275,9 @@ def generate(
             say(f"Writing the {label}")
             writer.write(tables)
             del tables
-        world.health = None  # type: ignore[assignment]
         say("Writing the truth files")
-        summary.truth_files = _write_truth(
-            out / "truth",
+        summary.truth_files += _write_truth(
+            truth,
             world,
             builder,
             pl.concat(record_truth),
@@ -218,8 +289,6 @@ def generate(
         if writer.pending is not None:
             say("Finishing the county workbook")
         writer.finish()
-    summary.files.sort()
-    return summary
 
 
 class _Writer:
@@ -238,11 +307,11 @@ class _Writer:
     def write(self, tables: dict[str, extracts.Table]) -> None:
         sheets = [t for t in tables if t in COUNTY_SHEETS]
         if sheets:
-            self._workbook({t: tables[t].frame.drop("_child") for t in sheets})
+            self._workbook({t: tables[t].frame.drop("_child", "_key") for t in sheets})
         for name, table in tables.items():
             if name in COUNTY_SHEETS:
                 continue
-            frame = table.frame.drop("_child")
+            frame = table.frame.drop("_child", "_key")
             self.summary.rows[name] = frame.height
             path = self.landing[table.source] / self.names[name]
             if name == "county_sen_support":
@@ -507,6 +576,22 @@ def _child_issues(world: World) -> list[pl.DataFrame]:
             ),
         )
     )
+    if world.full is not None:
+        # An earlier delivery: families who move before the world's end still show the old
+        # address (series.py).
+        out.append(
+            series.moves_after(world.whole, world.a)
+            .join(world.whole.people.frame.select("child", "postcode"), on="child")
+            .select(
+                "child",
+                issue_type=pl.lit("moves_later"),
+                detail=pl.format(
+                    "at the earlier address until the move of {} to {}",
+                    pl.col("moved").cast(pl.Int32).cast(pl.Date),
+                    "postcode",
+                ),
+            )
+        )
     twins = world.people.twins
     ids = _true_ids(world)
     for me, them in (("twin_a", "twin_b"), ("twin_b", "twin_a")):

@@ -18,8 +18,7 @@ import polars as pl
 from pipelines.synthetic import codes, reference
 from pipelines.synthetic.dates import YEAR, day
 from pipelines.synthetic.ehcp import SEN_TYPES
-from pipelines.synthetic.people import unique_numbers
-from pipelines.synthetic.streams import pick, stream
+from pipelines.synthetic.streams import pick, stream, unique_numbers
 
 SERVICES = codes.values("health_service", "service")
 SERVICE_TEXT = codes.values("health_service", "icb_service_type")

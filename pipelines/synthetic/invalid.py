@@ -14,7 +14,7 @@ import polars as pl
 
 from pipelines.synthetic import calibration as cal
 from pipelines.synthetic.extracts import CITY_DATE, COUNTY_DATE, ISO_DATE, Table
-from pipelines.synthetic.streams import stream
+from pipelines.synthetic.streams import Keyed
 
 UNKNOWN_CODE = "unknown_code"
 UNPARSEABLE_DATE = "unparseable_date"
@@ -154,21 +154,27 @@ def date_format(table: str) -> str:
 
 
 def plant(seed: int, tables: dict[str, Table], as_at: date) -> pl.DataFrame:
-    """Plant defects in place (replacing each table's frame); return the record of them."""
+    """Plant defects in place (replacing each table's frame); return the record of them.
+
+    Whether a row is defective, and how, is drawn from the row's key, so a row keeps its defect
+    in every delivery (a date after the extract date moves with the extract date)."""
     found: list[pl.DataFrame] = []
     for name, defects in DEFECTS.items():
         if name not in tables:
             continue
         table = tables[name]
-        rng = stream(seed, f"invalid/{name}")
+        keyed = Keyed(seed, f"invalid/{name}")
         frame = table.frame
-        n = frame.height
-        count = rng.binomial(n, cal.INVALID_ROW_RATE) if n else 0
-        count = max(count, 1 if n >= 200 else 0)
-        if count == 0:
+        keys = frame["_key"].to_numpy()
+        u = keyed.random(keys, "row")
+        rows = np.flatnonzero(u < cal.INVALID_ROW_RATE)
+        if rows.size == 0 and frame.height >= 200:
+            rows = np.array([int(np.argmin(u))])  # every sizeable table has at least one
+        if rows.size == 0:
             continue
-        rows = np.sort(rng.choice(n, size=min(count, n), replace=False))
-        kinds = rng.integers(0, len(defects), rows.size)
+        kinds = keyed.integers(0, len(defects), keys[rows], "kind")
+        draws = {k: keyed.integers(0, 1 << 30, keys[rows], k).tolist() for k in ("option", "days")}
+        where = {row: i for i, row in enumerate(rows.tolist())}
         fmt = date_format(name)
         planted_rows, planted_columns, planted_kinds = [], [], []
         for index, (column, kind, extra) in enumerate(defects):
@@ -182,7 +188,8 @@ def plant(seed: int, tables: dict[str, Table], as_at: date) -> pl.DataFrame:
             )
             rows_here, values = [], []
             for row, ref in zip(chosen.tolist(), reference, strict=True):
-                new = _bad_value(rng, kind, extra, fmt, as_at, ref)
+                i = where[row]
+                new = _bad_value(draws["option"][i], draws["days"][i], kind, extra, fmt, as_at, ref)
                 if new is _SKIP:
                     continue
                 rows_here.append(row)
@@ -232,20 +239,23 @@ def plant(seed: int, tables: dict[str, Table], as_at: date) -> pl.DataFrame:
 _SKIP = object()
 
 
-def _bad_value(rng, kind: str, extra: str | None, fmt: str, as_at: date, reference):
+def _bad_value(
+    option: int, days: int, kind: str, extra: str | None, fmt: str, as_at: date, reference
+):
+    """The defective value (`option` and `days`: the row's own random integers)."""
     if kind == UNKNOWN_CODE:
         return extra
     if kind == REQUIRED_BLANK:
         return None
     if kind == UNPARSEABLE_DATE:
         options = UNREADABLE[fmt]
-        return options[int(rng.integers(0, len(options)))]
+        return options[option % len(options)]
     if kind == FUTURE_DATE:
-        return (as_at + timedelta(days=int(rng.integers(5, 400)))).strftime(fmt)
+        return (as_at + timedelta(days=5 + days % 395)).strftime(fmt)
     # A date before the one it must follow.
     if reference is None:
         return _SKIP
-    earlier = _parse(reference, fmt) - timedelta(days=int(rng.integers(1, 60)))
+    earlier = _parse(reference, fmt) - timedelta(days=1 + days % 59)
     return earlier.strftime(fmt)
 
 

@@ -28,7 +28,7 @@ from pipelines.synthetic.ehcp import (
     Ehcp,
     choose_settings,
 )
-from pipelines.synthetic.streams import pick, stream
+from pipelines.synthetic.streams import pick, stream, unique_numbers
 from schemas.identifiers import nhs_check_digit_expr, uln_valid_expr, upn_check_letter_expr
 
 NEEDS_MET = codes.code("cease_reason", "2")
@@ -524,21 +524,6 @@ def _upns(rng, cols, settings: pl.DataFrame, setting_la: np.ndarray, a: int):
     upn = nulls(n)
     upn.scatter(frame["row"].to_numpy(), frame["upn"])
     return upn, pick_text(reasons, reason)
-
-
-def unique_numbers(rng, n: int, low: int, high: int) -> np.ndarray:
-    """`n` distinct integers in [low, high), in random order."""
-    if n == 0:
-        return np.zeros(0, np.int64)
-    draw = rng.integers(low, high, int(n * 1.02) + 64)
-    _, first = np.unique(draw, return_index=True)
-    ordered = draw[np.sort(first)]
-    while ordered.size < n:
-        extra = rng.integers(low, high, n)
-        ordered = np.concatenate([ordered, extra[~np.isin(extra, ordered)]])
-        _, first = np.unique(ordered, return_index=True)
-        ordered = ordered[np.sort(first)]
-    return ordered[:n]
 
 
 def valid_ulns(rng, n: int) -> pl.Series:

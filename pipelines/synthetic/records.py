@@ -6,6 +6,10 @@ typing error, a nickname, a changed surname, swapped names, a mistyped birth dat
 out-of-date postcode, a missing identifier or a mis-keyed one. Every change is returned as an
 issue row so the truth files can say exactly what was planted where. Changes are computed only
 on the few rows they touch, so the cost stays small at millions of records.
+
+Draws are tied to each record's key (streams.Bound), so a record carries the same errors in
+every delivery; a few records change between deliveries (calibration.LATER_CHANGES) and show
+the earlier value in deliveries before the change's day.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import polars as pl
 from pipelines.synthetic import calibration as cal
 from pipelines.synthetic import codes, names
 from pipelines.synthetic.reference import INWARD_LETTERS
-from pipelines.synthetic.streams import stream
+from pipelines.synthetic.streams import Bound
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MISSING_UPN_REASONS = {"UN8": 40, "UN5": 20, "UN10": 15, "UN3": 10, "UN2": 15}
@@ -110,7 +114,9 @@ def _change_digit(value: pl.Expr, position: pl.Expr, step: pl.Expr) -> pl.Expr:
 def corrupt(
     frame: pl.DataFrame,
     *,
-    seed: int,
+    draws: Bound,
+    as_at: int,
+    end: int,
     source: str,
     table: str,
     fields: set[str],
@@ -122,8 +128,10 @@ def corrupt(
     """Apply planted errors to a frame of person records.
 
     `frame` holds `record_id`, `child`, `forename`, `surname`, `dob` (days) and, as listed in
-    `fields`, `postcode`, `previous_postcode`, `upn`, `upn_reason`, `uln`, `nhs`."""
-    rng = stream(seed, f"corrupt/{source}/{table}")
+    `fields`, `postcode`, `previous_postcode`, `upn`, `upn_reason`, `uln`, `nhs`; `draws` are
+    tied to its rows' keys. `as_at` is the delivery's day and `end` the world's last day: a
+    change due between them is not yet made."""
+    rng = draws
     n = frame.height
     rates = cal.CORRUPTION
     edit = _Editor(
@@ -162,14 +170,7 @@ def corrupt(
 
     # One-character typing errors in a name.
     typo_rows = roll(rates["name_typo"])
-    on_surname = rng.random(n) < 0.4
-    for column, which in (("forename", ~on_surname), ("surname", on_surname)):
-        edit.apply(
-            typo_rows & which,
-            "name_typo",
-            pl.format(f"{column} '{{}}' typed as '{{}}'", column, f"_new_{column}"),
-            {column: _typo(pl.col(column), pl.col("_u2"), pl.col("_op"), pl.col("_letter"))},
-        )
+    _name_typos(edit, typo_rows, rng.random(n) < 0.4, "name_typo", ("_u2", "_op", "_letter"))
 
     # A changed surname: a new family name, or the old one joined to another.
     other = pl.col("_other").replace_strict(dict(enumerate(ALL_SURNAMES)), return_dtype=pl.String)
@@ -239,9 +240,36 @@ def corrupt(
             pl.format("NHS number {} not recorded", "nhs"),
             {"nhs": pl.lit(None, pl.String)},
         )
+    _later_changes(edit, rng, fields, as_at, end)
     issues = pl.concat(edit.issues) if edit.issues else pl.DataFrame(schema=ISSUE_SCHEMA)
     helpers = ("_u1", "_u2", "_op", "_letter", "_other", "_style", "_reason", "_spare", "_pick")
+    helpers += ("_changed_on", "_u3", "_op3", "_letter3", "_other3")
     return edit.frame.drop(helpers, strict=False), issues
+
+
+def _name_typos(
+    edit: _Editor,
+    rows: np.ndarray,
+    on_surname: np.ndarray,
+    issue_type: str,
+    draws: tuple[str, str, str],
+    until: pl.Expr | None = None,
+) -> None:
+    """A one-character typing error in the forename (the surname where `on_surname`) of
+    `rows`, from the position, operation and letter columns `draws`; `until`: the day it is
+    corrected, for a typo a later delivery no longer has."""
+    position, operation, letter = (pl.col(c) for c in draws)
+    for column, which in (("forename", ~on_surname), ("surname", on_surname)):
+        detail = [f"{column} '{{}}' typed as '{{}}'", column, f"_new_{column}"]
+        if until is not None:
+            detail[0] += " until corrected on {}"
+            detail.append(until)
+        edit.apply(
+            rows & which,
+            issue_type,
+            pl.format(*detail),
+            {column: _typo(pl.col(column), position, operation, letter)},
+        )
 
 
 def _dob_typo(dob: pl.Expr, u1: pl.Expr, u2: pl.Expr) -> pl.Expr:
@@ -339,3 +367,56 @@ def _identifier_errors(
         {column: pl.col("_spare")},
     )
     edit.frame = edit.frame.drop("_spare")
+
+
+def _later_changes(edit: _Editor, rng, fields: set[str], as_at: int, end: int) -> None:
+    """Changes made to a record between deliveries: before its day (drawn in the year up to
+    the world's end) the record still shows the earlier value. Recorded as issues only in the
+    deliveries that show the earlier value, each with the day it changes."""
+    n = edit.frame.height
+    rates = cal.LATER_CHANGES
+    changed_on = end - rng.integers(0, 366, n)
+    pending = changed_on > as_at
+    edit.frame = edit.frame.with_columns(
+        _changed_on=pl.Series(changed_on),
+        _u3=pl.Series(rng.random(n)),
+        _op3=pl.Series(rng.integers(0, 4, n)),
+        _letter3=pl.Series(np.array(list(LETTERS))[rng.integers(0, 26, n)]),
+        _other3=pl.Series(rng.integers(0, len(ALL_SURNAMES), n)),
+    )
+    until = pl.col("_changed_on").cast(pl.Int32).cast(pl.Date)
+
+    def roll(rate: float) -> np.ndarray:
+        return (rng.random(n) < rate) & pending
+
+    typo_rows = roll(rates["name_typo_corrected"])
+    on_surname = rng.random(n) < 0.4
+    draws = ("_u3", "_op3", "_letter3")
+    _name_typos(edit, typo_rows, on_surname, "name_typo_corrected_later", draws, until)
+    other = pl.col("_other3").replace_strict(dict(enumerate(ALL_SURNAMES)), return_dtype=pl.String)
+    edit.apply(
+        roll(rates["surname_changed"]),
+        "surname_changed_later",
+        pl.format(
+            "surname '{}' recorded as earlier '{}' until {}", "surname", "_new_surname", until
+        ),
+        {
+            "surname": pl.when(other != pl.col("surname"))
+            .then(other)
+            .otherwise(pl.col("surname") + "-" + other)
+        },
+    )
+    for column, label in (("upn", "UPN"), ("nhs", "NHS number")):
+        recorded = roll(rates[f"{column}_recorded"])
+        if column not in fields:
+            continue
+        present = edit.frame[column].is_not_null().to_numpy()
+        changes = {column: pl.lit(None, pl.String)}
+        if column == "upn":
+            changes["upn_reason"] = pl.lit(codes.code("upn_unknown", "UN8"))
+        edit.apply(
+            recorded & present,
+            f"{column}_recorded_later",
+            pl.format(f"{label} {{}} not yet recorded until {{}}", column, until),
+            changes,
+        )

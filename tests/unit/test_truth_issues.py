@@ -614,10 +614,12 @@ def test_planting_leaves_the_published_figures_alone(world, monkeypatch):
             )
             shares.append((last_year["outcome"] == "Y").sum() / last_year.height)
         assert abs(shares[0] - shares[1]) < 0.01, (la, shares)
-    # The reviews of plans not planted are drawn exactly as before.
+    # The reviews of plans not planted are drawn exactly as before (their row keys are
+    # numbered after planting, so they are left out).
     changed = world.ehcp.transfers.filter(pl.col("old_cease") - pl.col("new_start") > 42)
     keep = ~pl.col("plan").is_in(changed["old_plan"].implode())
-    assert world.ehcp.reviews.filter(keep).equals(plain.ehcp.reviews.filter(keep))
+    reviews = [w.ehcp.reviews.filter(keep).drop("review") for w in (world, plain)]
+    assert reviews[0].equals(reviews[1])
 
 
 def test_the_same_seed_gives_the_same_truth(truth):
