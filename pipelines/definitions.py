@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from pipelines.ingest.assets import SOURCES, ingest_assets, landing_observations
 from pipelines.ingest.sensors import build_landing_sensor
@@ -17,7 +16,7 @@ from pipelines.publish.assets import (
 from pipelines.reports.assets import partnership_report
 from pipelines.resources import WarehouseResource
 from pipelines.transform.checks import linkage_quality, overlaps_and_gaps_match_truth
-from pipelines.transform.dbt_assets import dbt_asset_groups
+from pipelines.transform.dbt_assets import SendDbtCli, dbt_asset_groups
 
 LANDING = dg.AssetSelection.tag("layer", "landing", include_sources=True)
 
@@ -72,7 +71,7 @@ defs = dg.Definitions(
     sensors=[build_landing_sensor(refresh_job)],
     resources={
         "warehouse": WarehouseResource(),
-        "dbt": DbtCliResource(project_dir=send_dbt_project),
+        "dbt": SendDbtCli(project_dir=send_dbt_project),
     },
     loggers={"console": dg.colored_console_logger, "progress": step_progress_logger},
     # DuckDB takes one writer at a time: every step runs in one process, one after another.

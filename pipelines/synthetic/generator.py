@@ -222,7 +222,9 @@ def generate(
         )
         truth.mkdir(parents=True, exist_ok=True)
         summary.rows = {}
-        _write_delivery(series.cut(world, when), out, truth, summary, say)
+        # The newest delivery of a series brings a corrected re-delivery (series.FAULTS).
+        redeliver = series.CORRECTED if deliveries > 1 and when == dates[-1] else None
+        _write_delivery(series.cut(world, when), out, truth, summary, say, redeliver)
         summary.delivery_dates.append(when)
     if deliveries > 1:
         newest = out / "truth" / "deliveries" / dates[-1].isoformat()
@@ -230,6 +232,7 @@ def generate(
             copy = out / "truth" / path.name
             shutil.copyfile(path, copy)
             summary.truth_files.append(copy)
+        summary.truth_files.append(series.write_arrivals(out, dates))
     summary.files.sort()
     summary.truth_files.sort()
     return summary
@@ -241,8 +244,11 @@ def _write_delivery(
     truth: Path,
     summary: GenerateSummary,
     say: Callable[[str], None],
+    redeliver: str | None = None,
 ) -> None:
-    """Write one delivery's extracts (dated `world.as_at`) and its truth."""
+    """Write one delivery's extracts (dated `world.as_at`) and its truth; `redeliver`: a table
+    also written to `out/redelivered/<source>/` under the same name, its invalid values
+    corrected (the supplier's corrected re-delivery of the month)."""
     as_at = world.as_at
     say("Finding the overlaps and gaps of the true world")
     overlaps_gaps = truth_issues.compute(world)
@@ -262,6 +268,11 @@ def _write_delivery(
             say(f"Building the {label}")
             build()
             tables = builder.take()
+            if redeliver in tables:
+                corrected = _Writer(out, as_at, GenerateSummary(0, 0, as_at, out))
+                corrected.landing = {s: out / "redelivered" / s for s in corrected.landing}
+                corrected.landing[tables[redeliver].source].mkdir(parents=True, exist_ok=True)
+                corrected.write({redeliver: tables[redeliver]})
             invalid_rows.append(invalid.plant(world.seed, tables, as_at))
             for table in tables.values():
                 record_truth.append(

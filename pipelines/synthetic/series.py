@@ -22,6 +22,13 @@ import polars as pl
 from pipelines.synthetic.dates import day
 from pipelines.synthetic.ehcp import LEFT_ENGLAND, TRANSFER
 
+# The faults of a series, in its newest delivery: the ICB's extracts arrive late; the county
+# sends its SEN support list twice; the city re-delivers its SEN support list corrected (the
+# rows the contracts quarantined put right). Written in truth/arrivals.csv; `replay` lands them.
+LATE_SOURCE, LATE_DAYS = "icb", 11
+RESENT = ("county_sen_support", 2)  # table, days after the first arrival
+CORRECTED = "city_sen_support"
+CORRECTED_DAYS = 4
 ASSESSMENT_PENDING = "A"  # codelists: assessment_outcome / request_outcome "not yet decided"
 REQUEST_PENDING = "A"
 
@@ -275,3 +282,62 @@ def land(out: Path, when: date, landing: Path, sources=("city", "county", "icb")
         for path in (out / "truth" / "deliveries" / when.isoformat()).glob("*.parquet"):
             shutil.copyfile(path, truth / path.name)
     return sorted(copied)
+
+
+def write_arrivals(out: Path, dates: list[date]) -> Path:
+    """truth/arrivals.csv: when each file of a series arrives (`arrives`), and what kind of
+    arrival it is: on time, late, re-sent (the same bytes again) or corrected (a new version of
+    the month's file, from out/redelivered/)."""
+    from datetime import timedelta
+
+    from pipelines.ingest.catalogue import SOURCE_TABLES
+
+    rows = []
+    newest = dates[-1]
+    for spec in SOURCE_TABLES:
+        for extract_date, path in spec.candidates(out / "landing"):
+            if extract_date not in dates:
+                continue
+            late = extract_date == newest and spec.source == LATE_SOURCE
+            arrives = extract_date + timedelta(days=LATE_DAYS if late else 0)
+            row = {
+                "source": spec.source,
+                "file": path.name,
+                "extract_date": extract_date,
+                "arrives": arrives,
+                "arrival": "late" if late else "on time",
+            }
+            rows.append(row)
+            if extract_date == newest and spec.table == RESENT[0]:
+                rows.append(
+                    row | {"arrives": arrives + timedelta(days=RESENT[1]), "arrival": "re-sent"}
+                )
+            if extract_date == newest and spec.table == CORRECTED:
+                rows.append(
+                    row
+                    | {"arrives": arrives + timedelta(days=CORRECTED_DAYS), "arrival": "corrected"}
+                )
+    arrivals = (
+        pl.DataFrame(rows).unique(["file", "arrival"]).sort("arrives", "source", "file", "arrival")
+    )
+    path = out / "truth" / "arrivals.csv"
+    arrivals.write_csv(path)
+    return path
+
+
+def replay(out: Path, landing: Path, since: date | None, through: date) -> list[Path]:
+    """Land every file of a series (truth/arrivals.csv) that arrives after `since` and by
+    `through`, as its supplier would: a re-sent file is copied over itself (same bytes, newer
+    time), a corrected one replaces the month's file. Returns the files landed."""
+    arrivals = pl.read_csv(out / "truth" / "arrivals.csv", try_parse_dates=True)
+    due = arrivals.filter(
+        (pl.col("arrives") <= through) & ((pl.col("arrives") > since) if since else True)
+    )
+    landed = []
+    for source, name, arrival in due.select("source", "file", "arrival").iter_rows():
+        origin = out / ("redelivered" if arrival == "corrected" else "landing") / source / name
+        target = landing / source / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(origin, target)
+        landed.append(target)
+    return landed

@@ -24,12 +24,11 @@ DEFAULT_SEED = 42
 
 @pytest.fixture(scope="module")
 def default_build(tmp_path_factory):
-    from dagster_dbt import DbtCliResource
-
     from pipelines.definitions import defs
     from pipelines.project import prepare_manifest, send_dbt_project
     from pipelines.resources import WarehouseResource
     from pipelines.synthetic import generate
+    from pipelines.transform.dbt_assets import SendDbtCli
 
     prepare_manifest()
     out = tmp_path_factory.mktemp("default_sample")
@@ -41,7 +40,7 @@ def default_build(tmp_path_factory):
             "warehouse": WarehouseResource(
                 landing_dir=str(out / "landing"), warehouse_dir=str(warehouse)
             ),
-            "dbt": DbtCliResource(project_dir=send_dbt_project),
+            "dbt": SendDbtCli(project_dir=send_dbt_project),
         },
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,

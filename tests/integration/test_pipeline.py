@@ -37,18 +37,17 @@ STAGED_FROM = {
 
 
 def _materialise(landing: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
-    from dagster_dbt import DbtCliResource
-
     from pipelines.definitions import defs
     from pipelines.project import send_dbt_project
     from pipelines.resources import WarehouseResource
+    from pipelines.transform.dbt_assets import SendDbtCli
 
     assets = [*defs.assets, *defs.asset_checks]
     return dg.materialize(
         assets,
         resources={
             "warehouse": WarehouseResource(landing_dir=str(landing), warehouse_dir=str(warehouse)),
-            "dbt": DbtCliResource(project_dir=send_dbt_project),
+            "dbt": SendDbtCli(project_dir=send_dbt_project),
         },
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,

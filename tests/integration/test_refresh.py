@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from pipelines.cli import app
 from pipelines.linkage.evaluate import key_changes
 from pipelines.synthetic import generate
-from pipelines.synthetic.series import land
+from pipelines.synthetic.series import land, replay
 from tests.conftest import SAMPLE_CHILDREN, SAMPLE_SEED
 
 pytestmark = pytest.mark.integration
@@ -160,6 +160,17 @@ def test_a_delivery_from_one_source_rebuilds_that_source_and_what_depends_on_it(
     assert set(_statuses().values()) == {"FRESH"}
 
 
+def test_a_re_sent_file_loads_nothing(series, first_run):
+    """The county sends February's SEN support list again, two days on: the same bytes."""
+    landing, warehouse, _, _ = first_run
+    [resent] = replay(series, landing, FEBRUARY, date(2025, 2, 18))
+    assert resent.name == "SEN_Support_16022025.csv"
+    before = _materialisations(STG_COUNTY_SUPPORT)
+    output = _run(landing, warehouse)
+    assert "nothing to refresh" in output
+    assert _materialisations(STG_COUNTY_SUPPORT) == before
+
+
 def test_a_second_monthly_delivery_keeps_every_childs_key(series, first_run):
     """February's delivery from the city and the ICB too: linked against January's stored state,
     at most 0.1% of the records delivered both months change key, each change is in the key
@@ -175,6 +186,39 @@ def test_a_second_monthly_delivery_keeps_every_childs_key(series, first_run):
     assert changes["share_changed"] <= 0.001
     assert changes["changes_in_key_history"] == changes["changed_key"]
     assert changes["changes_that_are_corrections"] == changes["changed_key"]
+
+
+def test_a_corrected_re_delivery_replaces_the_months_file_and_is_counted_once(series, first_run):
+    """The city re-delivers February's SEN support list with the rows the contracts quarantined
+    put right: the new version is loaded in place of the first, nothing is quarantined, and the
+    history still holds February once."""
+    landing, warehouse, _, _ = first_run
+
+    def loads():
+        with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+            return con.execute(
+                "select rows_read, rows_loaded, rows_quarantined from audit.current_loads "
+                "where table_name = 'city_sen_support'"
+            ).fetchone()
+
+    def per_delivery():
+        with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
+            return con.execute(
+                "select delivery_as_at::varchar, count(*) from hist_kpis group by 1 order by 1"
+            ).fetchall()
+
+    read, loaded, quarantined = loads()
+    assert quarantined > 0
+    history = per_delivery()
+    [corrected] = replay(series, landing, date(2025, 2, 19), date(2025, 2, 20))
+    assert corrected.name == "census_sen_support_2025-02-16.csv"
+    output = _run(landing, warehouse)
+    built, _ = map(int, re.search(r"refreshing (\d+) of (\d+) assets", output).groups())
+    assert built > 0
+    assert loads() == (read, loaded + quarantined, 0)
+    # February's measures replaced, not added to: the month is counted once
+    assert [d for d, _ in history] == ["2025-01-16", "2025-02-16"]
+    assert per_delivery() == history
 
 
 def test_the_marts_remember_each_delivery_and_say_what_changed_since_the_last(first_run):

@@ -19,7 +19,7 @@ from pipelines.ingest.read import read_extract
 from pipelines.synthetic import generate
 from pipelines.synthetic.dates import day
 from pipelines.synthetic.generator import build_world
-from pipelines.synthetic.series import cut, land, monthly_dates, person_changes
+from pipelines.synthetic.series import cut, land, monthly_dates, person_changes, replay
 from pipelines.synthetic.streams import Bound, Keyed
 
 JANUARY, FEBRUARY = date(2025, 1, 16), date(2025, 2, 16)
@@ -170,3 +170,45 @@ def test_the_cli_refuses_a_world_that_ends_before_its_extract_date(tmp_path):
     )
     assert result.exit_code == 1
     assert "--world-end 2025-01-16 is before --as-at 2025-02-16" in result.output
+
+
+def test_a_series_brings_a_late_source_a_re_sent_file_and_a_corrected_re_delivery(series, tmp_path):
+    out, summary = series
+    arrivals = pl.read_csv(out / "truth" / "arrivals.csv", try_parse_dates=True)
+    february = arrivals.filter(pl.col("extract_date") == FEBRUARY)
+    kinds = dict(february.group_by("arrival").agg(pl.col("source").unique().sort()).iter_rows())
+    assert kinds == {
+        "on time": ["city", "county"],
+        "late": ["icb"],
+        "re-sent": ["county"],
+        "corrected": ["city"],
+    }
+    assert (february.filter(pl.col("arrival") == "late")["arrives"] > FEBRUARY).all()
+    assert (arrivals.filter(pl.col("extract_date") == JANUARY)["arrival"] == "on time").all()
+
+    landing = tmp_path / "landing"
+    landed = replay(out, landing, None, date(2025, 2, 17))
+    assert not (landing / "icb" / "CSDS_CYP001_patients_20250216.csv").exists()  # still late
+    assert len(landed) == 16 + 13  # January's files, and February's but the ICB's three
+    [resent] = replay(out, landing, date(2025, 2, 17), date(2025, 2, 18))
+    assert filecmp.cmp(resent, out / "landing" / "county" / resent.name, shallow=False)
+    [corrected] = replay(out, landing, date(2025, 2, 18), date(2025, 2, 20))
+    original = out / "landing" / "city" / corrected.name
+    assert not filecmp.cmp(corrected, original, shallow=False)
+    # the re-delivery is the month's file with its planted invalid values put right
+    invalid = pl.read_parquet(out / "truth" / "planted_invalid_rows.parquet").filter(
+        pl.col("table") == "city_sen_support"
+    )
+    assert invalid.height > 0
+    first, second = (read_extract(p, None) for p in (original, corrected))
+    differs = first.join(second, on="PupilID", suffix="_new").filter(
+        pl.any_horizontal(
+            [
+                pl.col(c).ne_missing(pl.col(f"{c}_new"))
+                for c in first.columns
+                if c[0] != "_" and c != "PupilID"
+            ]
+        )
+    )
+    assert set(differs["PupilID"]) == set(invalid["source_record_id"])
+    assert len(replay(out, landing, date(2025, 2, 20), date(2025, 3, 1))) == 3  # the ICB, late
