@@ -90,6 +90,17 @@ def generate(
     console.print(summary)
 
 
+def _warehouse(landing: Path | None = None, warehouse: Path | None = None):
+    """The Dagster resource every asset and sensor reads its folders from, as this command was
+    given them (the environment's, or the repository's defaults, otherwise)."""
+    from pipelines.resources import WarehouseResource
+
+    return WarehouseResource(
+        landing_dir=str(landing.resolve()) if landing else "",
+        warehouse_dir=str(warehouse.resolve()) if warehouse else "",
+    )
+
+
 def _say_deliveries(settings) -> None:
     """One line per source on its newest delivery, and every landing file no table will load."""
     from datetime import date
@@ -123,20 +134,18 @@ def run(
 ) -> None:
     """Refresh the warehouse: load new extracts, then rebuild only what they (or a code change)
     made stale, with every dbt test and check on the way; a run with nothing new does nothing."""
-    if landing:
-        os.environ["SEND_LANDING_DIR"] = str(landing.resolve())
-    if warehouse:
-        os.environ["SEND_WAREHOUSE_DIR"] = str(warehouse.resolve())
     _use_dagster_home()
 
-    from pipelines.config import get_settings
     from pipelines.ingest.assets import SOURCES
     from pipelines.privacy.pseudonymise import KEY_ENV, ensure_demo_key
 
     unknown = sorted(set(source or ()) - set(SOURCES))
     if unknown:
         _fail(f"--source {', '.join(unknown)}: unknown (the sources are {', '.join(SOURCES)})")
-    settings = get_settings()
+    resource = _warehouse(landing, warehouse)
+    settings = resource.settings()
+    # the same folders for every asset of the run, as run configuration of the resource
+    folders = {"warehouse": {"config": resource.model_dump()}}
     if not settings.landing_dir.is_dir():
         _fail(
             f"landing folder {settings.landing_dir} does not exist (run `send-pipeline generate`)"
@@ -161,9 +170,8 @@ def run(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log, contextlib.redirect_stdout(log):
         # quietly: what the observation found is said below, one line per source
-        observe_landing(
-            defs, instance, run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
-        )
+        quiet = {"console": {"config": {"log_level": "ERROR"}}}
+        observe_landing(defs, instance, run_config={"loggers": quiet, "resources": folders})
         plan = plan_refresh(defs, instance, settings, sources=source, full=full)
     _say_deliveries(settings)
     scope = f" ({', '.join(source)} only)" if source else ""
@@ -178,9 +186,9 @@ def run(
         f"from {settings.landing_dir} → {settings.warehouse_dir}"
     )
     with log_path.open("a") as log, contextlib.redirect_stdout(log):
-        result = execute_refresh(
-            defs, instance, plan, run_config={"loggers": {"progress": {}}}
-        )  # full logs are in the Dagster UI
+        result = execute_refresh(  # full logs are in the Dagster UI
+            defs, instance, plan, run_config={"loggers": {"progress": {}}, "resources": folders}
+        )
     elapsed = time.monotonic() - started
     if not result.success:
         failures = [
@@ -205,14 +213,12 @@ def report(
     out: Path | None = typer.Option(None, help="Where to write the report (default data/reports)."),
 ) -> None:
     """Build the disclosure-controlled report (HTML and workbook) from an existing warehouse."""
-    if warehouse:
-        os.environ["SEND_WAREHOUSE_DIR"] = str(warehouse.resolve())
-    from pipelines.config import get_settings
     from pipelines.reports.build import build_files
 
     started = time.monotonic()
     try:
-        files = build_files(get_settings(), out_dir=out.resolve() if out else None)
+        settings = _warehouse(warehouse=warehouse).settings()
+        files = build_files(settings, out_dir=out.resolve() if out else None)
     except FileNotFoundError as error:
         _fail(str(error))
     console.print(
@@ -229,13 +235,10 @@ def sql(
     warehouse: Path | None = typer.Option(None, help="Warehouse folder (default data/warehouse)."),
 ) -> None:
     """Query the analysts' warehouse (read-only): statements end with ;, .tables lists the marts."""
-    if warehouse:
-        os.environ["SEND_WAREHOUSE_DIR"] = str(warehouse.resolve())
-    from pipelines.config import get_settings
     from pipelines.publish.sql_shell import shell
 
     try:
-        shell(get_settings().analytics_db, command)
+        shell(_warehouse(warehouse=warehouse).settings().analytics_db, command)
     except FileNotFoundError as error:
         _fail(str(error))
 
@@ -248,9 +251,6 @@ def docs(
     ),
 ) -> None:
     """Write the catalogue of the analysts' warehouse: one HTML page that opens offline."""
-    if warehouse:
-        os.environ["SEND_WAREHOUSE_DIR"] = str(warehouse.resolve())
-    from pipelines.config import get_settings
     from pipelines.project import prepare_manifest
     from pipelines.publish.catalogue_docs import (
         CATALOGUE_NAME,
@@ -258,7 +258,7 @@ def docs(
         write_catalogue,
     )
 
-    settings = get_settings()
+    settings = _warehouse(warehouse=warehouse).settings()
     started = time.monotonic()
     try:
         catalogue = write_catalogue(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,11 +71,24 @@ def get_settings() -> Settings:
     )
 
 
-def export_dbt_environment(settings: Settings) -> None:
-    """dbt's profile reads the warehouse path from the environment: one absolute path for both."""
-    # dbt is installed beside this interpreter: dagster-dbt must find it even from a bare PATH.
-    bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-    os.environ["SEND_RESTRICTED_DB"] = str(settings.restricted_db)
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# dbt is installed beside this interpreter: called by its path, it is found from any PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+
+
+@contextmanager
+def dbt_environment(settings: Settings) -> Iterator[None]:
+    """The one variable dbt's profile reads (profiles.yml: the restricted warehouse's path), set
+    for the dbt invocations inside the block and restored after. dbt runs as a subprocess that
+    dagster-dbt hands this process's environment; a variable, unlike --vars, leaves dbt's
+    partial parsing intact."""
+    wanted = {"SEND_RESTRICTED_DB": str(settings.restricted_db)}
+    before = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

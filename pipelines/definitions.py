@@ -7,7 +7,7 @@ import dagster as dg
 from pipelines.ingest.assets import SOURCES, ingest_assets, landing_observations
 from pipelines.ingest.sensors import build_landing_sensor
 from pipelines.progress import step_progress_logger
-from pipelines.project import send_dbt_project
+from pipelines.project import SendDbtCli, send_dbt_project
 from pipelines.publish.assets import (
     analytics_warehouse,
     extract_recency,
@@ -16,7 +16,7 @@ from pipelines.publish.assets import (
 from pipelines.reports.assets import partnership_report
 from pipelines.resources import WarehouseResource
 from pipelines.transform.checks import linkage_quality, overlaps_and_gaps_match_truth
-from pipelines.transform.dbt_assets import SendDbtCli, dbt_asset_groups
+from pipelines.transform.dbt_assets import dbt_asset_groups
 
 LANDING = dg.AssetSelection.tag("layer", "landing", include_sources=True)
 

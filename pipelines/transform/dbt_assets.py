@@ -8,19 +8,16 @@ models and the marts depend on each other in a line, so they are one step: one d
 groups in the UI follow the folders (SendDbtTranslator), not the steps.
 """
 
-import importlib.metadata
 from collections.abc import Iterator, Mapping
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
-from packaging import version
 
 from pipelines.code_versions import source_digest
-from pipelines.config import export_dbt_environment
+from pipelines.config import dbt_environment
 from pipelines.ingest.load import delivery_label
 from pipelines.project import send_dbt_project
 from pipelines.resources import WarehouseResource
@@ -33,22 +30,6 @@ DBT_SELECTIONS = {
     "icb_staging": "path:models/staging/icb",
     "linked_models": "path:models/intermediate path:models/marts",
 }
-
-
-class SendDbtCli(DbtCliResource):
-    """dagster-dbt's dbt resource without two start-up costs this project does not need, about
-    2 seconds of every run that builds a model: asking the dbt executable its version in a
-    subprocess (dbt-core is installed beside this interpreter, so its package version is the
-    executable's), and opening a dbt adapter inside Dagster's process (it serves dagster-dbt's
-    own row counts and column metadata; the row counts here are taken after dbt exits,
-    `with_row_counts`). Both override dagster-dbt 0.29 internals; pyproject.toml pins <0.30."""
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 — dagster-dbt's signature
-        return None
 
 
 class SendDbtTranslator(DagsterDbtTranslator):
@@ -85,16 +66,16 @@ def build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ):
         settings = warehouse.settings()
-        export_dbt_environment(settings)
         # A full build: "buildable", a test runs in the step that builds the last of its
         # parents, never before. A refresh of some models (the rest of the warehouse is in
         # place): "eager", every test of a rebuilt model runs, also one that refers to a table
         # this run does not rebuild (a staging model's test against a reference seed).
         indirect = "eager" if context.is_subset else "buildable"
-        invocation = dbt.cli(["build", "--indirect-selection", indirect], context=context)
-        # dbt holds the warehouse's only write lock until it exits, so rows are counted after
-        # the build (dagster-dbt's fetch_row_counts would count while dbt still writes).
-        events = list(invocation.stream())
+        with dbt_environment(settings):
+            invocation = dbt.cli(["build", "--indirect-selection", indirect], context=context)
+            # dbt holds the warehouse's only write lock until it exits, so rows are counted
+            # after the build (dagster-dbt's fetch_row_counts would count while dbt writes).
+            events = list(invocation.stream())
         yield from with_row_counts(events, invocation.manifest, settings.restricted_db, context.log)
 
     return _dbt_build

@@ -25,10 +25,9 @@ DEFAULT_SEED = 42
 @pytest.fixture(scope="module")
 def default_build(tmp_path_factory):
     from pipelines.definitions import defs
-    from pipelines.project import prepare_manifest, send_dbt_project
+    from pipelines.project import SendDbtCli, prepare_manifest, send_dbt_project
     from pipelines.resources import WarehouseResource
     from pipelines.synthetic import generate
-    from pipelines.transform.dbt_assets import SendDbtCli
 
     prepare_manifest()
     out = tmp_path_factory.mktemp("default_sample")

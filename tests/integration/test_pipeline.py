@@ -38,9 +38,8 @@ STAGED_FROM = {
 
 def _materialise(landing: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
     from pipelines.definitions import defs
-    from pipelines.project import send_dbt_project
+    from pipelines.project import SendDbtCli, send_dbt_project
     from pipelines.resources import WarehouseResource
-    from pipelines.transform.dbt_assets import SendDbtCli
 
     assets = [*defs.assets, *defs.asset_checks]
     return dg.materialize(

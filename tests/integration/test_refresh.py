@@ -4,6 +4,7 @@ DAGSTER_HOME), as an engineer runs it month by month."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -87,11 +88,24 @@ def first_run(series, tmp_path_factory):
 
 
 def test_the_first_run_builds_everything(first_run):
-    _, warehouse, output, _ = first_run
+    landing, warehouse, output, _ = first_run
     built, total = map(int, re.search(r"refreshing (\d+) of (\d+) assets", output).groups())
     assert built == total
     assert (warehouse / "analytics.duckdb").exists()
     assert set(_statuses().values()) == {"FRESH"}
+
+
+def test_the_folders_travel_as_the_runs_configuration_not_the_environment(first_run):
+    landing, warehouse, _, _ = first_run
+    [record] = dg.DagsterInstance.get().get_run_records(dg.RunsFilter(job_name="refresh"), limit=1)
+    config = record.dagster_run.run_config["resources"]["warehouse"]["config"]
+    assert config == {
+        "landing_dir": str(landing.resolve()),
+        "warehouse_dir": str(warehouse.resolve()),
+    }
+    assert os.environ.get("SEND_WAREHOUSE_DIR") != str(warehouse.resolve())
+    assert os.environ.get("SEND_LANDING_DIR") != str(landing.resolve())
+    assert "SEND_RESTRICTED_DB" not in os.environ  # set only around each dbt invocation
 
 
 def test_a_run_with_nothing_new_rebuilds_nothing(first_run):

@@ -102,3 +102,19 @@ def test_a_column_of_names_is_found_even_where_a_name_is_common(restricted):
     findings = scan_for_identifiers(_analytics(rows), restricted)
     # "White" is common to the column; the rare surname still gives the column away.
     assert [(f.column, f.kind) for f in findings] == [("surname", "the child's name")]
+
+
+def test_an_event_on_the_day_a_child_was_born_is_not_a_leak_but_a_column_of_births_is(
+    restricted,
+):
+    """Text of event dates meets a birth date by chance (a referral on the day of birth): one
+    row in hundreds is no finding; the same text carrying every child's birth date is."""
+    rows = [{**r, "evidence": "referral open from 2024-09-28"} for r in _clean_rows()] * 2
+    rows[0] = {**rows[0], "evidence": "referral open from 2014-03-09"}  # C1 was born that day
+    assert scan_for_identifiers(_analytics(rows), restricted) == []
+    births = [
+        {**r, "evidence": f"referral open from {p[4]}"}
+        for r, p in zip(_clean_rows(), PEOPLE, strict=True)
+    ]
+    findings = scan_for_identifiers(_analytics(births), restricted)
+    assert [(f.column, f.kind) for f in findings] == [("evidence", "the child's date of birth")]
