@@ -80,7 +80,7 @@ def dbt_environment(settings: Settings) -> Iterator[None]:
     """The one variable dbt's profile reads (profiles.yml: the restricted warehouse's path), set
     for the dbt invocations inside the block and restored after. dbt runs as a subprocess that
     dagster-dbt hands this process's environment; a variable, unlike --vars, leaves dbt's
-    partial parsing intact."""
+    parse of its project intact (project.reused_parse keeps one per warehouse)."""
     wanted = {"SEND_RESTRICTED_DB": str(settings.restricted_db)}
     before = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)

@@ -8,6 +8,7 @@ models and the marts depend on each other in a line, so they are one step: one d
 groups in the UI follow the folders (SendDbtTranslator), not the steps.
 """
 
+import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pipelines.code_versions import source_digest
 from pipelines.config import dbt_environment
 from pipelines.ingest.load import delivery_label
-from pipelines.project import send_dbt_project
+from pipelines.project import reused_parse, send_dbt_project
 from pipelines.resources import WarehouseResource
 
 # asset group → dbt selection
@@ -54,9 +55,9 @@ class SendDbtTranslator(DagsterDbtTranslator):
         return version
 
 
-def build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
+def build_dbt_assets(name: str, select: str, manifest: Mapping[str, Any]) -> dg.AssetsDefinition:
     @dbt_assets(
-        manifest=send_dbt_project.manifest_path,
+        manifest=manifest,
         project=send_dbt_project,
         select=select,
         name=name,
@@ -71,8 +72,10 @@ def build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
         # place): "eager", every test of a rebuilt model runs, also one that refers to a table
         # this run does not rebuild (a staging model's test against a reference seed).
         indirect = "eager" if context.is_subset else "buildable"
-        with dbt_environment(settings):
-            invocation = dbt.cli(["build", "--indirect-selection", indirect], context=context)
+        with dbt_environment(settings), reused_parse(settings.restricted_db, name) as target:
+            invocation = dbt.cli(
+                ["build", "--indirect-selection", indirect], context=context, target_path=target
+            )
             # dbt holds the warehouse's only write lock until it exits, so rows are counted
             # after the build (dagster-dbt's fetch_row_counts would count while dbt writes).
             events = list(invocation.stream())
@@ -124,4 +127,8 @@ def with_row_counts(
         yield event
 
 
-dbt_asset_groups = [build_dbt_assets(name, select) for name, select in DBT_SELECTIONS.items()]
+# the manifest read once for all the steps (a few MB of JSON)
+_manifest = json.loads(send_dbt_project.manifest_path.read_text())
+dbt_asset_groups = [
+    build_dbt_assets(name, select, _manifest) for name, select in DBT_SELECTIONS.items()
+]

@@ -250,3 +250,23 @@ def test_a_new_delivery_links_incrementally_and_keeps_existing_keys(sample, tmp_
         for pid in extra["LocalPatientID"].str.slice(3).to_list()
     )
     assert joined >= 0.98 * extra.height
+
+
+def test_dbt_parses_the_project_in_full_once_per_warehouse(tmp_path):
+    """dbt re-parses every file when the profile differs from its saved parse's, and the
+    profile names the warehouse: each warehouse keeps its own parse, so only its first dbt
+    invocation parses in full."""
+    from pipelines.config import Settings, dbt_environment
+    from pipelines.project import SendDbtCli, prepare_manifest, reused_parse, send_dbt_project
+
+    prepare_manifest()
+    settings = Settings(landing_dir=tmp_path, warehouse_dir=tmp_path, key_file=tmp_path / "k")
+    logs = []
+    for _ in range(2):
+        with dbt_environment(settings), reused_parse(settings.restricted_db, "parse") as target:
+            SendDbtCli(project_dir=send_dbt_project).cli(["parse"], target_path=target).wait()
+        logs.append((target / "dbt.log").read_text())
+        shutil.rmtree(target)
+    assert "Unable to do partial parsing because profile has changed" in logs[0]
+    assert "Unable to do partial parsing" not in logs[1]
+    assert '"name": "PartialParsingEnabled"' in logs[1]
