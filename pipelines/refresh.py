@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import dagster as dg
 from dagster._core.asset_graph_view.asset_graph_view import AssetGraphView, TemporalContext
 from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
+from dagster._core.storage.event_log.base import AssetRecord
 from dagster._time import get_current_datetime
 
 from pipelines.config import Settings
@@ -55,6 +56,8 @@ def stale_status(graph, instance: dg.DagsterInstance) -> CachingStaleStatusResol
         instance=instance,
         asset_graph=graph,
     )
+    # every asset's record in one query, not one query per asset as the resolver asks for them
+    AssetRecord.blocking_get_many(view, graph.get_all_asset_keys())
     return CachingStaleStatusResolver(instance=instance, asset_graph=graph, loading_context=view)
 
 

@@ -4,7 +4,6 @@ import dagster as dg
 
 from pipelines.code_versions import source_digest
 from pipelines.publish.assets import ANALYTICS
-from pipelines.reports.build import build_files
 from pipelines.resources import WarehouseResource
 
 
@@ -23,6 +22,10 @@ from pipelines.resources import WarehouseResource
 def partnership_report(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
+    # imported here: the report's charting stack (matplotlib) is half a second of every
+    # command's start-up otherwise, also of a refresh with nothing to do
+    from pipelines.reports.build import build_files
+
     files = build_files(warehouse.settings())
     context.log.info(f"report written to {files.html} and {files.workbook}")
     tables = sum(len(section.tables) for section in files.report.sections)
