@@ -61,10 +61,71 @@ def _identities(restricted: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ).pl()
 
 
+@dataclass(frozen=True)
+class _Children:
+    """What the restricted zone knows of the children, in the forms the text is matched in,
+    built once for all tables."""
+
+    names: pl.DataFrame  # child_key, word: their names cut into words (O'Brien → BRIEN)
+    identifiers: pl.DataFrame  # child_key, squashed: NHS number, UPN, ULN, postcode
+    births: pl.DataFrame  # child_key, dob
+    birth_texts: pl.DataFrame  # child_key, date: the birth date as text, 2014-03-09
+    # the values alone, for the first, set-based pass over a column's distinct values
+    any_word: pl.DataFrame
+    any_identifier: pl.DataFrame
+    any_birth_text: pl.DataFrame
+
+    @classmethod
+    def of(cls, identities: pl.DataFrame) -> _Children:
+        names = (
+            pl.concat(
+                [
+                    identities.select("child_key", name="forename"),
+                    identities.select("child_key", name="surname"),
+                ]
+            )
+            .drop_nulls()
+            .select("child_key", word=pl.col("name").str.extract_all(WORD))
+            .explode("word")
+            .drop_nulls()
+            .unique()
+        )
+        identifiers = (
+            pl.concat(
+                [
+                    identities.select("child_key", squashed=c)
+                    for c in ("nhs", "upn", "uln", "postcode")
+                ]
+            )
+            .drop_nulls()
+            .unique()
+        )
+        births = identities.select("child_key", "dob").drop_nulls().unique()
+        birth_texts = births.select("child_key", date=pl.col("dob").cast(pl.String))
+        return cls(
+            names,
+            identifiers,
+            births,
+            birth_texts,
+            any_word=names.select("word").unique(),
+            any_identifier=identifiers.select("squashed").unique(),
+            any_birth_text=birth_texts.select("date").unique(),
+        )
+
+
+def _distinct(rows: pl.DataFrame) -> pl.DataFrame:
+    """Each distinct value of a column with its number of rows: the checks by shape and the
+    search for values any child is recorded with run once per value, not once per row."""
+    return rows.group_by("value").agg(n=pl.len())
+
+
 def _shape_findings(table: str, frame: pl.DataFrame, text_columns: list[str]) -> list[Finding]:
     findings = []
     for column in text_columns:
-        text = pl.col(column).str.to_uppercase()
+        distinct = _distinct(
+            frame.select(value=pl.col(column).str.to_uppercase()).drop_nulls("value")
+        )
+        text = pl.col("value")
         checks = {
             "an NHS number": text.str.extract_all(TEN_DIGITS)
             .list.eval(nhs_number_valid_expr(pl.element()))
@@ -77,8 +138,11 @@ def _shape_findings(table: str, frame: pl.DataFrame, text_columns: list[str]) ->
             .list.any(),
             "a full postcode": text.str.contains(FULL_POSTCODE),
         }
-        counts = frame.select(
-            [expr.fill_null(False).sum().alias(kind) for kind, expr in checks.items()]
+        counts = distinct.select(
+            [
+                pl.col("n").filter(expr.fill_null(False)).sum().alias(kind)
+                for kind, expr in checks.items()
+            ]
         ).row(0, named=True)
         findings += [Finding(table, column, kind, n) for kind, n in counts.items() if n]
     return findings
@@ -89,82 +153,89 @@ def _child_findings(
     frame: pl.DataFrame,
     text_columns: list[str],
     date_columns: list[str],
-    identities: pl.DataFrame,
+    children: _Children,
 ) -> list[Finding]:
+    """Rows holding their own child's name, identifier, postcode or birth date. Each search
+    first keeps the column's distinct values that hold anything some child is recorded with
+    (a set join), then matches only their rows against the row's own child."""
     findings = []
-    rows = frame.with_row_index("_row")
-    # The children's names cut into words the way the text is (O'Brien → BRIEN).
-    names = (
-        pl.concat(
-            [
-                identities.select("child_key", name="forename"),
-                identities.select("child_key", name="surname"),
-            ]
-        )
-        .drop_nulls()
-        .select("child_key", word=pl.col("name").str.extract_all(WORD))
-        .explode("word")
-        .drop_nulls()
-        .unique()
-    )
+    rows = frame.select("child_key").with_row_index("_row")
     for column in text_columns:
-        tokens = (
-            rows.select("_row", "child_key", value=pl.col(column).str.to_uppercase())
-            .drop_nulls("value")
-            .with_columns(
-                word=pl.col("value").str.extract_all(WORD),
-                squashed=pl.col("value").str.replace_all(r"[\s-]", ""),
-            )
+        rows = rows.with_columns(value=frame[column].str.to_uppercase())
+        present = rows.drop_nulls("value")
+        distinct = _distinct(present)
+        # A word in VOCABULARY_SHARE of the rows is the column's vocabulary, not a name.
+        words = (
+            distinct.with_columns(word=pl.col("value").str.extract_all(WORD))
+            .explode("word")
+            .drop_nulls("word")
+            .unique(["value", "word"])
         )
-        words = tokens.explode("word").select("_row", "child_key", "word").drop_nulls().unique()
         common = (
             words.group_by("word")
-            .agg(rows=pl.col("_row").n_unique())
+            .agg(rows=pl.col("n").sum())
             .filter(pl.col("rows") >= max(2, VOCABULARY_SHARE * frame.height))
-            .select("word")
         )
-        words = words.join(common, on="word", how="anti")
+        named = words.join(common, on="word", how="anti").join(
+            children.any_word, on="word", how="semi"
+        )
+        squashed = distinct.select(
+            "value", squashed=pl.col("value").str.replace_all(r"[\s-]", "")
+        ).join(children.any_identifier, on="squashed", how="semi")
         own = {
-            "the child's name": words.join(names, on=["child_key", "word"]),
-            "the child's identifier or postcode": tokens.join(
-                pl.concat(
-                    [
-                        identities.select("child_key", squashed=c)
-                        for c in ("nhs", "upn", "uln", "postcode")
-                    ]
-                )
-                .drop_nulls()
-                .unique(),
-                on=["child_key", "squashed"],
+            "the child's name": _own(
+                present.join(named.select("value", "word"), on="value"), children.names, "word"
             ),
-            "the child's date of birth": _births_in_text(tokens, identities),
+            "the child's identifier or postcode": _own(
+                present.join(squashed, on="value"), children.identifiers, "squashed"
+            ),
+            "the child's date of birth": _births_in_text(present, distinct, children),
         }
         findings += [
             Finding(table, column, kind, hits["_row"].n_unique())
             for kind, hits in own.items()
             if hits.height
         ]
-    births = identities.select("child_key", "dob").drop_nulls().unique()
     for column in date_columns:
-        values = rows.select("_row", "child_key", value=pl.col(column)).drop_nulls("value")
-        matches = values.join(births, on="child_key").filter(pl.col("value") == pl.col("dob"))
-        hits = matches["_row"].n_unique()
+        values = rows.select("_row", "child_key", dob=frame[column]).drop_nulls("dob")
+        births = children.births.with_columns(pl.col("dob").cast(frame.schema[column]))
+        hits = values.join(births, on=["child_key", "dob"], how="semi").height
         if values.height and hits / values.height > DOB_SHARE_LIMIT:
             findings.append(Finding(table, column, "the child's date of birth", hits))
     return findings
 
 
-def _births_in_text(tokens: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
+def _own(candidates: pl.DataFrame, known: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The candidate rows whose `column` is a value their own child is recorded with (the
+    children's table cut to the candidates' children first: most columns have no candidate)."""
+    if not candidates.height:
+        return candidates
+    known = known.join(candidates.select("child_key").unique(), on="child_key", how="semi")
+    return candidates.join(known, on=["child_key", column], how="semi")
+
+
+def _births_in_text(
+    present: pl.DataFrame, distinct: pl.DataFrame, children: _Children
+) -> pl.DataFrame:
     """Rows whose text holds the child's own date of birth; none where the column is one of
     event dates that matches a birth date no more often than chance (DOB_SHARE_LIMIT of its
     rows that hold a date, as for a date column): a health referral made on the day a child
     was born is an event, not a leak, at 1 in 34,000 rows."""
-    hits = tokens.join(
-        identities.select("child_key", text=pl.col("dob").cast(pl.String)).drop_nulls().unique(),
-        on="child_key",
-    ).filter(pl.col("value").str.contains(pl.col("text"), literal=True))
-    dated = tokens.filter(pl.col("value").str.contains(r"\b\d{4}-\d{2}-\d{2}\b"))["_row"]
-    if hits.height and hits["_row"].n_unique() / max(dated.n_unique(), 1) <= DOB_SHARE_LIMIT:
+    dates = (
+        distinct.select("value", date=pl.col("value").str.extract_all(r"\d{4}-\d{2}-\d{2}"))
+        .explode("date")
+        .drop_nulls("date")
+        .join(children.any_birth_text, on="date", how="semi")
+    )
+    hits = _own(present.join(dates, on="value"), children.birth_texts, "date")
+    if not hits.height:
+        return hits
+    dated = present.join(
+        distinct.filter(pl.col("value").str.contains(r"\b\d{4}-\d{2}-\d{2}\b")),
+        on="value",
+        how="semi",
+    ).height
+    if hits["_row"].n_unique() / max(dated, 1) <= DOB_SHARE_LIMIT:
         return hits.clear()
     return hits
 
@@ -175,7 +246,7 @@ def scan_for_identifiers(
     schema: str = "main",
 ) -> list[Finding]:
     """Every direct identifier found in the tables of `schema` (empty when there is none)."""
-    identities = _identities(restricted)
+    children = _Children.of(_identities(restricted))
     tables = [
         row[0]
         for row in analytics.execute(
@@ -189,5 +260,5 @@ def scan_for_identifiers(
         date_columns = [c for c, t in frame.schema.items() if t in (pl.Date, pl.Datetime)]
         findings += _shape_findings(table, frame, text_columns)
         if "child_key" in frame.columns:
-            findings += _child_findings(table, frame, text_columns, date_columns, identities)
+            findings += _child_findings(table, frame, text_columns, date_columns, children)
     return findings
