@@ -162,8 +162,9 @@ class LinkageConfig:
     guards: Guards
     dependencies: tuple[Dependency, ...] = ()
     source: Path | None = field(default=None, compare=False)
-    # Digest of everything that decides a pair's score (the parsed configuration and the name
-    # lists): a state written under another digest cannot be extended incrementally.
+    # Digest of everything that decides a pair's score (the parsed configuration, the name
+    # lists and the code that prepares records, whose output an incremental run keeps): a
+    # state written under another digest cannot be extended incrementally.
     digest: str = field(default="", compare=False)
 
     def comparison(self, name: str) -> Comparison:
@@ -341,7 +342,7 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
 
 def _digest(raw: dict, name_lists: list[Path]) -> str:
     digest = hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode())
-    for path in name_lists:
+    for path in [*name_lists, Path(__file__).with_name("prepare.py")]:
         digest.update(b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 

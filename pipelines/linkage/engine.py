@@ -150,22 +150,19 @@ def _read_prior(
                 f"as child_key from {previous_crosswalk} where child_key is not null"
             )
         return Prior(crosswalk=scratch.table("prior_crosswalk", sql), history=history)
-    copies = {
-        table: scratch.table(f"prev_{table}", f"select * from {previous_state}.{table}")
-        for table in ("prepared", "scored_pairs", "crosswalk")
-    }
+    # The crosswalk is copied (it is replaced while still read); the prepared records and the
+    # scored pairs, the bulk of the state, are updated where they are (_prepare_records, _score).
+    crosswalk = scratch.table("prev_crosswalk", f"select * from {previous_state}.crosswalk")
     proposed = None
     if exists(con, previous_state, "proposed_merges"):
         proposed = scratch.table("prev_proposed", f"select * from {previous_state}.proposed_merges")
     return Prior(
-        crosswalk=scratch.table(
-            "prior_crosswalk", f"select record_id, child_key from {copies['crosswalk']}"
-        ),
+        crosswalk=scratch.table("prior_crosswalk", f"select record_id, child_key from {crosswalk}"),
         history=history,
         state=previous_state,
-        prepared=copies["prepared"],
-        scored_pairs=copies["scored_pairs"],
-        state_crosswalk=copies["crosswalk"],
+        prepared=f"{previous_state}.prepared",
+        scored_pairs=f"{previous_state}.scored_pairs",
+        state_crosswalk=crosswalk,
         proposed=proposed,
     )
 
@@ -188,6 +185,9 @@ class Records:
     removed: int
     term_frequencies: str
     oversized: str
+    # An incremental run: the previous run's records it removed (rid, record_id), gone from
+    # the input or delivered changed (a changed record is prepared again under a new rid).
+    removed_table: str | None = None
 
 
 def _prepare_records(
@@ -199,11 +199,24 @@ def _prepare_records(
     prior: Prior,
     model_source: str | None,
 ) -> Records:
-    """Prepared records with a stable integer id (kept from the previous state when unchanged)
-    and the term frequency of their names."""
+    """Prepared records with a stable integer id and the term frequency of their names.
+
+    An incremental run prepares only the records that are new or changed, and updates the
+    previous run's prepared records where they are: removed and changed records out, the
+    rest marked as not new, new and changed records in under new ids.
+    """
     prepared = f"{schema}.prepared"
-    input_table = scratch.name("input")
-    prepare(con, records, input_table, config)
+    input_table, ids = scratch.name("input"), scratch.name("input_ids")
+    if prior.incremental and prior.prepared != prepared:  # a state kept in another schema
+        con.execute(f"create or replace table {prepared} as select * from {prior.prepared}")
+    prepare(
+        con,
+        records,
+        input_table,
+        config,
+        known=prepared if prior.incremental else None,
+        ids=ids if prior.incremental else None,
+    )
     term_frequencies, oversized = scratch.name(model.TF_TABLE), scratch.name(model.OVERSIZED_TABLE)
     if model_source is None:
         model.estimate_term_frequencies(con, input_table, config, term_frequencies)
@@ -212,18 +225,23 @@ def _prepare_records(
             con.execute(
                 f"create or replace temp table {table} as select * from {model_source}.{name}"
             )
+    removed_table = None
     if prior.incremental:
+        top = con.execute(f"select coalesce(max(rid), -1) from {prepared}").fetchall()[0][0]
+        removed_table = scratch.table(
+            "removed",
+            f"select rid, record_id from {prepared} anti join {ids} using (record_id, content)",
+        )
+        con.execute(f"delete from {prepared} where rid in (select rid from {removed_table})")
+        con.execute(f"update {prepared} set is_new = false where is_new")
         numbered = f"""
-            with kept as (
-                select p.rid, i.* from {input_table} i
-                join {prior.prepared} p using (record_id, content)
-            ),
-            start as (select coalesce(max(rid), -1) as top from {prior.prepared})
-            select rid, * exclude (rid), false as is_new from kept
-            union all
-            select cast((select top from start) + row_number() over (order by record_id)
-                        as integer) as rid, *, true as is_new
-            from {input_table} i where record_id not in (select record_id from kept)"""
+            select cast({top} + row_number() over (order by record_id) as integer) as rid, *,
+                true as is_new
+            from {input_table}"""
+        con.execute(
+            f"insert into {prepared} by name "
+            f"{_with_frequencies(numbered, config, term_frequencies)}"
+        )
     else:
         # Numbered in record id order (sorting the ids alone, then joining, is much cheaper
         # than a window over every column).
@@ -234,21 +252,19 @@ def _prepare_records(
                 from {input_table}
             )
             select ids.rid, i.*, true as is_new from {input_table} i join ids using (record_id)"""
-    con.execute(
-        f"create or replace table {prepared} as "
-        f"{_with_frequencies(numbered, config, term_frequencies)}"
-    )
+        con.execute(
+            f"create or replace table {prepared} as "
+            f"{_with_frequencies(numbered, config, term_frequencies)}"
+        )
     scratch.drop(input_table)
-    removed = 0
-    if prior.incremental:
-        removed = _count(con, prior.prepared, f"rid not in (select rid from {prepared})")
     return Records(
         table=prepared,
         count=_count(con, prepared),
         new=_count(con, prepared, "is_new"),
-        removed=removed,
+        removed=_count(con, removed_table) if removed_table else 0,
         term_frequencies=term_frequencies,
         oversized=oversized,
+        removed_table=removed_table,
     )
 
 
@@ -297,13 +313,15 @@ def _score(con, gammas: str, schema: str, recs: Records, prior: Prior, config, p
     scored = f"{schema}.scored_pairs"
     score = compare.weight_sql(gammas, config, params)
     if prior.incremental:
+        # The previous scores of pairs between records kept unchanged stay where they are.
+        if prior.scored_pairs != scored:  # a state kept in another schema
+            con.execute(f"create or replace table {scored} as select * from {prior.scored_pairs}")
         con.execute(
-            f"""create or replace table {scored} as
-            select {compare.scored_columns(config)} from {prior.scored_pairs}
-            where rid_l in (select rid from {recs.table} where not is_new)
-              and rid_r in (select rid from {recs.table} where not is_new)
-            union all ({score})"""
+            f"""delete from {scored}
+            where rid_l in (select rid from {recs.removed_table})
+               or rid_r in (select rid from {recs.removed_table})"""
         )
+        con.execute(f"insert into {scored} by name ({score})")
     else:
         con.execute(f"create or replace table {scored} as {score}")
     return scored
@@ -395,8 +413,7 @@ def _links(
             "affected",
             f"""with touched as (
                 select rid from {recs.table} where is_new
-                union select rid from {prior.prepared}
-                    where rid not in (select rid from {recs.table})
+                union select rid from {recs.removed_table}
                 union select rid_l from {links} where rid_l in {new} or rid_r in {new}
                 union select rid_r from {links} where rid_l in {new} or rid_r in {new}
                 union select rid_l from {decided}
@@ -404,7 +421,10 @@ def _links(
             ),
             components as (
                 select distinct c.component from {prior.state_crosswalk} c
-                join {prior.prepared} p using (record_id) where p.rid in (select rid from touched)
+                join (select rid, record_id from {recs.table}
+                      union all select rid, record_id from {recs.removed_table}) p
+                    using (record_id)
+                where p.rid in (select rid from touched)
             )
             select rid from {recs.table} where is_new
             union

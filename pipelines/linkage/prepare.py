@@ -257,13 +257,23 @@ def _name_lookup(con: duckdb.DuckDBPyConnection, config: LinkageConfig) -> None:
 
 
 def prepare(
-    con: duckdb.DuckDBPyConnection, records: str, target: str, config: LinkageConfig
+    con: duckdb.DuckDBPyConnection,
+    records: str,
+    target: str,
+    config: LinkageConfig,
+    *,
+    known: str | None = None,
+    ids: str | None = None,
 ) -> int:
     """Write the prepared form of `records` to temp table `target`; returns the row count.
 
     Rows keep the input's record ids; `content` is a digest of the input fields, so a record
     delivered again unchanged can be recognised in an incremental run. Names are normalised
     once per distinct spelling, not once per record.
+
+    known: a table of records already prepared (record_id, content): those delivered again
+        unchanged are left out of `target` (an incremental run keeps their prepared form).
+    ids: a temp table to write every input record's (record_id, content) to.
     """
     check_input(con, records)
     present = input_columns(con, records)
@@ -274,6 +284,15 @@ def prepare(
     con.execute(
         f"create or replace temp table _lk_base as {base_sql(records, present, dob_is_date)}"
     )
+    if ids is not None:
+        con.execute(
+            f"create or replace temp table {ids} as select record_id, content from _lk_base"
+        )
+    if known is not None:
+        con.execute(
+            f"""create or replace temp table _lk_base as
+            select * from _lk_base anti join {known} using (record_id, content)"""
+        )
     _name_lookup(con, config)
     # Every name column once per distinct pair of names (forename, surname), then joined on.
     con.execute(
