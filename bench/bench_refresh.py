@@ -35,6 +35,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from pipelines.linkage.evaluate import key_changes
 from pipelines.project import prepare_manifest
@@ -98,6 +99,10 @@ def bench(children: int, workdir: Path) -> dict:
     ):
         if label == "county's February":
             keys_january = _crosswalk(workdir / "warehouse")
+            # kept beside the warehouse, to examine the keys that change afterwards
+            pl.DataFrame(
+                {"record_id": list(keys_january), "old_key": list(keys_january.values())}
+            ).write_parquet(workdir / "keys_january.parquet")
             land(series, FEBRUARY, landing, sources=("county",))
         if label == "city's and ICB's February":
             land(series, FEBRUARY, landing)

@@ -108,8 +108,9 @@ def key_changes(
     """Between two runs of the pipeline (`keys_before`: record_id → child_key after the first;
     `con` on the warehouse after the second): of the records in both, how many changed key,
     whether each change is in identity.key_history, and whether by the truth it is a
-    correction (the record now shares its key with more of its own child's records than
-    before)."""
+    correction: the record's key now joins it to more of its own child's records and to no
+    more of other children's (a merge that completes a child), or to fewer of other children's
+    and to no fewer of its own (a split that separates two children)."""
     import polars as pl
 
     before = pl.DataFrame(
@@ -136,7 +137,13 @@ def key_changes(
                     and o.true_id = c.true_id) as own_now,
                 (select count(*) from both_runs o
                   where o.old_key = c.old_key and o.record_id <> c.record_id
-                    and o.true_id = c.true_id) as own_before
+                    and o.true_id = c.true_id) as own_before,
+                (select count(*) from both_runs o
+                  where o.new_key = c.new_key and o.record_id <> c.record_id
+                    and o.true_id is distinct from c.true_id) as others_now,
+                (select count(*) from both_runs o
+                  where o.old_key = c.old_key and o.record_id <> c.record_id
+                    and o.true_id is distinct from c.true_id) as others_before
             from changed c
         )
         select
@@ -145,7 +152,9 @@ def key_changes(
             (select count(*) from now) - (select count(*) from both_runs),
             (select count(*) from judged),
             (select count(*) from judged where in_history),
-            (select count(*) from judged where own_now > own_before)"""
+            (select count(*) from judged
+             where (own_now > own_before and others_now <= others_before)
+                or (others_now < others_before and own_now >= own_before))"""
     ).fetchall()[0]
     con.unregister("_keys_before")
     first, both, new, changed, in_history, corrections = row

@@ -92,3 +92,38 @@ def test_keys_computed_in_duckdb_equal_the_python_hmac(anchors, size):
     secret = bytes(range(size % 256)) * 2
     secret = (secret or b"s")[:size].ljust(size, b"z")
     assert child_keys(secret, anchors, "C") == [child_key(secret, a, "C") for a in anchors]
+
+
+def test_key_changes_judges_merges_and_splits_against_the_truth(tmp_path):
+    """A split that separates two children and a merge that completes one are corrections;
+    a merge that joins a record to another child is not; changes without a history row are
+    counted as such."""
+    import duckdb
+
+    from pipelines.linkage.evaluate import key_changes
+
+    truth = {"r1": "A", "r2": "A", "r3": "A", "r4": "B", "r5": "C"}
+    before = {"r1": "K1", "r2": "K1", "r4": "K1", "r3": "K2", "r5": "K3"}
+    after = {"r1": "K1", "r2": "K1", "r4": "K4", "r3": "K1", "r5": "K4"}
+    pl.DataFrame(
+        {"table": "t", "source_record_id": list(truth), "true_child_id": list(truth.values())}
+    ).write_parquet(tmp_path / "truth.parquet")
+    con = duckdb.connect()
+    con.execute("create schema linkage; create schema identity")
+    con.execute(
+        "create table linkage.int_person_records_unioned as select record_id, 't' as "
+        "source_table, record_id as source_record_id from (select unnest(?) as record_id)",
+        [list(truth)],
+    )
+    con.execute(
+        "create table identity.crosswalk as select unnest(?) as record_id, unnest(?) as child_key",
+        [list(after), list(after.values())],
+    )
+    con.execute(
+        "create table identity.key_history as select * from (values "
+        "('K1', 'K4', 'split'), ('K2', 'K1', 'merge')) t(old_key, new_key, reason)"
+    )
+    changes = key_changes(con, before, tmp_path / "truth.parquet")
+    assert changes["changed_key"] == 3  # r3, r4, r5
+    assert changes["changes_in_key_history"] == 2  # r3's merge, r4's split
+    assert changes["changes_that_are_corrections"] == 2  # not r5, now with B's record
