@@ -74,6 +74,7 @@ class _Children:
     any_word: pl.DataFrame
     any_identifier: pl.DataFrame
     any_birth_text: pl.DataFrame
+    identifier_lengths: pl.Series  # a value of another length is no identifier or postcode
 
     @classmethod
     def of(cls, identities: pl.DataFrame) -> _Children:
@@ -110,6 +111,7 @@ class _Children:
             any_word=names.select("word").unique(),
             any_identifier=identifiers.select("squashed").unique(),
             any_birth_text=birth_texts.select("date").unique(),
+            identifier_lengths=identifiers["squashed"].str.len_chars().unique(),
         )
 
 
@@ -181,7 +183,10 @@ def _child_findings(
         )
         squashed = distinct.select(
             "value", squashed=pl.col("value").str.replace_all(r"[\s-]", "")
-        ).join(children.any_identifier, on="squashed", how="semi")
+        ).filter(pl.col("squashed").str.len_chars().is_in(children.identifier_lengths.implode()))
+        if squashed.height:  # the identifiers are probed with the column's few candidates
+            found = children.any_identifier.join(squashed, on="squashed", how="semi")
+            squashed = squashed.join(found, on="squashed", how="semi")
         own = {
             "the child's name": _own(
                 present.join(named.select("value", "word"), on="value"), children.names, "word"
@@ -196,9 +201,15 @@ def _child_findings(
             for kind, hits in own.items()
             if hits.height
         ]
+    # the birth dates of this table's children, once for all its date columns
+    births_here = (
+        children.births.join(rows.select("child_key").unique(), on="child_key", how="semi")
+        if date_columns
+        else children.births
+    )
     for column in date_columns:
         values = rows.select("_row", "child_key", dob=frame[column]).drop_nulls("dob")
-        births = children.births.with_columns(pl.col("dob").cast(frame.schema[column]))
+        births = births_here.with_columns(pl.col("dob").cast(frame.schema[column]))
         hits = values.join(births, on=["child_key", "dob"], how="semi").height
         if values.height and hits / values.height > DOB_SHARE_LIMIT:
             findings.append(Finding(table, column, "the child's date of birth", hits))
