@@ -7,7 +7,6 @@ import hashlib
 import importlib.metadata
 import os
 import shutil
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -47,7 +46,8 @@ class SendDbtCli(DbtCliResource):
 PARSE_STATE_DIR = DBT_PROJECT_DIR / "target" / "parse_state"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 # An invocation's target folder (its manifest, run results and log, some 10 MB) is kept this
-# long for reading after a run, then removed by a later invocation of the same step.
+# long for reading after a run, then removed by a later invocation of the same step; a
+# warehouse's saved parse (2 MB) unused for as long is removed too.
 KEEP_TARGET_SECONDS = 7 * 24 * 3600
 
 
@@ -75,15 +75,17 @@ def reused_parse(restricted_db: Path, step: str) -> Iterator[Path]:
     if fresh.exists():
         PARSE_STATE_DIR.mkdir(parents=True, exist_ok=True)
         # copied beside and renamed into place: a concurrent run reads a whole file or none
-        with (
-            fresh.open("rb") as source,
-            tempfile.NamedTemporaryFile(dir=PARSE_STATE_DIR, delete=False) as copy,
-        ):
-            shutil.copyfileobj(source, copy)
-        os.replace(copy.name, saved)
-    for old in target.parent.glob(f"{step}-*"):
-        if old.is_dir() and time.time() - old.stat().st_mtime > KEEP_TARGET_SECONDS:
+        copy = saved.with_name(f"{saved.name}.{target.name}")
+        shutil.copyfile(fresh, copy)
+        os.replace(copy, saved)
+    # this step's old invocation folders, and the parses of warehouses not used for as long
+    for old in [*target.parent.glob(f"{step}-*"), *PARSE_STATE_DIR.glob("*.msgpack")]:
+        if time.time() - old.stat().st_mtime <= KEEP_TARGET_SECONDS:
+            continue
+        if old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
 
 
 def _newest_source_mtime(project_dir: Path) -> float:

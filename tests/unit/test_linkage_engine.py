@@ -686,19 +686,26 @@ def test_incremental_delivery_equals_full_rebuild(base_rows):
     retired = {row[0] for row in history}
     assert all(before[r] in retired for r in changed)
 
+    assert _keys(_full_rebuild(old + new, before, con, "params")) == incremental
+
+
+def _full_rebuild(rows: list[tuple], keys_before: dict, con, parameters: str):
+    """A full run on `rows` in a connection of its own, keeping `keys_before` and reusing the
+    model in schema `parameters` of `con`: what an incremental run must equal."""
     full = duckdb.connect()
-    _table(full, "records", old + new)
-    crosswalk = pl.DataFrame(list(before.items()), schema=["record_id", "child_key"], orient="row")
+    _table(full, "records", rows)
+    crosswalk = pl.DataFrame(
+        list(keys_before.items()), schema=["record_id", "child_key"], orient="row"
+    )
     full.register("previous_view", crosswalk.to_arrow())
     full.execute("create table previous as select * from previous_view")
     full.execute("create schema params")
     for table in ("parameters", "term_frequencies", "oversized_blocks"):
-        frame = con.sql(f"select * from params.{table}").pl()
-        full.register("p_view", frame.to_arrow())
+        full.register("p_view", con.sql(f"select * from {parameters}.{table}").pl().to_arrow())
         full.execute(f"create table params.{table} as select * from p_view")
         full.unregister("p_view")
     link(full, "records", key=SECRET, previous_crosswalk="previous", parameters="params")
-    assert _keys(full) == incremental
+    return full
 
 
 def _pairs(con) -> set[tuple]:
@@ -734,17 +741,7 @@ def test_incremental_run_with_changed_and_removed_records_equals_a_full_rebuild(
     assert result.removed_records == 40 + 60
     assert result.new_records == 60 + len(added)
 
-    full = duckdb.connect()
-    _table(full, "records", second)
-    crosswalk = pl.DataFrame(list(before.items()), schema=["record_id", "child_key"], orient="row")
-    full.register("previous_view", crosswalk.to_arrow())
-    full.execute("create table previous as select * from previous_view")
-    full.execute("create schema params")
-    for table in ("parameters", "term_frequencies", "oversized_blocks"):
-        full.register("p_view", con.sql(f"select * from identity.{table}").pl().to_arrow())
-        full.execute(f"create table params.{table} as select * from p_view")
-        full.unregister("p_view")
-    link(full, "records", key=SECRET, previous_crosswalk="previous", parameters="params")
+    full = _full_rebuild(second, before, con, "identity")  # an incremental run keeps the model
     assert _keys(full) == _keys(con)
     assert _pairs(full) == _pairs(con)
     # and no pair of a record that is gone is left behind
