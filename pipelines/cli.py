@@ -101,6 +101,31 @@ def _warehouse(landing: Path | None = None, warehouse: Path | None = None):
     )
 
 
+def _key_for(key_file: Path, database: Path | None, keys_in: Path | None = None) -> None:
+    """The pseudonymisation key is there (from the environment or the key file) and is the one
+    `database` (a warehouse or linkage state) was keyed with; a new demo key only where nothing
+    was keyed yet. Refused with a one-line reason otherwise."""
+    import duckdb
+
+    from pipelines.privacy.pseudonymise import (
+        PseudonymisationKeyError,
+        check_key,
+        ensure_demo_key,
+        holds_keys,
+        load_key,
+    )
+
+    try:
+        if database is not None and holds_keys(database):
+            keys_in = database
+        ensure_demo_key(key_file, keyed=keys_in)
+        if database is not None and database.exists():
+            with duckdb.connect(str(database), read_only=True) as con:
+                check_key(con, load_key(key_file))
+    except PseudonymisationKeyError as error:
+        _fail(str(error))
+
+
 def _say_deliveries(settings) -> None:
     """One line per source on its newest delivery, and every landing file no table will load."""
     from datetime import date
@@ -137,7 +162,6 @@ def run(
     _use_dagster_home()
 
     from pipelines.ingest.assets import SOURCES
-    from pipelines.privacy.pseudonymise import KEY_ENV, ensure_demo_key
 
     unknown = sorted(set(source or ()) - set(SOURCES))
     if unknown:
@@ -150,8 +174,7 @@ def run(
         _fail(
             f"landing folder {settings.landing_dir} does not exist (run `send-pipeline generate`)"
         )
-    if not os.environ.get(KEY_ENV):
-        ensure_demo_key(settings.key_file)
+    _key_for(settings.key_file, settings.restricted_db)
 
     from pipelines.project import prepare_manifest
 
@@ -318,11 +341,13 @@ def link(
 
     from pipelines.config import get_settings
     from pipelines.linkage import link_file
-    from pipelines.privacy.pseudonymise import KEY_ENV, ensure_demo_key, load_key
+    from pipelines.privacy.pseudonymise import load_key
 
     settings = get_settings()
-    if not os.environ.get(KEY_ENV):
-        ensure_demo_key(settings.key_file)
+    if state is not None and state.exists():
+        _key_for(settings.key_file, state)
+    else:  # an earlier output holds keys made with the key
+        _key_for(settings.key_file, None, keys_in=previous)
     limit = {}
     if memory_limit is not None:
         limit["memory_limit"] = None if memory_limit.lower() == "none" else memory_limit

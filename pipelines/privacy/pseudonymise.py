@@ -3,7 +3,9 @@
 NHS numbers, UPNs and ULNs are short, check-digited identifiers: a plain hash of one can be
 reversed by hashing every possible value. A keyed HMAC cannot, as long as the key is held outside
 the analytics platform. The key is read from `SEND_PSEUDONYMISATION_KEY` (hex) or from a key file
-outside git; `ensure_demo_key` creates a local one for the synthetic demo only.
+outside git; `ensure_demo_key` creates a local one for the synthetic demo only, and only while
+nothing has been keyed with another: a warehouse (or linkage state) that holds keys made with a
+key is never given a new one silently, since every child and event key would change with it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import secrets
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from schemas.identifiers import normalise_nhs_number
@@ -27,13 +30,62 @@ class PseudonymisationKeyError(RuntimeError):
     """The pseudonymisation key is missing or too short."""
 
 
-def ensure_demo_key(key_file: Path) -> Path:
-    """Create a random local key for the synthetic demo if none exists (never for real data)."""
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(MIN_KEY_BYTES) + "\n")
-        key_file.chmod(0o600)
+def ensure_demo_key(key_file: Path, keyed: Path | None = None) -> Path:
+    """Create a random local key for the synthetic demo if none exists (never for real data).
+
+    `keyed`: a file already holding keys made with the key (a warehouse or linkage state, see
+    `holds_keys`; an earlier linkage output). Then a missing key file is refused: a new key would
+    silently change every child's and event's key (the file was moved, or its path mistyped)."""
+    if os.environ.get(KEY_ENV) or key_file.exists():
+        return key_file
+    if keyed is not None:
+        raise PseudonymisationKeyError(
+            f"the pseudonymisation key file {key_file} does not exist, but {keyed} holds keys "
+            f"made with a key: a new key would change every child's and event's key. Restore "
+            f"the key file from its custodian, or point {KEY_ENV}_FILE (or {KEY_ENV}) at the "
+            "key it was built with; to start over with a new key, start from an empty warehouse"
+        )
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(secrets.token_hex(MIN_KEY_BYTES) + "\n")
+    key_file.chmod(0o600)
     return key_file
+
+
+# The tables that say a warehouse or a linkage state holds keys made with a key: the salt of the
+# event keys (a warehouse) and the crosswalk of child keys (both).
+KEYED_TABLES = ("event_key_salt", "crosswalk")
+
+
+def holds_keys(database: Path) -> bool:
+    """Whether a DuckDB file holds keys made with a pseudonymisation key."""
+    if not database.exists():
+        return False
+    with duckdb.connect(str(database), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from duckdb_tables() where table_name in ?", [list(KEYED_TABLES)]
+        ).fetchall()[0][0]
+    return found > 0
+
+
+def check_key(con: duckdb.DuckDBPyConnection, key: bytes, schema: str = "identity") -> None:
+    """Refuse a key other than the one the keys in `schema` were made with.
+
+    The schema keeps the salt of the event keys, a secret derived from the key (it does not
+    reveal the key): a different key gives a different salt."""
+    stored = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? "
+        "and table_name = 'event_key_salt'",
+        [schema],
+    ).fetchall()[0][0]
+    if not stored:
+        return
+    salts = {row[0] for row in con.execute(f"select salt from {schema}.event_key_salt").fetchall()}
+    if salts and salts != {event_key_salt(key)}:
+        raise PseudonymisationKeyError(
+            "the pseudonymisation key is not the key this warehouse's child and event keys were "
+            f"made with: check {KEY_ENV} or {KEY_ENV}_FILE (a new key on purpose: start from an "
+            "empty warehouse)"
+        )
 
 
 def load_key(key_file: Path | None = None) -> bytes:

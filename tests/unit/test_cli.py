@@ -65,3 +65,38 @@ def test_link_with_state_links_the_second_delivery_against_the_first(tmp_path, m
     assert result.exit_code != 0 and "Out of Memory" in result.output
     keys = pl.read_csv(tmp_path / "second_keys.csv")
     assert keys.height == people.height
+
+
+def test_run_refuses_to_mint_a_key_for_a_warehouse_built_with_another(tmp_path, monkeypatch):
+    """SEND_PSEUDONYMISATION_KEY_FILE naming a file that is not there: a clear refusal before
+    anything runs, never a new key (which would change every child's and event's key)."""
+    import duckdb
+
+    monkeypatch.delenv("SEND_PSEUDONYMISATION_KEY", raising=False)
+    missing = tmp_path / "secrets" / "moved.key"
+    monkeypatch.setenv("SEND_PSEUDONYMISATION_KEY_FILE", str(missing))
+    monkeypatch.setenv("SEND_LANDING_DIR", str(tmp_path))  # restored afterwards
+    monkeypatch.setenv("SEND_WAREHOUSE_DIR", str(tmp_path))
+    (tmp_path / "landing").mkdir()
+    warehouse = tmp_path / "wh"
+    warehouse.mkdir()
+    with duckdb.connect(str(warehouse / "restricted.duckdb")) as con:
+        con.execute("create schema identity")
+        con.execute("create table identity.crosswalk (record_id varchar, child_key varchar)")
+    result = runner.invoke(
+        app, ["run", "--landing", str(tmp_path / "landing"), "--warehouse", str(warehouse)]
+    )
+    assert result.exit_code == 1, result.output
+    assert "does not exist" in result.output and "holds keys" in result.output
+    assert not missing.exists()
+    # the key of another warehouse: refused too, before anything runs
+    from pipelines.privacy.pseudonymise import event_key_salt
+
+    with duckdb.connect(str(warehouse / "restricted.duckdb")) as con:
+        salt = event_key_salt(bytes.fromhex("11" * 32))
+        con.execute("create table identity.event_key_salt as select ? as salt", [salt])
+    monkeypatch.setenv("SEND_PSEUDONYMISATION_KEY", "22" * 32)
+    result = runner.invoke(
+        app, ["run", "--landing", str(tmp_path / "landing"), "--warehouse", str(warehouse)]
+    )
+    assert result.exit_code == 1 and "not the key" in result.output, result.output

@@ -1,5 +1,6 @@
 import stat
 
+import duckdb
 import polars as pl
 import pytest
 from hypothesis import given
@@ -8,7 +9,10 @@ from hypothesis import strategies as st
 from pipelines.privacy.pseudonymise import (
     KEY_ENV,
     PseudonymisationKeyError,
+    check_key,
     ensure_demo_key,
+    event_key_salt,
+    holds_keys,
     load_key,
     pseudonymise,
     pseudonymise_column,
@@ -82,3 +86,40 @@ def test_demo_key_is_created_once_and_private(tmp_path, monkeypatch):
     ensure_demo_key(key_file)
     assert load_key(key_file) == first and len(first) == 32
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def _keyed_warehouse(path, key: bytes):
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema identity")
+        con.execute(
+            "create table identity.event_key_salt as select ? as salt", [event_key_salt(key)]
+        )
+    return path
+
+
+def test_a_missing_key_file_is_refused_once_a_warehouse_holds_keys(tmp_path, monkeypatch):
+    """A mistyped key-file path must not mint a new key: every key would change with it."""
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    assert not holds_keys(empty) and not holds_keys(tmp_path / "absent.duckdb")
+    # the first run of an empty warehouse: a demo key is made
+    assert ensure_demo_key(tmp_path / "first.key", keyed=None).exists()
+    warehouse = _keyed_warehouse(tmp_path / "restricted.duckdb", KEY)
+    assert holds_keys(warehouse)
+    missing = tmp_path / "moved" / "pseudonymisation.key"
+    with pytest.raises(PseudonymisationKeyError, match="does not exist.*holds keys"):
+        ensure_demo_key(missing, keyed=warehouse)
+    assert not missing.exists()
+    monkeypatch.setenv(KEY_ENV, KEY.hex())  # a key from the environment needs no file
+    assert ensure_demo_key(missing, keyed=warehouse) == missing and not missing.exists()
+
+
+def test_only_the_key_the_keys_were_made_with_is_accepted(tmp_path):
+    warehouse = _keyed_warehouse(tmp_path / "restricted.duckdb", KEY)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        check_key(con, KEY)
+        with pytest.raises(PseudonymisationKeyError, match="not the key"):
+            check_key(con, OTHER_KEY)
+    with duckdb.connect(str(tmp_path / "new.duckdb")) as con:
+        check_key(con, OTHER_KEY)  # nothing keyed yet: any key

@@ -21,7 +21,7 @@ def model(dbt, session):
     from pipelines.config import get_settings
     from pipelines.linkage import link, load_config
     from pipelines.linkage.engine import DEFAULT_SCHEMA
-    from pipelines.privacy.pseudonymise import event_key_salt, load_key
+    from pipelines.privacy.pseudonymise import check_key, event_key_salt, load_key
 
     config = load_config()
     schema = DEFAULT_SCHEMA
@@ -33,6 +33,7 @@ def model(dbt, session):
     ).fetchall()[0][0]
     run_at = datetime.now(UTC)
     key = load_key(get_settings().key_file)
+    check_key(session, key, schema)  # never another key than the one the keys were made with
     # The salt of the pseudonymous event keys in the analysts' marts (int_event_key_salt).
     session.execute(f"create schema if not exists {schema}")
     session.execute(
