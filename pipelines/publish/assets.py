@@ -7,6 +7,7 @@ import duckdb
 
 from pipelines.code_versions import source_digest
 from pipelines.ingest.load import delivery_label
+from pipelines.privacy.analysts_tier import RiskTooHigh, load_policy
 from pipelines.project import send_dbt_project
 from pipelines.publish.warehouse import IdentifiersFound, publish
 from pipelines.resources import WarehouseResource
@@ -58,7 +59,17 @@ ANALYTICS = dg.AssetKey(["analytics", "warehouse"])
                 "ULNs, full postcodes and dates of birth of the children "
                 "(pipelines/privacy/scan.py)"
             ),
-        )
+        ),
+        dg.AssetCheckSpec(
+            "reidentification_risk",
+            asset=ANALYTICS,
+            description=(
+                "k-anonymity of every published table that carries a child key: its smallest "
+                "group of children sharing the quasi-identifiers it holds, and the share of its "
+                "children in groups smaller than k; above the limit nothing is published "
+                "(pipelines/privacy/analysts_tier.yml)"
+            ),
+        ),
     ],
 )
 def analytics_warehouse(
@@ -72,8 +83,10 @@ def analytics_warehouse(
             settings.marts_parquet_dir,
             manifest=send_dbt_project.manifest_path,
         )
-    except IdentifiersFound as error:
+    except (IdentifiersFound, RiskTooHigh) as error:
         raise dg.Failure(description=str(error)) from error
+    policy = load_policy()
+    worst = max(published.risks, key=lambda r: r.share_below_k)
     with duckdb.connect(str(settings.restricted_db), read_only=True) as con:
         deliveries = delivery_label(con)
     context.log.info(
@@ -95,7 +108,21 @@ def analytics_warehouse(
                 check_name="no_direct_identifiers",
                 passed=True,
                 metadata={"columns_scanned": published.columns_scanned, "findings": 0},
-            )
+            ),
+            dg.AssetCheckResult(
+                check_name="reidentification_risk",
+                passed=True,
+                metadata={
+                    "k_required": policy.k,
+                    "max_share_below_k": policy.max_share_below_k,
+                    "highest_share_below_k": round(worst.share_below_k, 5),
+                    "table_with_highest_share": worst.table,
+                    "values_withheld": dg.MetadataValue.json(published.withheld),
+                    "tables": dg.MetadataValue.json(
+                        {r.table: r.as_metadata() for r in published.risks}
+                    ),
+                },
+            ),
         ],
     )
 

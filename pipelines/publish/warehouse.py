@@ -1,11 +1,13 @@
 """Publish the marts to the analysts' DuckDB file and to Parquet, never with an identifier.
 
 The marts are built by dbt inside the restricted warehouse (schema `marts`). Publishing copies
-them, with the reference tables analysts need and the dbt documentation as table and column
-comments, into a new file beside the old one; scans it for direct identifiers
-(pipelines/privacy/scan.py); and only then moves it into place. The move is atomic, so an analyst
-with the old file open keeps reading it undisturbed, and a failed publish leaves the last good
-file (and its Parquet copies) as they were.
+them, minimised for analysts as the analysts' tier policy says (pipelines/privacy/analysts_tier.yml:
+columns generalised or left out, quasi-identifiers of children in small groups withheld), with the
+reference tables analysts need and the dbt documentation as table and column comments, into a new
+file beside the old one; scans it for direct identifiers (pipelines/privacy/scan.py) and measures
+its re-identification risk (k-anonymity per table); and only then moves it into place. The move
+is atomic, so an analyst with the old file open keeps reading it undisturbed, and a failed publish
+leaves the last good file (and its Parquet copies) as they were.
 """
 
 from __future__ import annotations
@@ -19,6 +21,15 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.privacy.analysts_tier import (
+    TableRisk,
+    check_risk,
+    load_policy,
+    measure_risk,
+    note,
+    select_list,
+    suppress_small_groups,
+)
 from pipelines.privacy.scan import Finding, scan_for_identifiers
 
 MARTS_SCHEMA = "marts"
@@ -49,6 +60,8 @@ class Published:
     parquet_dir: Path
     tables: dict[str, int] = field(default_factory=dict)  # table → rows
     columns_scanned: int = 0
+    risks: list[TableRisk] = field(default_factory=list)  # k-anonymity per table with child keys
+    withheld: dict[str, int] = field(default_factory=dict)  # table.column → values withheld
     published_at: datetime | None = None
     as_at: str | None = None
 
@@ -118,9 +131,23 @@ def publish(
                 raise RuntimeError(f"{restricted_db} has no tables in schema {MARTS_SCHEMA}")
             sources = {name: f"restricted.{MARTS_SCHEMA}.{name}" for name in marts}
             sources |= {name: f"restricted.{table}" for name, table in REFERENCE_TABLES.items()}
+            policy = load_policy()
             for name, source in sources.items():
-                con.execute(f"create table main.{name} as select * from {source}")
+                database, schema, table = source.split(".")
+                columns = [
+                    row[0]
+                    for row in con.execute(
+                        "select column_name from duckdb_columns() where database_name = ? "
+                        "and schema_name = ? and table_name = ? order by column_index",
+                        [database, schema, table],
+                    ).fetchall()
+                ]
+                con.execute(
+                    f"create table main.{name} as "
+                    f"select {select_list(policy, name, columns)} from {source}"
+                )
                 result.tables[name] = con.execute(f"select count(*) from main.{name}").fetchone()[0]
+            result.withheld = suppress_small_groups(con, policy)
             as_at = con.execute(
                 "select as_at, oldest_extract_date, census_date "
                 "from restricted.intermediate.int_reporting_dates"
@@ -131,15 +158,22 @@ def publish(
                 "?::date as as_at, ?::date as oldest_extract_date, ?::date as census_date",
                 [published_at, *as_at],
             )
+            published = {
+                (table, column)
+                for table, column in con.execute(
+                    "select table_name, column_name from duckdb_columns() "
+                    "where schema_name = 'main'"
+                ).fetchall()
+            }
             for name, node in docs.items():
                 if name not in result.tables and name != "about":
                     continue
                 con.execute(f"comment on table main.{name} is {_quote(node['description'])}")
                 for column, spec in node.get("columns", {}).items():
-                    if spec.get("description"):
+                    if spec.get("description") and (name, column) in published:
+                        described = spec["description"] + note(policy, name, column)
                         con.execute(
-                            f"comment on column main.{name}.{column} is "
-                            f"{_quote(spec['description'])}"
+                            f"comment on column main.{name}.{column} is {_quote(described)}"
                         )
             con.execute("detach restricted")
             with duckdb.connect(str(restricted_db), read_only=True) as restricted:
@@ -149,6 +183,8 @@ def publish(
             ).fetchone()[0]
             if findings:
                 raise IdentifiersFound(findings)
+            result.risks = measure_risk(con, policy)
+            check_risk(result.risks, policy)
             _write_parquet(con, [*result.tables, "about"], parquet_dir)
         os.replace(staging, analytics_db)
     finally:

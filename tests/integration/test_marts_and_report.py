@@ -215,6 +215,59 @@ def test_the_analysts_warehouse_holds_no_direct_identifier(default_build):
     assert not columns & {"forename", "surname", "dob", "postcode", "upn", "uln", "nhs_number"}
 
 
+def test_the_analysts_tier_is_minimised_and_few_children_stand_out(default_build):
+    """ICO-style minimisation: no birth month, exact age, detailed ethnicity or postcode sector
+    reaches analysts, and in every table with a child key at most 1% of the children are in a
+    group of fewer than k on the quasi-identifiers it holds (the check reports it per table)."""
+    from pipelines.privacy.analysts_tier import load_policy, measure_risk
+
+    result, _, warehouse = default_build
+    policy = load_policy()
+    with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
+        columns = {
+            name
+            for (name,) in con.execute(
+                "select column_name from duckdb_columns() where table_name = 'dim_child'"
+            ).fetchall()
+        }
+        risks = measure_risk(con, policy)
+        first_days = con.execute(
+            "select count(*) from dim_child where day(first_seen) <> 1 or day(last_seen) <> 1"
+        ).fetchone()[0]
+    assert not columns & {"birth_month", "age_at_as_at", "ethnicity", "postcode_sector"}
+    assert {"age_band", "sex", "ethnicity_group", "district_name"} <= columns
+    assert first_days == 0
+    assert len(risks) >= 10
+    for risk in risks:
+        assert risk.share_below_k <= policy.max_share_below_k, risk
+        assert risk.share_unique <= 0.01, risk
+    check = _check(result, "reidentification_risk")
+    assert check.passed
+    reported = check.metadata["tables"].value
+    assert reported["dim_child"]["share_below_k"] == round(
+        next(r for r in risks if r.table == "dim_child").share_below_k, 5
+    )
+
+
+def test_the_readmes_five_questions_run_on_the_analysts_warehouse(default_build):
+    _, _, warehouse = default_build
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("Five questions and the queries that answer them:")[1]
+    sql = block.split("```sql")[1].split("```")[0]
+    statements = [
+        "\n".join(line for line in s.splitlines() if not line.strip().startswith("--"))
+        for s in sql.split(";")
+    ]
+    statements = [s for s in statements if s.strip()]
+    assert len(statements) == 7
+    with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
+        answers = [con.execute(statement).fetchall() for statement in statements]
+    assert all(answers), [i for i, rows in enumerate(answers) if not rows]
+    # question 2 by district: every district of the partnership, none withheld
+    districts = {row[0] for row in answers[2]}
+    assert "Nottingham" in districts and "withheld" not in districts
+
+
 def test_each_mart_is_also_a_parquet_file_with_the_same_rows(default_build):
     _, _, warehouse = default_build
     with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
@@ -702,8 +755,11 @@ def test_placements_and_top_up_lines_carry_the_school_phase_and_where_the_child_
             " from fct_topup_funding left join dim_child using (child_key)"
         ).fetchall()
     assert placements and lines
+    # a setting attended by fewer than 5 children is withheld for analysts, its phase is not
+    withheld = [p for u, p in placements if u == "withheld"]
+    assert withheld and all(withheld)
     for urn, phase in [*placements, *[(u, p) for u, p, *_ in lines]]:
-        assert phase == phase_of.get(urn), urn
+        assert urn == "withheld" or phase == phase_of.get(urn), urn
     assert {p for _, p in placements} >= {"Primary", "Secondary"}
     # the council the child lives in is dim_child's, on every line of an identified child
     assert all(line[3] == line[4] for line in lines)
