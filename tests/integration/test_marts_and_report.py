@@ -268,6 +268,35 @@ def test_the_readmes_five_questions_run_on_the_analysts_warehouse(default_build)
     assert "Nottingham" in districts and "withheld" not in districts
 
 
+def test_the_analysts_tier_opens_with_only_its_own_files(default_build, tmp_path):
+    """A deployment gives analysts the analysts' tier alone: with no restricted file, no key and
+    no repository beside it, the warehouse and its Parquet copies still answer the questions."""
+    import shutil
+
+    _, _, warehouse = default_build
+    tier = tmp_path / "analysts_only"
+    tier.mkdir()
+    shutil.copy(warehouse / "analytics.duckdb", tier / "analytics.duckdb")
+    shutil.copytree(warehouse / "marts", tier / "marts")
+    with duckdb.connect(str(tier / "analytics.duckdb"), read_only=True) as con:
+        assert (
+            con.execute("select count(*) from duckdb_views() where not internal").fetchone()[0] == 0
+        )
+        tables = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
+        for table in tables:
+            con.execute(f"select * from main.{table} limit 1").fetchall()
+        waiting = con.execute(
+            "select count(*) from fct_health_referrals r join dim_child c using (child_key) "
+            "where r.status = 'waiting'"
+        ).fetchone()[0]
+    with duckdb.connect() as con:
+        from_parquet = con.execute(
+            f"select count(*) from '{tier}/marts/fct_health_referrals.parquet' r "
+            f"join '{tier}/marts/dim_child.parquet' c using (child_key) where r.status = 'waiting'"
+        ).fetchone()[0]
+    assert len(tables) >= 20 and waiting == from_parquet > 0
+
+
 def test_each_mart_is_also_a_parquet_file_with_the_same_rows(default_build):
     _, _, warehouse = default_build
     with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
