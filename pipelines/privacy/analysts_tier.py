@@ -115,10 +115,16 @@ def _quasi(policy: Policy, columns: list[str]) -> list[str]:
     return [c for c in policy.quasi_identifiers if c in columns]
 
 
-def _groups_sql(table: str, quasi: list[str]) -> str:
-    """One row per distinct (child, quasi-identifiers) of `table`, with the size of its group."""
+def _groups_sql(table: str, quasi: list[str], withheld: str) -> str:
+    """One row per distinct (child, quasi-identifiers) of `table`, with the size of its group.
+
+    A row whose every quasi-identifier is withheld could be any child of the table (a withheld
+    value matches every value): its group is the whole table."""
     listed = ", ".join(f'"{c}"' for c in quasi)
-    return f"""select {CHILD_KEY}, {listed}, count(*) over (partition by {listed}) as group_size
+    blank = " and ".join(f"\"{c}\" = '{withheld}'" for c in quasi)
+    return f"""select {CHILD_KEY}, {listed},
+            case when {blank} then count(distinct {CHILD_KEY}) over ()
+                else count(*) over (partition by {listed}) end as group_size
         from (select distinct {CHILD_KEY}, {listed} from main."{table}"
               where {CHILD_KEY} is not null)"""
 
@@ -148,11 +154,12 @@ def suppress_small_groups(con: duckdb.DuckDBPyConnection, policy: Policy) -> dic
                 ).fetchall()[0][0]
                 count(table, column, rows)
         for column in (c for c in policy.suppress if c in quasi):
+            groups = _groups_sql(table, quasi, policy.withheld)
             match = " and ".join(f't."{c}" is not distinct from s."{c}"' for c in quasi)
             rows = con.execute(
                 f"""update main."{table}" t set "{column}" = ?
                 from (select distinct {", ".join(f'"{c}"' for c in quasi)}, {CHILD_KEY}
-                      from ({_groups_sql(table, quasi)}) where group_size < {policy.k}) s
+                      from ({groups}) where group_size < {policy.k}) s
                 where t.{CHILD_KEY} = s.{CHILD_KEY} and {match}
                   and t."{column}" is distinct from ?""",
                 [policy.withheld, policy.withheld],
@@ -203,7 +210,7 @@ def measure_risk(con: duckdb.DuckDBPyConnection, policy: Policy) -> list[TableRi
             f"""select count(distinct {CHILD_KEY}), min(group_size),
                 count(distinct {CHILD_KEY}) filter (where group_size < {policy.k}),
                 count(distinct {CHILD_KEY}) filter (where group_size = 1)
-            from ({_groups_sql(table, quasi)})"""
+            from ({_groups_sql(table, quasi, policy.withheld)})"""
         ).fetchall()[0]
         risks.append(TableRisk(table, tuple(quasi), children, smallest, below, unique))
     return risks
