@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines.config import Settings
+from pipelines.privacy.pseudonymise import load_key
 from pipelines.reports.content import Report, build_report
 from pipelines.reports.disclosure import load_rules
 from pipelines.reports.render import write_html, write_workbook
@@ -34,7 +35,7 @@ def build_files(
     report = build_report(
         settings.analytics_db,
         settings.restricted_db,
-        load_rules(),
+        load_rules().keyed(load_key(settings.key_file)),
         truth if truth.exists() else None,
     )
     stem = f"send_partnership_report_{(on or date.today()).isoformat()}"

@@ -19,12 +19,16 @@ from pipelines.reports.disclosure import (
     BLANK,
     NOT_APPLICABLE,
     Cell,
+    Figure,
     Rules,
+    figure,
     margin,
     protect_average,
     protect_counts,
     protect_money,
     protect_rate,
+    published_counts,
+    total,
 )
 
 OVERLAP_LABELS = {
@@ -231,14 +235,27 @@ def _headline(con, rules: Rules, as_at: date) -> Section:
         )
     }
 
-    def yearly(measure: str, area: str) -> tuple[int, int]:
-        row = _rows(
-            con,
-            "select coalesce(sum(numerator), 0), coalesce(sum(denominator), 0) from mart_kpis "
-            "where measure = ? and area = ? and year(month) = ?",
-            [measure, area, year],
-        )[0]
-        return int(row[0]), int(row[1])
+    def yearly(measure: str) -> dict[str, tuple[Figure, Figure]]:
+        """The year's numerator and denominator per area: each council's year rounded on its
+        own (adding up 12 rounded months would move the headline by up to 48), the
+        partnership the two councils together."""
+        by_council = {
+            area: (int(n or 0), int(d or 0))
+            for area, n, d in _rows(
+                con,
+                "select area, sum(numerator), sum(denominator) from mart_kpis "
+                "where measure = ? and area in ('city', 'county') and year(month) = ? "
+                "group by area",
+                [measure, year],
+            )
+        }
+        figures = {
+            area: tuple(figure(v, rules) for v in by_council.get(area, (0, 0))) for area in COUNCILS
+        }
+        figures["partnership"] = tuple(
+            total([figures[a][i] for a in COUNCILS], rules) for i in (0, 1)
+        )
+        return figures
 
     columns = ["City", "County", "Partnership", "East Midlands", "England"]
     areas = ("city", "county", "partnership")
@@ -247,14 +264,20 @@ def _headline(con, rules: Rules, as_at: date) -> Section:
         ("plans_within_20_weeks_pct", "Plans issued within 20 weeks"),
         ("plans_within_20_weeks_ex_exceptions_pct", "… leaving out exceptions"),
     ):
-        ours = [protect_rate(*yearly(measure, area), rules) for area in areas]
+        year_figures = yearly(measure)
+        ours = [protect_rate(*year_figures[area], rules) for area in areas]
         theirs = [
             _published(comparators.get((measure, a), (None,))[0])
             for a in ("East Midlands", "England")
         ]
         rows.append((label, ours + theirs))
-    issued = np.array([[yearly("plans_within_20_weeks_pct", a)[1] for a in areas]])
-    new_plans = protect_counts(issued, rules, total_column=True)[0]
+    issued = yearly("plans_within_20_weeks_pct")
+    new_plans = [
+        Cell(None, rules.symbol, True)
+        if issued[a][1].true and issued[a][1].true <= rules.suppress_to
+        else Cell(issued[a][1].shown, f"{issued[a][1].shown:,}")
+        for a in areas
+    ]
     theirs = [
         _published(comparators.get(("new_plans", a), (None,))[0], "{:,.0f}")
         for a in ("East Midlands", "England")
@@ -357,14 +380,16 @@ def _headline(con, rules: Rules, as_at: date) -> Section:
     waiting = protect_counts(counts, rules, total_column=True)
     health_rows = []
     for i, service in enumerate(order):
-        _, _, _, total, beyond, clock = by_service[service]
+        _, in_city, in_county, _, beyond, clock = by_service[service]
+        # of the waiting children as published: city + county
+        waiting_here = total([figure(in_city, rules), figure(in_county, rules)], rules)
         median, p90, n = seen.get(service, (None, None, 0))
         health_rows.append(
             (
                 SERVICE_LABELS[service],
                 [
                     *waiting[i],
-                    protect_rate(beyond, total, rules),
+                    protect_rate(beyond, waiting_here, rules),
                     Cell(float(clock), f"{clock}"),
                     protect_average(median, n, rules),
                     protect_average(p90, n, rules),
@@ -455,14 +480,17 @@ def _trends(con, rules: Rules) -> Section:
         )
         return protect_counts(matrix, rules, total_column=True)
 
-    def rates(measure: str) -> list[list[Cell]]:
-        return [
-            [
-                protect_rate(kpis[(m, a, measure, None)][0], kpis[(m, a, measure, None)][1], rules)
-                for a in areas
-            ]
-            for m in months
+    def fractions(month, measure: str) -> list[tuple[Figure, Figure]]:
+        """Numerator and denominator of each area; the partnership's are the councils' added
+        up, as its counts are."""
+        councils = [
+            tuple(figure(kpis[(month, a, measure, None)][i], rules) for i in (0, 1))
+            for a in COUNCILS
         ]
+        return [*councils, tuple(total([c[i] for c in councils], rules) for i in (0, 1))]
+
+    def rates(measure: str) -> list[list[Cell]]:
+        return [[protect_rate(*f, rules) for f in fractions(m, measure)] for m in months]
 
     requests = counts("requests_received")
     new_plans = counts("new_plans")
@@ -590,11 +618,11 @@ def _trends(con, rules: Rules) -> Section:
     # Single months swing widely (a few dozen plans each): the trend compares the last 12 whole
     # months with the whole months before them, each pooled (plans within 20 weeks / plans).
     def pooled(indices: list[int]) -> Cell:
-        numerators = [
-            kpis[(months[i], "partnership", "plans_within_20_weeks_pct", None)] for i in indices
-        ]
+        partnership = [fractions(months[i], "plans_within_20_weeks_pct")[2] for i in indices]
         return protect_rate(
-            sum(n or 0 for n, _, _ in numerators), sum(d or 0 for _, d, _ in numerators), rules
+            total([n for n, _ in partnership], rules),
+            total([d for _, d in partnership], rules),
+            rules,
         )
 
     recent, earlier = whole[-12:], whole[:-12]
@@ -895,7 +923,11 @@ def _movement(con, rules: Rules) -> Section:
     by = {council: rest for council, *rest in rows}
     body = [list(by.get(c, (0, 0, 0))) for c in COUNCILS]
     matrix = _with_margins(body)
-    rates = [protect_rate(int(m[0]), int(m[3]), rules) for m in matrix]
+    shown = published_counts(matrix, rules, total_row=True, total_column=True)
+    rates = [
+        protect_rate(Figure(int(m[0]), int(p[0])), Figure(int(m[3]), int(p[3])), rules)
+        for m, p in zip(matrix, shown, strict=True)
+    ]
     table = _count_table(
         "movement",
         "Children who moved between the councils with an EHC plan (plans ceased in the last 24 "

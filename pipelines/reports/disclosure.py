@@ -1,6 +1,15 @@
 """Disclosure control of published figures (rules in disclosure.yml; domain brief §5).
 
-Counts: 0 stays 0, 1-7 become the symbol, every other count is rounded to the nearest 5.
+Counts: 0 stays 0, 1-7 become the symbol, every other count is rounded to a multiple of 5. By
+default the rounding is random and keyed (ONS and ABS practice): a count goes up or down to a
+neighbouring multiple of 5 with a probability that makes it unbiased, decided by a secret derived
+from the pseudonymisation key, so the same count always rounds the same way (in every table and
+every rerun) and nobody without the key can tell which way it went. Totals are then the sums of
+the rounded figures they add up, and percentages are worked out from the rounded figures: every
+published figure is a function of the rounded counts, so putting tables, totals and percentages
+side by side tells an intruder nothing that each rounded count does not (bench/disclosure_attack.py
+tries). Rounding to the nearest 5 with independently rounded totals and exact percentages
+(`rounding: nearest`) lets totals and percentages pin many counts to one or two values.
 Secondary suppression then hides further cells until no suppressed cell can be worked out from
 the published cells of the lines it lies on (a row and its total, a column and its total; in the
 report's tables, city + county = partnership and the categories add up to the total): every line
@@ -12,8 +21,10 @@ suppressed when their base is below the minimum or when they would reveal a supp
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +43,15 @@ class Rules:
     minimum_base: int = 8
     money_round_to: int = 1000
     secondary: bool = True
+    rounding: str = "random"  # or "nearest"
+    secret: bytes = b""  # decides the random rounding; see keyed()
+
+    def keyed(self, key: bytes) -> Rules:
+        """These rules with the rounding secret derived from the pseudonymisation key."""
+        return replace(self, secret=hmac.new(key, b"report-rounding", hashlib.sha256).digest())
+
+
+ROUNDINGS = ("random", "nearest")
 
 
 def load_rules(path: Path | str = RULES_FILE) -> Rules:
@@ -45,9 +65,12 @@ def load_rules(path: Path | str = RULES_FILE) -> Rules:
         minimum_base=int(rates["minimum_base"]),
         money_round_to=int(money["round_to"]),
         secondary=bool(raw["secondary"]["enabled"]),
+        rounding=str(counts.get("rounding", "random")),
     )
     if not 1 <= rules.suppress_from <= rules.suppress_to or rules.round_to < 1:
         raise ValueError(f"{path}: suppress_from <= suppress_to and round_to >= 1 required")
+    if rules.rounding not in ROUNDINGS:
+        raise ValueError(f"{path}: counts.rounding must be one of {ROUNDINGS}")
     return rules
 
 
@@ -70,15 +93,68 @@ def is_small(count: int | None, rules: Rules) -> bool:
 
 
 def rounded(count: int, rules: Rules) -> int:
-    """Nearest multiple of the rounding base (halves up); 0 stays 0."""
-    return int(rules.round_to * math.floor(count / rules.round_to + 0.5))
+    """The count as published: a multiple of the rounding base; 0 stays 0.
+
+    Random (the default): up or down to a neighbouring multiple, up when the count's remainder
+    exceeds a threshold drawn for its band (between two multiples) from the secret. Over secrets
+    a count goes up with probability remainder / base, so it is unbiased; within a band a larger
+    count never rounds below a smaller one (a part never exceeds its whole). A small count (the
+    suppressed range) rounds to 0 or the base, never to a value that would narrow it, and a count
+    just above it (8, 9) to 10, never into it. Nearest:
+    to the nearest multiple, halves up."""
+    base = rules.round_to
+    if rules.rounding == "nearest":
+        return int(base * math.floor(count / base + 0.5))
+    band, remainder = divmod(int(count), base)
+    if remainder == 0:
+        return int(count)
+    if not rules.secret:
+        raise ValueError("random rounding needs the rules keyed with the pseudonymisation key")
+    digest = hmac.new(rules.secret, f"band:{band}".encode(), hashlib.sha256).digest()
+    threshold = int.from_bytes(digest[:8], "big") / 2**64 * base  # uniform in [0, base)
+    up = remainder > threshold
+    if is_small(count, rules):
+        return base if up or band >= 1 else 0
+    # A count above the suppressed range is never shown inside it (8 as 5 would say "8 or 9").
+    return max((band + up) * base, _smallest_shown(rules))
 
 
-def _count_cell(count: int, suppressed: bool, rules: Rules) -> Cell:
+def _smallest_shown(rules: Rules) -> int:
+    """The smallest multiple of the base above the suppressed range (10 for 1-7 and base 5)."""
+    return (rules.suppress_to // rules.round_to + 1) * rules.round_to
+
+
+def _count_cell(value: int, suppressed: bool, rules: Rules) -> Cell:
     if suppressed:
         return Cell(None, rules.symbol, True)
-    value = rounded(int(count), rules)
-    return Cell(value, f"{value:,}")
+    return Cell(int(value), f"{int(value):,}")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count and the value it is published as; figures add up both ways (a total's published
+    value is the sum of its parts' published values)."""
+
+    true: int
+    shown: int
+
+    def __add__(self, other: Figure) -> Figure:
+        return Figure(self.true + other.true, self.shown + other.shown)
+
+
+def figure(count: int | None, rules: Rules) -> Figure:
+    count = int(count or 0)
+    return Figure(count, rounded(count, rules))
+
+
+def total(figures, rules: Rules) -> Figure:
+    """The sum of figures, published as the sum of their published values (with nearest
+    rounding: the total rounded on its own)."""
+    figures = list(figures)
+    true = sum(f.true for f in figures)
+    if rules.rounding == "nearest":
+        return figure(true, rules)
+    return Figure(true, sum(f.shown for f in figures))
 
 
 # An equation the published cells satisfy: sum(coefficient x cell) = 0, e.g. city + county -
@@ -100,6 +176,79 @@ def margins(shape: tuple[int, int], total_row: bool, total_column: bool) -> list
     if total_row:
         equations += [margin([(r, c) for r in range(rows)]) for c in range(columns)]
     return equations
+
+
+def _total_of(equation: Equation) -> tuple[int, int] | None:
+    """The total of an equation in margin form (one coefficient of the opposite sign to all the
+    others); None for any other equation."""
+    positive = [cell for cell, c in equation if c > 0]
+    negative = [cell for cell, c in equation if c < 0]
+    if len(negative) == 1 and len(positive) >= 1:
+        return negative[0]
+    if len(positive) == 1 and len(negative) >= 1:
+        return positive[0]
+    return None
+
+
+def published_counts(
+    counts: np.ndarray,
+    rules: Rules,
+    *,
+    total_row: bool = False,
+    total_column: bool = False,
+    equations: list[Equation] | None = None,
+) -> np.ndarray:
+    """The value each cell is published as (before suppression hides any).
+
+    With random rounding, every cell that is no equation's total is rounded on its own; each
+    total is then the sum of its members' published values, so the published table adds up and
+    its totals say nothing a member does not. Where a total is fixed by an earlier equation (a
+    figure that is the total of two breakdowns), the later breakdown's largest member is the sum
+    of the rest instead. A total of published zeros over a true count above 0 raises its largest
+    hidden member to the base. With nearest rounding every cell is rounded on its own."""
+    counts = np.asarray(counts, dtype=np.int64)
+    shown = np.vectorize(lambda c: rounded(int(c), rules), otypes=[np.int64])(counts)
+    if rules.rounding == "nearest" or counts.size == 0:
+        return shown
+    lines = margins(counts.shape, total_row, total_column) + list(equations or [])
+    lines = [(eq, _total_of(eq)) for eq in lines]
+    lines = [(eq, t) for eq, t in lines if t is not None]
+    totals = {t for _, t in lines}
+    leaves = {tuple(int(i) for i in c) for c in np.argwhere(np.ones(counts.shape, bool))} - totals
+
+    def solve(values: np.ndarray, equation: Equation, cell: tuple[int, int]) -> int:
+        # sum(coefficient x value) = 0, solved for one cell
+        rest = sum(k * values[c] for c, k in equation if c != cell)
+        return int(-rest // dict(equation)[cell])
+
+    while True:
+        values, fixed, pending = shown.copy(), set(leaves), list(lines)
+        while pending:
+            ready = [(eq, t) for eq, t in pending if all(c in fixed for c, _ in eq if c != t)]
+            for eq, t in ready or pending[:1]:  # a cycle of totals: settle the first in order
+                pending.remove((eq, t))
+                if t in fixed:  # fixed by an earlier breakdown: its largest member adds up
+                    adjust = max((c for c, _ in eq if c != t), key=lambda c: (counts[c], c))
+                    values[adjust] = solve(values, eq, adjust)
+                else:
+                    values[t] = solve(values, eq, t)
+                    fixed.add(t)
+        # A total published as 0 over a true count above 0 would say "none", and one published
+        # inside the suppressed range would look small: raise its largest member that rounded
+        # to 0 (a small count, for which the base is as likely) and add up again.
+        zero = [
+            max(candidates, key=lambda c: (counts[c], c))
+            for eq, t in lines
+            if (values[t] == 0 and counts[t] > 0)
+            or (values[t] < _smallest_shown(rules) and counts[t] > rules.suppress_to)
+            for candidates in [
+                [c for c, _ in eq if c in leaves and counts[c] > 0 and shown[c] == 0]
+            ]
+            if candidates
+        ]
+        if not zero:
+            return values
+        shown[zero[0]] = rules.round_to
 
 
 def derivable(suppressed: np.ndarray, equations: list[Equation]) -> list[tuple]:
@@ -208,10 +357,13 @@ def protect_counts(
         equations=equations,
         shown=shown,
     )
+    values = published_counts(
+        counts, rules, total_row=total_row, total_column=total_column, equations=equations
+    )
     visible = np.ones(counts.shape, bool) if shown is None else np.asarray(shown, dtype=bool)
     return [
         [
-            _count_cell(counts[r, c], bool(mask[r, c]), rules) if visible[r, c] else BLANK
+            _count_cell(values[r, c], bool(mask[r, c]), rules) if visible[r, c] else BLANK
             for c in range(counts.shape[1])
         ]
         for r in range(counts.shape[0])
@@ -219,25 +371,30 @@ def protect_counts(
 
 
 def protect_rate(
-    numerator: int | None,
-    denominator: int | None,
+    numerator: int | Figure | None,
+    denominator: int | Figure | None,
     rules: Rules,
     *,
     numerator_hidden: bool = False,
 ) -> Cell:
-    """A percentage from unrounded counts; suppressed on a small base or when it would reveal a
-    small count (the numerator or the rest of the denominator)."""
-    if not denominator:
+    """A percentage of published figures (with nearest rounding: of the unrounded counts);
+    suppressed on a small base or when it would reveal a small count (the numerator or the rest
+    of the denominator), judged on the true counts."""
+    n = numerator if isinstance(numerator, Figure) else figure(numerator, rules)
+    d = denominator if isinstance(denominator, Figure) else figure(denominator, rules)
+    if not d.true:
         return NOT_APPLICABLE
-    numerator = numerator or 0
     if (
-        denominator < rules.minimum_base
+        d.true < rules.minimum_base
         or numerator_hidden
-        or is_small(numerator, rules)
-        or is_small(denominator - numerator, rules)
+        or is_small(n.true, rules)
+        or is_small(d.true - n.true, rules)
     ):
         return Cell(None, rules.symbol, True)
-    value = 100.0 * numerator / denominator
+    top, bottom = (n.true, d.true) if rules.rounding == "nearest" else (n.shown, d.shown)
+    if not bottom:
+        return Cell(None, rules.symbol, True)
+    value = 100.0 * top / bottom
     return Cell(round(value, 1), f"{value:.1f}%")
 
 

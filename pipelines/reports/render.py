@@ -60,13 +60,27 @@ def methodology(report: Report) -> list[tuple[str, list[str]]]:
             "Protecting children's privacy",
             [
                 f"No row of this report describes a single child. Counts of 1 to "
-                f"{rules.suppress_to} are shown as {rules.symbol}; other counts are rounded to "
-                f"the nearest {rules.round_to}, so a total may differ slightly from the sum of "
-                "its rounded parts. Percentages and averages are worked out from the unrounded "
-                f"counts and are not shown when they rest on fewer than {rules.minimum_base} "
-                "children or would reveal a small count. Where a hidden figure could be worked "
-                "out from the others in its row or column, or from city plus county making the "
-                "partnership, further figures are hidden too.",
+                f"{rules.suppress_to} are shown as {rules.symbol}. "
+                + (
+                    f"Other counts are rounded randomly to a multiple of {rules.round_to}: up "
+                    f"or down to a neighbouring multiple, at most {rules.round_to - 1} from the "
+                    "true count, the same count always the same way. A total is the sum of "
+                    "the rounded figures it adds up, so it may differ from the true total by "
+                    "more; where a total is also the total of a second breakdown, that "
+                    "breakdown's largest figure is made to add up; a year's figures are "
+                    "rounded on their own, not added up from its months. Percentages are worked "
+                    "out "
+                    "from the rounded figures (so they agree with the counts shown)"
+                    if rules.rounding == "random"
+                    else f"Other counts are rounded to the nearest {rules.round_to}, so a total "
+                    "may differ slightly from the sum of its rounded parts. Percentages are "
+                    "worked out from the unrounded counts"
+                )
+                + f"; averages from the unrounded figures. Neither is shown when it rests on "
+                f"fewer than {rules.minimum_base} children or would reveal a small count. "
+                "Where a hidden figure could be worked out from the others in its row or "
+                "column, or from city plus county making the partnership, further figures are "
+                "hidden too.",
                 "The same rules apply to the charts and to the workbook that comes with this "
                 "report.",
             ],

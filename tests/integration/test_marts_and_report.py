@@ -6,6 +6,7 @@ free of identifiers, and the report opened in a real browser."""
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import polars as pl
 import pytest
 
 from tests.integration.kpi_reference import reference_kpis
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.integration
 
@@ -616,11 +619,10 @@ def test_each_chart_is_text_with_a_name_a_description_and_its_figures_beside_it(
     it plots (the symbol where a cell is hidden)."""
     from pipelines.reports.charts import describe
     from pipelines.reports.content import build_report
-    from pipelines.reports.disclosure import load_rules
 
     page, *_ = browser_page
     _, out, warehouse = default_build
-    rules = load_rules()
+    rules = _report_rules()
     report = build_report(
         warehouse / "analytics.duckdb", warehouse / "restricted.duckdb", rules, out / "truth"
     )
@@ -704,9 +706,15 @@ def test_the_html_and_the_workbook_publish_the_same_cells(default_build, browser
                             assert html_cell == book_cell, (key, r)
 
 
-def test_overlaps_are_told_apart_by_when_they_happened(default_build):
-    from pipelines.reports.disclosure import load_rules, rounded
+def _report_rules():
+    """The disclosure rules as the report applied them: keyed with the tests' key."""
+    from pipelines.privacy.pseudonymise import load_key
+    from pipelines.reports.disclosure import load_rules
 
+    return load_rules().keyed(load_key())
+
+
+def test_overlaps_are_told_apart_by_when_they_happened(default_build):
     _, _, warehouse = default_build
     with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
         wrong = con.execute(
@@ -728,12 +736,20 @@ def test_overlaps_are_told_apart_by_when_they_happened(default_build):
     assert {period for _, period in counts} >= {"current", "ended earlier"}
     _, workbook = _report_files(default_build)
     rows = _table_sheet(_workbook_cells(workbook), "overlaps_by_period")[3:]
-    rules = load_rules()
+    rules = _report_rules()
     periods = ("current", "ended in the last 12 months", "ended earlier")
     all_row = next(row for row in rows if row[0] == "All overlaps")
+    kinds = [row for row in rows if row[0] != "All overlaps" and len(row) > 4 and row[1]]
     for j, period in enumerate(periods, start=1):
         total = sum(n for (_, p), n in counts.items() if p == period)
-        assert all_row[j] in (rules.symbol, str(rounded(total, rules))), period
+        if all_row[j] == rules.symbol:
+            continue
+        # the sum of the types' rounded counts: within the rounding of each type
+        shown = int(all_row[j].replace(",", ""))
+        assert shown % 5 == 0 and abs(shown - total) <= 4 * len(kinds), period
+        members = [row[j] for row in kinds]
+        if rules.symbol not in members:
+            assert shown == sum(int(m.replace(",", "")) for m in members), period
 
 
 def test_each_move_between_the_councils_is_one_row_and_its_gap_follows_from_it(default_build):
@@ -798,11 +814,13 @@ def test_placements_and_top_up_lines_carry_the_school_phase_and_where_the_child_
 
 def test_the_part_month_is_marked_and_kept_out_of_the_monthly_flows(default_build):
     from pipelines.reports.content import build_report
-    from pipelines.reports.disclosure import load_rules
 
     _, out, warehouse = default_build
     report = build_report(
-        warehouse / "analytics.duckdb", warehouse / "restricted.duckdb", load_rules(), out / "truth"
+        warehouse / "analytics.duckdb",
+        warehouse / "restricted.duckdb",
+        _report_rules(),
+        out / "truth",
     )
     trends = next(s for s in report.sections if s.key == "trends")
     monthly = next(t for t in trends.tables if t.key == "trends_monthly")
@@ -966,7 +984,7 @@ def test_the_about_sheet_lists_every_sheet_with_what_it_holds(default_build):
 def test_the_report_reconciles_plans_with_the_children_who_hold_them(default_build):
     """The headline table shows why the councils' plans and the children differ: each row is the
     rounded mart figure (or suppressed), and double counting is only what really is."""
-    from pipelines.reports.disclosure import load_rules, rounded
+    from pipelines.reports.disclosure import rounded
 
     _, _, warehouse = default_build
     _, workbook = _report_files(default_build)
@@ -991,17 +1009,61 @@ def test_the_report_reconciles_plans_with_the_children_who_hold_them(default_bui
                 list(measures.values()),
             ).fetchall()
         }
-    rules = load_rules()
-    published = 0
+    rules = _report_rules()
+    published = {}
     for label, measure in measures.items():
         for area, cell in zip(("city", "county", "partnership"), rows[label], strict=True):
             if cell in (rules.symbol, ""):
                 continue
-            expected = rounded(kpi[(area, measure)], rules)
-            assert float(cell.replace(",", "")) == expected, (label, area)
-            published += 1
+            published[label, area] = value = int(cell.replace(",", ""))
+            if (label, area) == ("Plans in force (the councils' counts)", "partnership"):
+                continue  # a total, below
+            if (label, area) == ("Children with a plan, each counted once", "partnership"):
+                continue  # the breakdown's largest figure, made to add up (below)
+            assert value == rounded(kpi[(area, measure)], rules), (label, area)
     # every headline cell is published: plans and children everywhere, the rest for the partnership
-    assert published == 8
+    assert len(published) == 8
+    # the published figures add up: city + county = partnership, and the partnership's plans =
+    # children once + counted twice + unidentified; each within the rounding of its parts
+    plans, once = (published[label, "partnership"] for label in list(measures)[:2])
+    councils = ("city", "county")
+    assert plans == sum(published["Plans in force (the councils' counts)", a] for a in councils)
+    assert plans == once + sum(published[label, "partnership"] for label in list(measures)[2:])
+    assert abs(plans - kpi["partnership", "plans_in_force"]) <= 8
+    assert abs(once - kpi["partnership", "children_with_plan_deduplicated"]) <= 8 + 8
+
+
+def test_no_hidden_or_rounded_figure_of_the_report_can_be_worked_out(default_build, tmp_path):
+    """An intruder's attack over the whole published workbook (bench/disclosure_attack.py,
+    written from the report alone): every count the report shows, hides or puts behind a
+    percentage is bounded by everything published, across tables, percentages and bases
+    included, and none is pinned to fewer than three values. The same attack on the report
+    made with the NHS rule as written (nearest 5, totals and percentages of the unrounded
+    counts) pins many, so the attack has teeth."""
+    from dataclasses import replace
+
+    from pipelines.reports.content import build_report
+    from pipelines.reports.render import write_workbook
+
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+    from disclosure_attack import attack
+
+    _, workbook = _report_files(default_build)
+    findings, attacked = attack(workbook)
+    assert attacked > 500
+    assert findings == [], findings[:10]
+
+    _, out, warehouse = default_build
+    nearest = build_report(
+        warehouse / "analytics.duckdb",
+        warehouse / "restricted.duckdb",
+        replace(_report_rules(), rounding="nearest"),
+        out / "truth",
+    )
+    findings, _ = attack(write_workbook(nearest, tmp_path / "nearest.xlsx"))
+    assert len(findings) > 50
+    assert any(f.shown_as == "behind a percentage" for f in findings)
+    assert any(f.low == f.high for f in findings)
 
 
 def test_open_gaps_are_hidden_only_where_the_rules_leave_no_choice(default_build):
@@ -1009,7 +1071,7 @@ def test_open_gaps_are_hidden_only_where_the_rules_leave_no_choice(default_build
     row must hide so that a small count beside it cannot be worked out from the row's total;
     every other statutory count is published."""
     from pipelines.reports.content import GAP_LABELS
-    from pipelines.reports.disclosure import is_small, load_rules, rounded
+    from pipelines.reports.disclosure import is_small, rounded
 
     _, _, warehouse = default_build
     with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
@@ -1022,19 +1084,23 @@ def test_open_gaps_are_hidden_only_where_the_rules_leave_no_choice(default_build
         }
     _, workbook = _report_files(default_build)
     rows = {row[0]: row[1:5] for row in _table_sheet(_workbook_cells(workbook), "gaps_by_type")[3:]}
-    rules = load_rules()
+    rules = _report_rules()
     reasons = []
     for kind, label in GAP_LABELS.items():
         counts = [found.get((kind, org), 0) for org in ("city", "county", "icb")]
         counts.append(sum(counts))
         small_in_row = any(is_small(n, rules) for n in counts)
-        for n, cell in zip(counts, rows[label], strict=True):
+        for i, (n, cell) in enumerate(zip(counts, rows[label], strict=True)):
             if cell == rules.symbol:
                 reason = "small" if is_small(n, rules) else "complement"
                 assert reason == "small" or small_in_row, (label, n)
                 reasons.append((label, n, reason))
-            else:
+            elif i < 3:
                 assert float(cell) == rounded(n, rules), (label, n, cell)
+            else:  # "All": the sum of the organisations' rounded counts
+                assert float(cell) % 5 == 0 and abs(float(cell) - n) <= 12, (label, n, cell)
+                if rules.symbol not in rows[label][:3]:
+                    assert float(cell) == sum(float(c) for c in rows[label][:3]), label
     # on the default sample: the transfers row alone (3 in each council)
     assert {label for label, _, _ in reasons} <= {GAP_LABELS["transfer_not_taken_on"]}, reasons
 
