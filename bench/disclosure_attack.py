@@ -12,7 +12,8 @@ suppressed percentage, is an unknown integer. The published cells bound them (a 
 lies within the rounding of its value; a suppressed count is at least 1; 0 is exact), and the
 relations tie them together. For each unknown an integer program (HiGHS, through SciPy) finds its
 smallest and largest value consistent with everything published. A figure is *disclosed* when it
-is pinned to at most two values.
+is pinned to at most two values (other than a count known to be 0, which only repeats a
+published zero).
 
     python bench/disclosure_attack.py data/reports/send_partnership_report_<date>.xlsx
 """
@@ -575,7 +576,9 @@ def attack(workbook: Path) -> tuple[list[Finding], int]:
                 infeasible.append(q)
                 continue
             lo_value, hi_value = round(low.fun), round(-high.fun)
-            if hi_value - lo_value <= 1:
+            # pinned to 0 only repeats a published zero (0 stays 0 by rule, e.g. plans issued
+            # within 20 weeks in a month that issued none): nothing hidden is given away
+            if hi_value - lo_value <= 1 and hi_value > 0:
                 findings.append(Finding(q, shown_as[q], lo_value, hi_value))
     if infeasible:
         raise ValueError(
