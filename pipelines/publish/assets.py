@@ -11,6 +11,7 @@ from pipelines.privacy.analysts_tier import RiskTooHigh, load_policy
 from pipelines.project import send_dbt_project
 from pipelines.publish.warehouse import IdentifiersFound, publish
 from pipelines.resources import WarehouseResource
+from pipelines.transform.truth import truth_dir
 
 MART_MODELS = (
     "dim_child",
@@ -82,6 +83,7 @@ def analytics_warehouse(
             settings.analytics_db,
             settings.marts_parquet_dir,
             manifest=send_dbt_project.manifest_path,
+            truth=truth_dir(settings.landing_dir),
         )
     except (IdentifiersFound, RiskTooHigh) as error:
         raise dg.Failure(description=str(error)) from error

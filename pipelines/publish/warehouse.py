@@ -31,6 +31,8 @@ from pipelines.privacy.analysts_tier import (
     suppress_small_groups,
 )
 from pipelines.privacy.scan import Finding, scan_for_identifiers
+from pipelines.publish.quality import TABLES as QUALITY_TABLES
+from pipelines.publish.quality import publish_quality
 
 MARTS_SCHEMA = "marts"
 # Reference tables published beside the marts, so analysts can read codes and definitions.
@@ -77,29 +79,32 @@ ABOUT = {
     "as_at": "The as-at date A: the latest extract date delivered; every figure describes A.",
     "oldest_extract_date": "The oldest extract date among the current extracts.",
     "census_date": "The census date C of the SEN support lists.",
+    "synthetic": "True when the extracts are the project's synthetic data (the landing folder "
+    "holds the generator's truth): the figures describe no real child.",
 }
 
 
 def _documentation(manifest: Path | None) -> dict[str, dict]:
     """Descriptions of every published table and its columns, by published name: the marts'
-    models and the reference seeds, from the dbt manifest."""
-    if manifest is None or not manifest.exists():
-        return {}
-    nodes = json.loads(manifest.read_text())["nodes"].values()
-    docs = {
-        node["name"]: node
-        for node in nodes
-        if node.get("resource_type") == "model" and node.get("schema") == MARTS_SCHEMA
-    }
-    seeds = {node["name"]: node for node in nodes if node.get("resource_type") == "seed"}
-    for name, table in REFERENCE_TABLES.items():
-        seed = seeds.get(table.split(".")[-1])
-        if seed is not None:
-            docs[name] = seed
-    docs["about"] = {
-        "description": ABOUT[""],
-        "columns": {c: {"description": d} for c, d in ABOUT.items() if c},
-    }
+    models and the reference seeds, from the dbt manifest; the tables the publish step makes."""
+    docs = {}
+    if manifest is not None and manifest.exists():
+        nodes = json.loads(manifest.read_text())["nodes"].values()
+        docs = {
+            node["name"]: node
+            for node in nodes
+            if node.get("resource_type") == "model" and node.get("schema") == MARTS_SCHEMA
+        }
+        seeds = {node["name"]: node for node in nodes if node.get("resource_type") == "seed"}
+        for name, table in REFERENCE_TABLES.items():
+            seed = seeds.get(table.split(".")[-1])
+            if seed is not None:
+                docs[name] = seed
+    for name, described in {"about": ABOUT, **QUALITY_TABLES}.items():
+        docs[name] = {
+            "description": described[""],
+            "columns": {c: {"description": d} for c, d in described.items() if c},
+        }
     return docs
 
 
@@ -109,7 +114,10 @@ def publish(
     parquet_dir: Path,
     *,
     manifest: Path | None = None,
+    truth: Path | None = None,
 ) -> Published:
+    """Publish the analysts' tier; `truth` is the generator's truth folder when the extracts
+    are synthetic (the linkage is then also scored against it)."""
     analytics_db.parent.mkdir(parents=True, exist_ok=True)
     staging = analytics_db.with_name(analytics_db.name + ".publishing")
     staging.unlink(missing_ok=True)
@@ -153,11 +161,15 @@ def publish(
                 "from restricted.intermediate.int_reporting_dates"
             ).fetchone()
             result.as_at = str(as_at[0])
+            synthetic = truth is not None and truth.exists()
             con.execute(
                 "create table main.about as select ?::timestamptz as published_at, "
-                "?::date as as_at, ?::date as oldest_extract_date, ?::date as census_date",
-                [published_at, *as_at],
+                "?::date as as_at, ?::date as oldest_extract_date, ?::date as census_date, "
+                "?::boolean as synthetic",
+                [published_at, *as_at, synthetic],
             )
+            for name in publish_quality(con, restricted_db, truth if synthetic else None):
+                result.tables[name] = con.execute(f"select count(*) from main.{name}").fetchone()[0]
             published = {
                 (table, column)
                 for table, column in con.execute(

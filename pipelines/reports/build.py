@@ -11,7 +11,6 @@ from pipelines.privacy.pseudonymise import load_key
 from pipelines.reports.content import Report, build_report
 from pipelines.reports.disclosure import load_rules
 from pipelines.reports.render import write_html, write_workbook
-from pipelines.transform.truth import truth_dir
 
 
 @dataclass
@@ -31,13 +30,8 @@ def build_files(
         raise FileNotFoundError(
             f"{settings.analytics_db} does not exist: run the pipeline (send-pipeline run) first"
         )
-    truth = truth_dir(settings.landing_dir)
-    report = build_report(
-        settings.analytics_db,
-        settings.restricted_db,
-        load_rules().keyed(load_key(settings.key_file)),
-        truth if truth.exists() else None,
-    )
+    # The report reads the analysts' tier only; the key gives the secret of its rounding.
+    report = build_report(settings.analytics_db, load_rules().keyed(load_key(settings.key_file)))
     stem = f"send_partnership_report_{(on or date.today()).isoformat()}"
     html = write_html(report, out_dir / f"{stem}.html")
     workbook = write_workbook(report, out_dir / f"{stem}.xlsx")

@@ -1008,42 +1008,45 @@ def _since_last_delivery(con, rules: Rules) -> Section:
 # --- data quality -------------------------------------------------------------------------
 
 
-def _data_quality(restricted: Path, truth: Path | None, rules: Rules) -> Section:
+def _data_quality(con, rules: Rules) -> Section:
+    """From the quality aggregates the publish step counted in the restricted zone."""
     sources = ("city", "county", "icb")
-    with duckdb.connect(str(restricted), read_only=True) as con:
-        quarantine = _rows(
-            con,
-            """select coalesce(rule, 'other'), source, count(distinct (table_name, source_row))
-            from audit.current_quarantine where severity = 'error' group by all""",
-        )
-        nulled = _rows(
-            con,
-            """select source, count(*) from audit.current_quarantine
-            where severity = 'warning' group by all""",
-        )
-        loads = _rows(
-            con,
-            """select source, min(extract_date), max(extract_date), sum(rows_loaded),
-                sum(rows_quarantined)
-            from audit.current_loads group by source order by source""",
-        )
-        linkage = _rows(
-            con,
-            """select count(*), count(distinct child_key) from linkage.int_child_key_crosswalk""",
-        )[0]
-        review = _rows(
-            con,
-            "select review_reason, count(*) from linkage.int_review_queue group by all",
-        )
-        estimated = _rows(
-            con,
-            "select estimated_precision, estimated_recall from linkage.int_linkage_quality",
-        )[0]
-        scores = None
-        if truth is not None and (truth / "record_truth.parquet").exists():
-            from pipelines.linkage.evaluate import pipeline_pairwise
-
-            scores = pipeline_pairwise(con, truth / "record_truth.parquet")
+    quarantine = _rows(
+        con,
+        "select rule, source, rows from quality_quarantine where severity = 'error'",
+    )
+    nulled = _rows(
+        con,
+        "select source, sum(findings) from quality_quarantine where severity = 'warning' "
+        "group by all",
+    )
+    loads = _rows(
+        con,
+        """select source, first_extract_date, last_extract_date, rows_loaded, rows_quarantined
+        from quality_extracts order by source""",
+    )
+    (
+        records_linked,
+        children_found,
+        uncertain,
+        proposed_merges,
+        *estimated,
+        truth_precision,
+        truth_recall,
+        truth_f1,
+    ) = _rows(
+        con,
+        """select records_linked, children_found, review_uncertain, review_proposed_merges,
+            estimated_precision, estimated_recall, truth_precision, truth_recall, truth_f1
+        from quality_linkage""",
+    )[0]
+    linkage = (records_linked, children_found)
+    queue = {"uncertain": uncertain, "proposed merge of two known children": proposed_merges}
+    scores = (
+        None
+        if truth_f1 is None
+        else {"precision": truth_precision, "recall": truth_recall, "f1": truth_f1}
+    )
     reasons = sorted({rule for rule, _, _ in quarantine}, key=lambda r: RULE_LABELS.get(r, r))
     found = {(rule, source): n for rule, source, n in quarantine}
     body = [[found.get((r, s), 0) for s in sources] for r in reasons] or [[0, 0, 0]]
@@ -1084,7 +1087,6 @@ def _data_quality(restricted: Path, truth: Path | None, rules: Rules) -> Section
         ["Extract date", "Rows loaded", "Rows quarantined"],
         extract_rows,
     )
-    queue = dict(review)
     link_rows = [
         ("Records linked", protect_counts(np.array([[linkage[0]]]), rules)[0]),
         ("Children found", protect_counts(np.array([[linkage[1]]]), rules)[0]),
@@ -1134,14 +1136,12 @@ def _data_quality(restricted: Path, truth: Path | None, rules: Rules) -> Section
     return Section("data_quality", "Data quality", summary, [quarantined, extracts, linkage_table])
 
 
-def build_report(
-    analytics: Path, restricted: Path, rules: Rules, truth: Path | None = None
-) -> Report:
-    """Every section of the report from the published warehouse (and, for data quality, the
-    restricted zone's audit tables: aggregates only)."""
+def build_report(analytics: Path, rules: Rules) -> Report:
+    """Every section of the report from the published warehouse alone (the analysts' tier:
+    its marts and the data-quality aggregates the publish step counted)."""
     with duckdb.connect(str(analytics), read_only=True) as con:
-        published_at, as_at, oldest, census = con.execute(
-            "select published_at, as_at, oldest_extract_date, census_date from about"
+        published_at, as_at, oldest, census, synthetic = con.execute(
+            "select published_at, as_at, oldest_extract_date, census_date, synthetic from about"
         ).fetchone()
         sections = [
             _headline(con, rules, as_at),
@@ -1150,8 +1150,8 @@ def build_report(
             _gaps(con, rules),
             _movement(con, rules),
             _since_last_delivery(con, rules),
+            _data_quality(con, rules),
         ]
-    sections.append(_data_quality(restricted, truth, rules))
     return Report(
         as_at=as_at,
         published_at=f"{published_at:%-d %B %Y %H:%M}",
@@ -1159,5 +1159,5 @@ def build_report(
         oldest_extract=oldest,
         sections=sections,
         rules=rules,
-        warnings=report_warnings(as_at, published_at.date(), synthetic=truth is not None),
+        warnings=report_warnings(as_at, published_at.date(), synthetic=bool(synthetic)),
     )

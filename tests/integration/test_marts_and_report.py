@@ -300,6 +300,40 @@ def test_the_analysts_tier_opens_with_only_its_own_files(default_build, tmp_path
     assert len(tables) >= 20 and waiting == from_parquet > 0
 
 
+def test_the_report_is_built_from_the_analysts_tier_alone(default_build, tmp_path):
+    """The report reads nothing but the analysts' warehouse (its marts and the data-quality
+    aggregates the publish step counted): built from a copy with no restricted file, no truth
+    files and no landing folder beside it, it holds the same tables, data quality included."""
+    import shutil
+
+    from pipelines.reports.content import build_report
+
+    _, _, warehouse = default_build
+    tier = tmp_path / "report_tier"
+    tier.mkdir()
+    shutil.copy(warehouse / "analytics.duckdb", tier / "analytics.duckdb")
+    alone = build_report(tier / "analytics.duckdb", _report_rules())
+    beside = build_report(warehouse / "analytics.duckdb", _report_rules())
+    tables = {t.key: t.rows for s in alone.sections for t in s.tables}
+    assert tables == {t.key: t.rows for s in beside.sections for t in s.tables}
+    assert alone.warnings == beside.warnings and "Synthetic data" in alone.warnings[0]
+    # the data-quality figures are the restricted zone's, counted by the publish step
+    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+        linked, quarantined = con.execute(
+            "select (select count(*) from linkage.int_child_key_crosswalk), "
+            "(select sum(rows_quarantined) from audit.current_loads)"
+        ).fetchone()
+    with duckdb.connect(str(tier / "analytics.duckdb"), read_only=True) as con:
+        published = con.execute(
+            "select records_linked, (select sum(rows_quarantined) from quality_extracts), "
+            "truth_f1 from quality_linkage"
+        ).fetchone()
+    assert published[:2] == (linked, quarantined) and published[2] > 0.99
+    linkage = dict(tables["linkage"])
+    assert "Pairwise F1 against the synthetic truth" in linkage
+    assert "Records linked" in linkage
+
+
 def test_each_mart_is_also_a_parquet_file_with_the_same_rows(default_build):
     _, _, warehouse = default_build
     with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
@@ -623,9 +657,7 @@ def test_each_chart_is_text_with_a_name_a_description_and_its_figures_beside_it(
     page, *_ = browser_page
     _, out, warehouse = default_build
     rules = _report_rules()
-    report = build_report(
-        warehouse / "analytics.duckdb", warehouse / "restricted.duckdb", rules, out / "truth"
-    )
+    report = build_report(warehouse / "analytics.duckdb", rules)
     charts = [chart for section in report.sections for chart in section.charts]
     assert page.locator("figure[data-chart]").count() == len(charts)
     hidden = 0
@@ -816,12 +848,7 @@ def test_the_part_month_is_marked_and_kept_out_of_the_monthly_flows(default_buil
     from pipelines.reports.content import build_report
 
     _, out, warehouse = default_build
-    report = build_report(
-        warehouse / "analytics.duckdb",
-        warehouse / "restricted.duckdb",
-        _report_rules(),
-        out / "truth",
-    )
+    report = build_report(warehouse / "analytics.duckdb", _report_rules())
     trends = next(s for s in report.sections if s.key == "trends")
     monthly = next(t for t in trends.tables if t.key == "trends_monthly")
     assert {t.key for t in trends.tables} >= {"trends_timeliness", "trends_caseload"}
@@ -1055,10 +1082,7 @@ def test_no_hidden_or_rounded_figure_of_the_report_can_be_worked_out(default_bui
 
     _, out, warehouse = default_build
     nearest = build_report(
-        warehouse / "analytics.duckdb",
-        warehouse / "restricted.duckdb",
-        replace(_report_rules(), rounding="nearest"),
-        out / "truth",
+        warehouse / "analytics.duckdb", replace(_report_rules(), rounding="nearest")
     )
     findings, _ = attack(write_workbook(nearest, tmp_path / "nearest.xlsx"))
     assert len(findings) > 50
