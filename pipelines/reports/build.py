@@ -8,8 +8,9 @@ from pathlib import Path
 
 from pipelines.config import Settings
 from pipelines.privacy.pseudonymise import load_key
-from pipelines.reports.content import Report, build_report
+from pipelines.reports.content import build_report
 from pipelines.reports.disclosure import load_rules
+from pipelines.reports.model import Report
 from pipelines.reports.render import write_html, write_workbook
 
 

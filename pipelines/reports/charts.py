@@ -17,8 +17,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from pipelines.reports.content import Chart  # noqa: E402
 from pipelines.reports.disclosure import Cell  # noqa: E402
+from pipelines.reports.model import Chart  # noqa: E402
 
 # A colour-blind-safe palette (Okabe–Ito).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")

@@ -1,6 +1,6 @@
 """The report as one self-contained HTML file and as a workbook with the same tables.
 
-Both are written from the same disclosure-controlled tables (content.py), so a figure is
+Both are written from the same disclosure-controlled tables (pipelines/reports/sections/), so a figure is
 suppressed identically in each. The HTML carries its styles and its charts (inline SVG) and
 fetches nothing: it opens offline.
 """
@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pipelines.reports.charts import reference_lines
 from pipelines.reports.charts import render as render_chart
-from pipelines.reports.content import Report
+from pipelines.reports.model import Report
 
 TEMPLATES = Path(__file__).with_name("templates")
 

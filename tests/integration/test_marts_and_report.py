@@ -696,7 +696,7 @@ def test_each_chart_is_text_with_a_name_a_description_and_its_figures_beside_it(
 
 def _table_sheet(sheets: dict[str, list[list[str]]], key: str) -> list[list[str]]:
     """The cells of the sheet that holds the report's table `key`."""
-    from pipelines.reports.content import SHEET_NAMES
+    from pipelines.reports.model import SHEET_NAMES
 
     return sheets[SHEET_NAMES[key]]
 
@@ -1094,8 +1094,8 @@ def test_open_gaps_are_hidden_only_where_the_rules_leave_no_choice(default_build
     """Each hidden cell of the gaps table is a small count (1 to 7), or the one more cell its
     row must hide so that a small count beside it cannot be worked out from the row's total;
     every other statutory count is published."""
-    from pipelines.reports.content import GAP_LABELS
     from pipelines.reports.disclosure import is_small, rounded
+    from pipelines.reports.sections.common import GAP_LABELS
 
     _, _, warehouse = default_build
     with duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as con:
@@ -1137,7 +1137,7 @@ def test_the_workbook_holds_typed_numbers_analysts_can_work_with(default_build):
     numbers = percentages = 0
     assert book.sheetnames[0] == "About"
     # every other sheet is one of the report's tables: its readable name, its title first
-    from pipelines.reports.content import SHEET_NAMES
+    from pipelines.reports.model import SHEET_NAMES
 
     # (the first delivery has nothing to compare with: no "since the last delivery" table)
     assert set(book.sheetnames[1:]) == set(SHEET_NAMES.values()) - {"Since the last delivery"}

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 from pipelines.reports.charts import describe, render
-from pipelines.reports.content import Chart, Report, Section
 from pipelines.reports.disclosure import Cell, load_rules
+from pipelines.reports.model import Chart, Report, Section
 from pipelines.reports.render import write_html
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -7,8 +7,8 @@ from datetime import date
 
 import openpyxl
 
-from pipelines.reports.content import SHEET_NAMES, PublishedTable, Report, Section
 from pipelines.reports.disclosure import Cell, load_rules
+from pipelines.reports.model import SHEET_NAMES, PublishedTable, Report, Section
 from pipelines.reports.render import write_workbook
 
 

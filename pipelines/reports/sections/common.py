@@ -1,0 +1,100 @@
+"""What the sections share: the labels of codes, and small helpers for reading and tabling."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+
+from pipelines.reports.disclosure import NOT_APPLICABLE, Cell, Rules, protect_counts
+from pipelines.reports.model import PublishedTable
+
+OVERLAP_LABELS = {
+    "dual_plans": "EHC plans in force in both councils beyond the transfer window",
+    "dual_topup": "Top-up funding paid by both councils for the same period",
+    "dual_assessment": "EHC needs assessments running in both councils",
+    "duplicate_referral": "Two open referrals to the same health service",
+    "dual_caseload": "On both councils' SEND caseloads at the census",
+}
+# Each gap type: its label, and its short form for column headers (docs/marts.md defines them)
+GAP_TYPES = {
+    "request_no_decision": ("Request with no decision after 6 weeks", "No decision in 6 weeks"),
+    "assessment_no_plan": ("Assessment with no final plan after 20 weeks", "No plan in 20 weeks"),
+    "transfer_not_taken_on": ("Plan not taken on within 6 weeks of a move", "Move not taken on"),
+    "annual_review_overdue": ("Annual review more than 12 months ago", "Review overdue"),
+    "review_decision_late": ("Review decision later than 4 weeks", "Review decision late"),
+    "health_need_no_referral": (
+        "Autism or SLCN plan with no referral to the matching service",
+        "Need with no referral",
+    ),
+    "health_wait_over_clock": (
+        "Waiting for a first health contact beyond the service's clock",
+        "Health wait past clock",
+    ),
+    "plan_no_placement": ("Plan with no education placement", "No placement"),
+    "icb_only_send": (
+        "Known to health for a SEND service, unknown to both councils",
+        "Known only to health",
+    ),
+}
+GAP_LABELS = {gap: label for gap, (label, _) in GAP_TYPES.items()}
+GAP_SHORT = {gap: short for gap, (_, short) in GAP_TYPES.items()}
+SERVICE_LABELS = {
+    "slt": "Speech and language therapy",
+    "ot": "Occupational therapy",
+    "physio": "Physiotherapy",
+    "community_paediatrics": "Community paediatrics",
+    "neurodevelopmental": "Neurodevelopmental (autism) assessment",
+    "camhs": "CAMHS",
+}
+COUNCILS = ("city", "county")
+# The data contracts' rules (schemas/checks.py) in words.
+RULE_LABELS = {
+    "code_list": "A code not in its code list",
+    "date_format": "Not a date",
+    "date_order": "Dates in the wrong order",
+    "not_after_extract_date": "A date after the extract date",
+    "required": "A required value missing",
+    "unique": "A record id delivered twice",
+}
+RESIDENCE = ("City", "County", "Elsewhere or unknown", "All")
+
+
+def fetch(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[tuple]:
+    return con.execute(sql, params or []).fetchall()
+
+
+def count_table(
+    key: str,
+    title: str,
+    labels: list[str],
+    columns: list[str],
+    counts: np.ndarray,
+    rules: Rules,
+    *,
+    total_row: bool,
+    total_column: bool,
+    note: str = "",
+    extra: dict[str, list[Cell]] | None = None,
+) -> PublishedTable:
+    cells = protect_counts(counts, rules, total_row=total_row, total_column=total_column)
+    rows = []
+    for i, label in enumerate(labels):
+        row = list(cells[i])
+        for values in (extra or {}).values():
+            row.append(values[i])
+        rows.append((label, row))
+    return PublishedTable(key, title, columns + list(extra or {}), rows, note)
+
+
+def with_margins(body: list[list[int]], *, total_row: bool = True) -> np.ndarray:
+    """The counts with a total column (each row's sum) and, by default, a total row."""
+    matrix = np.array([[*row, sum(row)] for row in body], dtype=np.int64)
+    if total_row:
+        matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    return matrix
+
+
+def published_value(value: float | None, fmt: str = "{:.1f}%") -> Cell:
+    if value is None:
+        return NOT_APPLICABLE
+    return Cell(float(value), fmt.format(value))
