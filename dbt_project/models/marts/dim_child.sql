@@ -75,17 +75,14 @@ plan_status as (
     select
         plans.child_key,
         count(*) filter (
-            where plans.council = 'city' and plans.start_date <= dates.as_at
-              and (plans.cease_date is null or plans.cease_date > dates.as_at)
+            where plans.council = 'city' and {{ in_force_on('plans', 'dates.as_at') }}
         ) > 0 as plan_in_force_city,
         count(*) filter (
-            where plans.council = 'county' and plans.start_date <= dates.as_at
-              and (plans.cease_date is null or plans.cease_date > dates.as_at)
+            where plans.council = 'county' and {{ in_force_on('plans', 'dates.as_at') }}
         ) > 0 as plan_in_force_county,
         -- the primary need on the plan in force that started last (else on the last plan)
         first(plans.primary_need order by
-            (plans.start_date <= dates.as_at
-             and (plans.cease_date is null or plans.cease_date > dates.as_at)) desc,
+            {{ in_force_on('plans', 'dates.as_at') }} desc,
             plans.start_date desc) as plan_primary_need
     from plans
     cross join dates

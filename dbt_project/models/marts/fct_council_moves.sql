@@ -58,7 +58,7 @@ ceased as (
     from plans as ceased
     cross join dates
     cross join clocks
-    where ceased.cease_reason = '5' and ceased.cease_date <= dates.as_at
+    where {{ transferred('ceased.cease_reason') }} and ceased.cease_date <= dates.as_at
 
 ),
 
@@ -73,7 +73,7 @@ receiving as (
     left join plans as later
         on later.child_key = ceased.child_key
        and later.council = ceased.to_council
-       and (later.cease_date is null or later.cease_date > ceased.cease_date)
+       and {{ running_after('later', 'ceased.cease_date') }}
     group by all
 
 ),
@@ -108,7 +108,7 @@ explained as (
     inner join taken_on
         on taken_on.to_council = other.council
        and taken_on.from_council = other.from_council
-       and (other.cease_date is null or other.cease_date > taken_on.cease_date)
+       and {{ running_after('other', 'taken_on.cease_date') }}
     where taken_on.receiving_plan_start is null and taken_on.moved_there
     group by other.plan_id
 

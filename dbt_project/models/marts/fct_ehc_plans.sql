@@ -29,8 +29,7 @@ final as (
             then {{ council_of('plans.transferred_from_la') }} end as transferred_from,
         plans.primary_need,
         plans.secondary_need,
-        plans.start_date <= dates.as_at
-            and (plans.cease_date is null or plans.cease_date > dates.as_at) as in_force_on_as_at
+        {{ in_force_on('plans', 'dates.as_at') }} as in_force_on_as_at
 
     from plans
     cross join dates

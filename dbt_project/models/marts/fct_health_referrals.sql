@@ -18,9 +18,8 @@ staged as (
     select
         referrals.*,
         dates.as_at,
-        -- open on A: no rejection and no discharge on or before A (docs/marts.md)
-        coalesce(referrals.rejected_date > dates.as_at, true)
-            and coalesce(referrals.discharge_date > dates.as_at, true) as is_open,
+        -- open on A: received, and no rejection and no discharge on or before A (docs/marts.md)
+        {{ referral_open_on('referrals', 'dates.as_at') }} as is_open,
         case
             when referrals.rejected_date <= dates.as_at then 'rejected'
             when referrals.discharge_date <= dates.as_at then 'discharged'

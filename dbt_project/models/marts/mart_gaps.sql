@@ -24,8 +24,7 @@ plans_in_force as (
     select plans.*
     from plans
     cross join dates
-    where plans.start_date <= dates.as_at
-      and (plans.cease_date is null or plans.cease_date > dates.as_at)
+    where {{ in_force_on('plans', 'dates.as_at') }}
 
 ),
 
@@ -64,13 +63,13 @@ assessment_no_plan as (
     select
         'assessment_no_plan' as gap_type,
         requests.child_key,
-        requests.council,
-        null,
-        requests.received_date,
-        requests.received_date + clocks.final_plan_days,
-        null,
+        requests.council as organisation,
+        null as service,
+        requests.received_date as since,
+        requests.received_date + clocks.final_plan_days as due_date,
+        null as resolved_date,
         format('request received {}; assessment agreed {}; no final plan',
-            requests.received_date, requests.decision_date)
+            requests.received_date, requests.decision_date) as detail
     from requests
     cross join dates
     cross join clocks
@@ -92,11 +91,11 @@ transfer_not_taken_on as (
     select
         'transfer_not_taken_on' as gap_type,
         moves.child_key,
-        moves.to_council,
-        null,
-        moves.cease_date,
+        moves.to_council as organisation,
+        null as service,
+        moves.cease_date as since,
         moves.due_date,
-        case when moves.taken_on = 'late' then moves.receiving_plan_start end,
+        case when moves.taken_on = 'late' then moves.receiving_plan_start end as resolved_date,
         case
             when moves.taken_on = 'late' then format(
                 '{} plan ceased for transfer {}; {} plan started only {}',
@@ -104,7 +103,7 @@ transfer_not_taken_on as (
                 moves.receiving_plan_start)
             else format('{} plan ceased for transfer {}; no {} plan yet',
                 moves.from_council, moves.cease_date, moves.to_council)
-        end
+        end as detail
     from {{ ref('fct_council_moves') }} as moves
     cross join dates
     where moves.taken_on in ('late', 'not yet')
@@ -126,16 +125,16 @@ annual_review_overdue as (
     select
         'annual_review_overdue' as gap_type,
         plans.child_key,
-        plans.council,
-        null,
-        coalesce(latest.last_meeting, plans.start_date),
+        plans.council as organisation,
+        null as service,
+        coalesce(latest.last_meeting, plans.start_date) as since,
         cast(coalesce(latest.last_meeting, plans.start_date)
-            + to_months(clocks.annual_review_months) as date),
-        null,
+            + to_months(clocks.annual_review_months) as date) as due_date,
+        null as resolved_date,
         case when latest.last_meeting is not null
             then format('last annual review meeting {}', latest.last_meeting)
             else format('plan from {} never reviewed', plans.start_date)
-        end
+        end as detail
     from plans_in_force as plans
     cross join dates
     cross join clocks
@@ -151,16 +150,16 @@ review_decision_late as (
     select
         'review_decision_late' as gap_type,
         plans.child_key,
-        plans.council,
-        null,
-        reviews.meeting_date,
-        reviews.meeting_date + clocks.review_decision_days,
-        reviews.decision_date,
+        plans.council as organisation,
+        null as service,
+        reviews.meeting_date as since,
+        reviews.meeting_date + clocks.review_decision_days as due_date,
+        reviews.decision_date as resolved_date,
         case when reviews.decision_date is not null
             then format('review meeting {}; decision {}', reviews.meeting_date,
                 reviews.decision_date)
             else format('review meeting {}; no decision yet', reviews.meeting_date)
-        end
+        end as detail
     from plans_in_force as plans
     inner join {{ ref('int_annual_reviews_unioned') }} as reviews
         on reviews.plan_id = plans.plan_id and reviews.is_latest
@@ -177,13 +176,13 @@ health_need_no_referral as (
     select
         'health_need_no_referral' as gap_type,
         plans.child_key,
-        'icb',
+        'icb' as organisation,
         matching.service,
-        plans.start_date,
-        cast(null as date),
-        null,
+        plans.start_date as since,
+        cast(null as date) as due_date,
+        null as resolved_date,
         format('EHC plan ({}) from {} with primary need {}; no {} referral',
-            plans.council, plans.start_date, plans.primary_need, matching.service)
+            plans.council, plans.start_date, plans.primary_need, matching.service) as detail
     from plans_in_force as plans
     inner join {{ ref('need_health_services') }} as matching
         on matching.sen_type = plans.primary_need
@@ -199,20 +198,17 @@ health_wait_over_clock as (
     select
         'health_wait_over_clock' as gap_type,
         referrals.child_key,
-        'icb',
+        'icb' as organisation,
         referrals.service,
-        referrals.received_date,
-        referrals.received_date + 7 * referrals.clock_weeks,
-        null,
+        referrals.received_date as since,
+        referrals.received_date + 7 * referrals.clock_weeks as due_date,
+        null as resolved_date,
         format('{} referral received {} ({}); not seen after {} weeks', referrals.service,
             referrals.received_date, referrals.provider_ods,
-            date_diff('day', referrals.received_date, dates.as_at) // 7)
+            date_diff('day', referrals.received_date, dates.as_at) // 7) as detail
     from referrals
     cross join dates
-    where referrals.received_date <= dates.as_at
-      and coalesce(referrals.rejected_date > dates.as_at, true)
-      and coalesce(referrals.discharge_date > dates.as_at, true)
-      and coalesce(referrals.first_contact_date > dates.as_at, true)
+    where {{ referral_waiting_on('referrals', 'dates.as_at') }}
       and date_diff('day', referrals.received_date, dates.as_at) > 7 * referrals.clock_weeks
 
 ),
@@ -221,9 +217,9 @@ placements as (
 
     select
         placements.plan_id,
-        bool_or(current_ and coalesce(sen_setting not in ('NEET', 'NIEC', 'NIEO'), true))
+        bool_or(current_ and coalesce(not {{ not_in_education('sen_setting') }}, true))
             as placed,
-        max(entry_date) filter (where current_ and sen_setting in ('NEET', 'NIEC', 'NIEO'))
+        max(entry_date) filter (where current_ and {{ not_in_education('sen_setting') }})
             as not_in_education_since,
         max(leaving_date) as last_leaving
     from (
@@ -244,20 +240,20 @@ plan_no_placement as (
     select
         'plan_no_placement' as gap_type,
         plans.child_key,
-        plans.council,
-        null,
+        plans.council as organisation,
+        null as service,
         coalesce(
             placements.not_in_education_since,
             greatest(plans.start_date, placements.last_leaving),
             plans.start_date
-        ),
-        cast(null as date),
-        null,
+        ) as since,
+        cast(null as date) as due_date,
+        null as resolved_date,
         case when placements.not_in_education_since is not null
             then format('plan in force; not in education since {}',
                 placements.not_in_education_since)
             else 'plan in force; no current education placement recorded'
-        end
+        end as detail
     from plans_in_force as plans
     left join placements on placements.plan_id = plans.plan_id
     where not coalesce(placements.placed, false)
@@ -271,13 +267,13 @@ icb_only_send as (
         'icb_only_send' as gap_type,
         referrals.child_key,
         case when children.resident_council in ('city', 'county')
-            then children.resident_council else 'icb' end,
-        null,
-        min(referrals.received_date),
-        cast(null as date),
-        null,
+            then children.resident_council else 'icb' end as organisation,
+        null as service,
+        min(referrals.received_date) as since,
+        cast(null as date) as due_date,
+        null as resolved_date,
         format('known to the ICB ({}); unknown to both councils',
-            string_agg(distinct referrals.service, ', ' order by referrals.service))
+            string_agg(distinct referrals.service, ', ' order by referrals.service)) as detail
     from referrals
     inner join children on children.child_key = referrals.child_key
     where referrals.send_relevant
@@ -290,14 +286,14 @@ icb_only_send as (
 unioned as (
 
     select * from request_no_decision
-    union all select * from assessment_no_plan
-    union all select * from transfer_not_taken_on
-    union all select * from annual_review_overdue
-    union all select * from review_decision_late
-    union all select * from health_need_no_referral
-    union all select * from health_wait_over_clock
-    union all select * from plan_no_placement
-    union all select * from icb_only_send
+    union all by name select * from assessment_no_plan
+    union all by name select * from transfer_not_taken_on
+    union all by name select * from annual_review_overdue
+    union all by name select * from review_decision_late
+    union all by name select * from health_need_no_referral
+    union all by name select * from health_wait_over_clock
+    union all by name select * from plan_no_placement
+    union all by name select * from icb_only_send
 
 ),
 

@@ -145,8 +145,7 @@ in_force as (
     from months cross join in_area
     left join plans
         on plans.council = in_area.council
-       and plans.start_date <= months.month_end
-       and (plans.cease_date is null or plans.cease_date > months.month_end)
+       and {{ in_force_on('plans', 'months.month_end') }}
     group by all
 
 ),
@@ -200,10 +199,7 @@ waiting as (
     left join referrals
         on referrals.council = in_area.council
        and referrals.service = services.service
-       and referrals.received_date <= months.month_end
-       and coalesce(referrals.rejected_date > months.month_end, true)
-       and coalesce(referrals.discharge_date > months.month_end, true)
-       and coalesce(referrals.first_contact_date > months.month_end, true)
+       and {{ referral_waiting_on('referrals', 'months.month_end') }}
     group by all
 
 ),

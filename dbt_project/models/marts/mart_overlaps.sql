@@ -118,9 +118,7 @@ open_referrals as (
     from {{ ref('int_health_referrals_enriched') }} as referrals
     cross join dates
     where referrals.child_key is not null
-      and referrals.received_date <= dates.as_at
-      and coalesce(referrals.rejected_date > dates.as_at, true)
-      and coalesce(referrals.discharge_date > dates.as_at, true)
+      and {{ referral_open_on('referrals', 'dates.as_at') }}
 
 ),
 
@@ -208,8 +206,7 @@ caseload as (
     select plans.child_key, plans.council, 'EHC plan' as what
     from plans
     cross join dates
-    where plans.start_date <= dates.census_date
-      and (plans.cease_date is null or plans.cease_date > dates.census_date)
+    where {{ in_force_on('plans', 'dates.census_date') }}
     union all
     select pupils.child_key, pupils.council, 'SEN support'
     from {{ ref('int_sen_support_unioned') }} as pupils
