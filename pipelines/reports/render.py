@@ -1,8 +1,8 @@
 """The report as one self-contained HTML file and as a workbook with the same tables.
 
-Both are written from the same disclosure-controlled tables (pipelines/reports/sections/), so a figure is
-suppressed identically in each. The HTML carries its styles and its charts (inline SVG) and
-fetches nothing: it opens offline.
+Both are written from the same disclosure-controlled tables (pipelines/reports/sections/), so a
+figure is suppressed identically in each. The HTML carries its styles and its charts (inline SVG)
+and fetches nothing: it opens offline.
 """
 
 from __future__ import annotations
