@@ -136,9 +136,12 @@ final as (
             ) or taken_on.plan_id in (select plan_id from explained) then 'not known'
             else 'not yet'
         end as taken_on,
-        taken_on.moved_there
+        taken_on.moved_there,
+        -- the report's window, here where the exact dates are (analysts see them by month)
+        taken_on.cease_date > dates.as_at - interval 24 month as ceased_in_last_24_months
 
     from taken_on
+    cross join dates
 
 )
 

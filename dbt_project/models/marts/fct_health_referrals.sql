@@ -56,7 +56,10 @@ final as (
             when status = 'waiting' then date_diff('day', received_date, as_at) > 7 * clock_weeks
         end as over_clock,
         contacts,
-        attended_contacts
+        attended_contacts,
+        -- the report's window, here where the exact dates are (analysts see them by month)
+        coalesce(first_contact_date > as_at - interval 12 month, false)
+            as first_seen_in_last_12_months
 
     from staged
 

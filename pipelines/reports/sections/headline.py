@@ -172,8 +172,7 @@ def section(con, rules: Rules, as_at: date) -> Section:
             """select service,
                 quantile_disc(wait_weeks, 0.5), quantile_disc(wait_weeks, 0.9), count(*)
             from fct_health_referrals r join dim_child c using (child_key)
-            where c.resident_council in ('city', 'county') and first_contact_date is not null
-              and first_contact_date > (select as_at from about) - interval 12 month
+            where c.resident_council in ('city', 'county') and r.first_seen_in_last_12_months
             group by service""",
         )
     }

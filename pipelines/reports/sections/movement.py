@@ -25,7 +25,7 @@ def section(con, rules: Rules) -> Section:
             count(*) filter (where taken_on = 'late'),
             count(*) filter (where taken_on = 'not yet')
         from fct_council_moves
-        where moved_there and cease_date > (select as_at from about) - interval 24 month
+        where moved_there and ceased_in_last_24_months
             and taken_on <> 'not known'
         group by from_council""",
     )
