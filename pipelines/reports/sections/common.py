@@ -15,13 +15,27 @@ OVERLAP_LABELS = {
     "duplicate_referral": "Two open referrals to the same health service",
     "dual_caseload": "On both councils' SEND caseloads at the census",
 }
-# Each gap type: its label, and its short form for column headers (docs/marts.md defines them)
+# Each gap type: its label, and its short form for column headers (docs/marts.md defines them),
+# naming the statutory clock it runs against as the published ref_clocks holds it
+# ({request_decision} becomes "6 weeks"; see gap_labels).
 GAP_TYPES = {
-    "request_no_decision": ("Request with no decision after 6 weeks", "No decision in 6 weeks"),
-    "assessment_no_plan": ("Assessment with no final plan after 20 weeks", "No plan in 20 weeks"),
-    "transfer_not_taken_on": ("Plan not taken on within 6 weeks of a move", "Move not taken on"),
-    "annual_review_overdue": ("Annual review more than 12 months ago", "Review overdue"),
-    "review_decision_late": ("Review decision later than 4 weeks", "Review decision late"),
+    "request_no_decision": (
+        "Request with no decision after {request_decision}",
+        "No decision in {request_decision}",
+    ),
+    "assessment_no_plan": (
+        "Assessment with no final plan after {final_plan}",
+        "No plan in {final_plan}",
+    ),
+    "transfer_not_taken_on": (
+        "Plan not taken on within {plan_transfer} of a move",
+        "Move not taken on",
+    ),
+    "annual_review_overdue": ("Annual review more than {annual_review} ago", "Review overdue"),
+    "review_decision_late": (
+        "Review decision later than {review_decision}",
+        "Review decision late",
+    ),
     "health_need_no_referral": (
         "Autism or SLCN plan with no referral to the matching service",
         "Need with no referral",
@@ -36,8 +50,6 @@ GAP_TYPES = {
         "Known only to health",
     ),
 }
-GAP_LABELS = {gap: label for gap, (label, _) in GAP_TYPES.items()}
-GAP_SHORT = {gap: short for gap, (_, short) in GAP_TYPES.items()}
 SERVICE_LABELS = {
     "slt": "Speech and language therapy",
     "ot": "Occupational therapy",
@@ -98,3 +110,19 @@ def published_value(value: float | None, fmt: str = "{:.1f}%") -> Cell:
     if value is None:
         return NOT_APPLICABLE
     return Cell(float(value), fmt.format(value))
+
+
+def clocks(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each statutory clock in words ("6 weeks", "12 months"), from the published ref_clocks."""
+    return {
+        clock: f"{length} {unit}{'' if length == 1 else 's'}"
+        for clock, length, unit in fetch(con, "select clock, length, unit from ref_clocks")
+    }
+
+
+def gap_labels(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
+    """Each gap type's label and short label, with its clock as the reference table holds it."""
+    words = clocks(con)
+    labels = {gap: label.format(**words) for gap, (label, _) in GAP_TYPES.items()}
+    short = {gap: short.format(**words) for gap, (_, short) in GAP_TYPES.items()}
+    return labels, short

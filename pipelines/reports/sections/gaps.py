@@ -11,16 +11,16 @@ from pipelines.reports.disclosure import (
 )
 from pipelines.reports.model import Chart, Section
 from pipelines.reports.sections.common import (
-    GAP_LABELS,
-    GAP_SHORT,
     SERVICE_LABELS,
     count_table,
     fetch,
+    gap_labels,
     with_margins,
 )
 
 
 def section(con, rules: Rules) -> Section:
+    labels, short = gap_labels(con)
     organisations = ("city", "county", "icb")
     found = {
         (kind, org): (n, median, p90)
@@ -40,18 +40,18 @@ def section(con, rules: Rules) -> Section:
             from mart_gaps where status = 'open' group by all""",
         )
     }
-    body = [[found.get((k, o), (0, None, None))[0] for o in organisations] for k in GAP_LABELS]
+    body = [[found.get((k, o), (0, None, None))[0] for o in organisations] for k in labels]
     # No total over the gap types: they are different measures (a child can be in several),
     # and a total row would make one small count hide a whole statutory row beside it.
     matrix = with_margins(body, total_row=False)
     medians = [
         protect_average(overall.get(k, (0, None, None))[1], overall.get(k, (0,))[0], rules, " days")
-        for k in GAP_LABELS
+        for k in labels
     ]
     by_type = count_table(
         "gaps_by_type",
         "Children falling between the organisations: open gaps by type and who must act",
-        list(GAP_LABELS.values()),
+        list(labels.values()),
         ["City council", "County council", "ICB", "All"],
         matrix,
         rules,
@@ -75,14 +75,14 @@ def section(con, rules: Rules) -> Section:
             "group by all",
         )
     }
-    body = [[found.get((d, k), 0) for k in GAP_SHORT] for d in districts]
+    body = [[found.get((d, k), 0) for k in short] for d in districts]
     # districts add up to all districts; the gap types are not added up (see gaps_by_type)
     matrix = np.vstack([np.array(body, dtype=np.int64), np.array(body, dtype=np.int64).sum(0)])
     by_district = count_table(
         "gaps_by_district",
         "Open gaps by the district the child lives in",
         [*districts, "All districts"],
-        list(GAP_SHORT.values()),
+        list(short.values()),
         matrix,
         rules,
         total_row=True,
@@ -147,7 +147,7 @@ def section(con, rules: Rules) -> Section:
         "chart_gaps",
         "Open gaps by type and who must act",
         "bar",
-        list(GAP_LABELS.values()),
+        list(labels.values()),
         {
             "City council": [row[1][0] for row in by_type.rows],
             "County council": [row[1][1] for row in by_type.rows],
