@@ -1,12 +1,14 @@
 """Read a landing file as delivered: every value as text, with its row number in the file.
 
 Encodings and delimiters vary by system (the county's lists are Windows-1252 and its top-up file
-uses semicolons), so both are detected rather than assumed. Nothing is typed here: the contract
-decides what a value means, and the raw layer keeps what was sent.
+uses semicolons; Excel's "Unicode text" export is UTF-16 with a byte-order mark and tabs), so both
+are detected rather than assumed. Nothing is typed here: the contract decides what a value means,
+and the raw layer keeps what was sent.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -22,8 +24,30 @@ _SNIFF_BYTES = 64 * 1024
 _DELIMITERS = ",;\t|"
 
 
+def _cp1252_byte(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Decoding error handler: a byte that is not UTF-8 in a UTF-8 file is read as Windows-1252
+    (a name pasted from another system), so the rest of the file keeps its UTF-8 text."""
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("cp1252_byte", _cp1252_byte)
+
+# Byte-order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def detect_encoding(sample: bytes) -> str:
-    """UTF-8 when it decodes as UTF-8, else the best guess, preferring Windows-1252."""
+    """The encoding a byte-order mark names (UTF-16, UTF-32; UTF-8's is read as UTF-8); else UTF-8
+    when it decodes as UTF-8, else the best guess, preferring Windows-1252."""
+    for bom, encoding in _BOMS:
+        if sample.startswith(bom):
+            return encoding
     try:
         sample.decode("utf-8")
         return "utf-8"
@@ -71,6 +95,10 @@ def read_csv(path: Path) -> pl.DataFrame:
         except UnicodeDecodeError as error:
             raise ContractError(f"{path.name}: cannot be decoded as {encoding}: {error}") from error
         source = io.BytesIO(text.encode("utf-8"))
+    elif not _is_utf8(path):
+        # UTF-8 in its first 64 KB, not throughout: the odd Windows-1252 byte further on
+        text = path.read_bytes().decode("utf-8", errors="cp1252_byte")
+        source = io.BytesIO(text.encode("utf-8"))
     try:
         frame = pl.read_csv(
             source, separator=delimiter, infer_schema=False, encoding="utf8", quote_char='"'
@@ -78,6 +106,19 @@ def read_csv(path: Path) -> pl.DataFrame:
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
         raise ContractError(f"{path.name}: unreadable as CSV: {error}") from error
     return _tidy(frame, first_row=2)  # header is row 1
+
+
+def _is_utf8(path: Path) -> bool:
+    """The whole file decodes as UTF-8 (read in blocks; a character may span two)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_sheet(path: Path, sheet: str) -> pl.DataFrame:
