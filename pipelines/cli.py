@@ -25,6 +25,11 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
+# The repo-local Dagster instance: no telemetry, and one run at a time (a run launched in the UI
+# while another is under way waits in the queue; DuckDB has one writer per file).
+DAGSTER_YAML = "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n"
+
+
 def _use_dagster_home() -> None:
     """A repo-local Dagster instance (gitignored), so command-line runs show in the UI too."""
     from pipelines.config import REPO_ROOT
@@ -33,7 +38,7 @@ def _use_dagster_home() -> None:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+        config.write_text(DAGSTER_YAML)
 
 
 @app.command()
@@ -176,6 +181,20 @@ def run(
         )
     _key_for(settings.key_file, settings.restricted_db)
 
+    from pipelines.lock import WarehouseBusy, warehouse_lock
+
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(warehouse_lock(settings.warehouse_dir))
+        except WarehouseBusy as busy:
+            _fail(str(busy))
+        except OSError as error:  # a read-only folder or file system
+            _fail(f"cannot write to the warehouse {settings.warehouse_dir}: {error.strerror}")
+        _refresh(settings, folders, source, full)
+
+
+def _refresh(settings, folders: dict, source: list[str] | None, full: bool) -> None:
+    """`run` once it holds the warehouse."""
     from pipelines.project import prepare_manifest
 
     with console.status("preparing the dbt manifest…"):

@@ -100,3 +100,68 @@ def test_run_refuses_to_mint_a_key_for_a_warehouse_built_with_another(tmp_path, 
         app, ["run", "--landing", str(tmp_path / "landing"), "--warehouse", str(warehouse)]
     )
     assert result.exit_code == 1 and "not the key" in result.output, result.output
+
+
+def test_a_second_run_on_a_warehouse_in_use_is_refused_at_once(tmp_path, monkeypatch):
+    """While another process holds the warehouse (a run under way), `send-pipeline run` on the
+    same warehouse stops at once with one line naming it, and touches nothing; once that
+    process ends, the warehouse is free again, however it ended."""
+    import subprocess
+    import sys
+    import time
+
+    from pipelines.lock import LOCK_NAME, warehouse_lock
+
+    monkeypatch.setenv("SEND_LANDING_DIR", str(tmp_path))
+    monkeypatch.setenv("SEND_WAREHOUSE_DIR", str(tmp_path))
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
+    landing.mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, pathlib; from pipelines.lock import warehouse_lock\n"
+            f"with warehouse_lock(pathlib.Path({str(warehouse)!r}), 'the first run'):\n"
+            "    print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        result = runner.invoke(
+            app, ["run", "--landing", str(landing), "--warehouse", str(warehouse)]
+        )
+        assert result.exit_code == 1
+        assert "another run is using the warehouse" in result.output
+        assert "the first run" in result.output and str(holder.pid) in result.output
+        assert time.monotonic() - started < 10  # at once, before any work
+        assert sorted(p.name for p in warehouse.iterdir()) == [LOCK_NAME]
+    finally:
+        holder.kill()  # as a crash would end it
+        holder.wait()
+    with warehouse_lock(warehouse):  # free again: the lock never goes stale
+        pass
+
+
+def test_the_dagster_instance_runs_one_run_at_a_time(tmp_path, monkeypatch):
+    """Runs launched in the UI queue behind the one under way (the instance `make` and the
+    command write), rather than fighting over DuckDB's one writer."""
+    import subprocess
+
+    import dagster as dg
+
+    from pipelines.cli import DAGSTER_YAML
+
+    makefile = subprocess.run(
+        ["make", "-n", "--always-make", f"DAGSTER_HOME={tmp_path}", f"{tmp_path}/dagster.yaml"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "max_concurrent_runs: 1" in makefile.replace("\\n", "\n")
+    (tmp_path / "dagster.yaml").write_text(DAGSTER_YAML)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    with dg.DagsterInstance.get() as instance:
+        assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
