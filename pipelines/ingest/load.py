@@ -281,6 +281,22 @@ def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOut
                 & ~pl.col("source_row").is_in(result.quarantined[ROW_COLUMN].implode())
             ).height,
         }
+        if current and raw.height and not loaded.height:
+            # Every row failed (e.g. dates saved as Excel numbers): an empty table would make
+            # every child of it vanish from the marts, so the previous extract stays current.
+            errors = result.issues.filter(pl.col("severity") == "error")
+            common = Counter(
+                zip(errors["column"].to_list(), errors["reason"].to_list(), strict=True)
+            )
+            examples = "; ".join(
+                f"{column}: {reason}" for (column, reason), _ in common.most_common(2)
+            )
+            message = (
+                f"{path.name}: every one of its {raw.height:,} rows failed the contract "
+                f"({examples}); not loaded, the extract of {current[1]} stays current"
+            )
+            audit("failed", message=message)
+            raise ContractError(message)
         con.execute("begin transaction")
         try:
             con.register("loaded_frame", loaded.to_arrow())

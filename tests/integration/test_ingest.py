@@ -164,3 +164,27 @@ def test_missing_extract_is_named(tmp_path):
     (tmp_path / "landing" / "city").mkdir(parents=True)
     with pytest.raises(ContractError, match=r"no extract for city_person in .*city"):
         ingest_table(BY_TABLE["city_person"], tmp_path / "landing", tmp_path / "r.duckdb")
+
+
+def test_a_newer_extract_whose_every_row_fails_never_replaces_the_good_one(landing, tmp_path):
+    """The ICB's referrals saved with Excel date numbers: every row fails its contract. The
+    newer file is refused with its name and the reason, audited as failed, and the table keeps
+    the previous extract's rows (an empty table would drop every child's referrals)."""
+    db = tmp_path / "restricted.duckdb"
+    spec = BY_TABLE["icb_referrals"]
+    first = ingest_table(spec, landing, db)
+    original = next((landing / "icb").glob("CSDS_CYP101_referrals_*.csv"))
+    newer = original.with_name("CSDS_CYP101_referrals_20990101.csv")
+    frame = pl.read_csv(original, infer_schema=False)
+    frame.with_columns(pl.lit("45678").alias("ReferralRequestReceivedDate")).write_csv(newer)
+    with pytest.raises(ContractError, match=r"CSDS_CYP101_referrals_20990101.csv: every one"):
+        ingest_table(spec, landing, db)
+    assert _query(db, "select count(*) from raw.icb_referrals")[0][0] == first.rows_loaded > 0
+    status, message = _query(
+        db, "select status, message from audit.file_loads where file_path = ?", [str(newer)]
+    )[0]
+    assert status == "failed" and "ReferralRequestReceivedDate" in message
+    current = _query(
+        db, "select file_path from audit.current_loads where table_name = ?", [spec.table]
+    )
+    assert current[0][0] == str(original)
