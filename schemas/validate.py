@@ -21,6 +21,7 @@ from schemas import contract, required_columns
 from schemas.checks import NULLIFY, ON_FAIL, extract_date_context
 
 ROW = "_source_row"
+MALFORMED = "_malformed_line"  # pipelines/ingest/read.py: a line not split into fields
 _POSITION = "_position"
 
 ISSUE_SCHEMA = {
@@ -65,6 +66,10 @@ def validate(
     """
     model = contract(table)
     schema = model.to_schema()
+    malformed = None
+    if MALFORMED in frame.columns:  # lines the reader could not split into fields
+        malformed = frame.filter(pl.col(MALFORMED).is_not_null()).select(ROW, MALFORMED)
+        frame = frame.filter(pl.col(MALFORMED).is_null()).drop(MALFORMED)
     if frame.height == 0:
         raise ContractError(f"{file_name}: no data rows for {table}")
     missing = [name for name in required_columns(table) if name not in frame.columns]
@@ -75,7 +80,34 @@ def validate(
     prepared = _prepare(frame, list(schema.columns))
     failure_cases = _failure_cases(model, prepared, extract_date)
     issues = _issues(failure_cases, prepared, schema, file_name, extract_date)
-    return _split(prepared, issues)
+    result = _split(prepared, issues)
+    if malformed is not None and malformed.height:
+        result = _with_malformed(result, malformed, len(frame.columns) - 1)
+    return result
+
+
+def _with_malformed(result: ValidationResult, lines: pl.DataFrame, width: int) -> ValidationResult:
+    """Each malformed line quarantined whole (rule malformed_line), its text as the value."""
+    issues = lines.select(
+        pl.col(ROW).alias("source_row"),
+        pl.lit(None, pl.String).alias("column"),
+        pl.col(MALFORMED).str.slice(0, 500).alias("value"),
+        pl.lit("malformed_line").alias("rule"),
+        pl.lit(
+            f"the line does not split into the header's {width} fields (an unquoted delimiter, "
+            "a stray quote, or a line cut short)"
+        ).alias("reason"),
+        pl.lit("error").alias("severity"),
+    )
+    quarantined = pl.DataFrame(
+        {c: [None] * lines.height for c in result.valid.columns if c != ROW},
+        schema={c: result.valid.schema[c] for c in result.valid.columns if c != ROW},
+    ).with_columns(lines[ROW])
+    return ValidationResult(
+        valid=result.valid,
+        issues=pl.concat([result.issues, issues.select(list(ISSUE_SCHEMA)).cast(ISSUE_SCHEMA)]),
+        quarantined=pl.concat([result.quarantined, quarantined.select(result.quarantined.columns)]),
+    )
 
 
 def _prepare(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:

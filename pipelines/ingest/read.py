@@ -20,6 +20,9 @@ from charset_normalizer import from_bytes
 from schemas.validate import ContractError
 
 ROW_COLUMN = "_source_row"
+# A line the reader could not split into the header's fields: its text, for the quarantine
+MALFORMED_COLUMN = "_malformed_line"
+_MAX_LINES_PER_ROW = 50  # a quoted value may run over lines; an unclosed quote stops here
 _SNIFF_BYTES = 64 * 1024
 _DELIMITERS = ",;\t|"
 
@@ -103,9 +106,65 @@ def read_csv(path: Path) -> pl.DataFrame:
         frame = pl.read_csv(
             source, separator=delimiter, infer_schema=False, encoding="utf8", quote_char='"'
         )
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
+    except pl.exceptions.NoDataError as error:
         raise ContractError(f"{path.name}: unreadable as CSV: {error}") from error
+    except pl.exceptions.ComputeError:
+        # A line the fast reader refuses (a stray quote, an unquoted delimiter): read line by
+        # line, so that line alone is quarantined and every other row loads.
+        data = source.getvalue() if isinstance(source, io.BytesIO) else path.read_bytes()
+        return read_lines(data.decode("utf-8", errors="cp1252_byte"), delimiter)
     return _tidy(frame, first_row=2)  # header is row 1
+
+
+def read_lines(text: str, delimiter: str) -> pl.DataFrame:
+    """Rows line by line: each record is the header's number of fields, on one line or (a quoted
+    value with line breaks) on a few; a line that makes no such record is kept whole in
+    MALFORMED_COLUMN, with its line number, for the contract to quarantine."""
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    header = next(csv.reader([lines[0]], delimiter=delimiter))
+    width = len(header)
+    rows: list[list[str | None]] = []
+    numbers: list[int] = []
+    malformed: list[str | None] = []
+    i = 1
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        # CSV's own reading (strict: a quote must close before a delimiter or the line's end)
+        # over as few lines as make one record; a record of the wrong width, or a quote that
+        # never closes, sets this line alone apart and reading resumes at the next line.
+        end, fields = i, _fields(lines[i], delimiter)
+        while (fields is None or len(fields) != width) and end - i < _MAX_LINES_PER_ROW:
+            if lines[i].count('"') % 2 == 0 or end + 1 >= len(lines):
+                break  # no quote left open: more lines cannot mend it
+            end += 1
+            fields = _fields("\n".join(lines[i : end + 1]), delimiter)
+        numbers.append(i + 1)  # the header is line 1
+        if fields is not None and len(fields) == width:
+            rows.append(fields)
+            malformed.append(None)
+            i = end + 1
+        else:
+            rows.append([None] * width)
+            malformed.append(lines[i])
+            i += 1
+    columns = {name: [row[k] for row in rows] for k, name in enumerate(header)}
+    frame = pl.DataFrame(columns, schema={name: pl.String for name in header})
+    frame = _tidy(frame, first_row=2).with_columns(
+        pl.Series(ROW_COLUMN, numbers, dtype=pl.Int64),
+        pl.Series(MALFORMED_COLUMN, malformed, dtype=pl.String),
+    )
+    return frame
+
+
+def _fields(text: str, delimiter: str) -> list[str] | None:
+    """The fields of exactly one CSV record, or None (an unclosed quote, or several records)."""
+    try:
+        records = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return None
+    return records[0] if len(records) == 1 else None
 
 
 def _is_utf8(path: Path) -> bool:

@@ -188,3 +188,54 @@ def test_a_newer_extract_whose_every_row_fails_never_replaces_the_good_one(landi
         db, "select file_path from audit.current_loads where table_name = ?", [spec.table]
     )
     assert current[0][0] == str(original)
+
+
+def test_a_malformed_line_quarantines_that_line_only(landing, tmp_path):
+    """A stray quote in the city's person file and an unquoted comma in the ICB's referrals:
+    each file loads every other row; the bad line is quarantined with its line number, its
+    text and the reason, and counted as read."""
+    db = tmp_path / "restricted.duckdb"
+    person = next((landing / "city").glob("Blade-Export_*_person.csv"))
+    referrals = next((landing / "icb").glob("CSDS_CYP101_referrals_*.csv"))
+    expected = {}
+    for path, line_number, damage in (
+        (person, 5, lambda line: line.replace(",", ',"', 1)),
+        (referrals, 9, lambda line: line.replace(",", ",x,", 1)),
+    ):
+        lines = path.read_bytes().decode("utf-8").split("\n")
+        expected[path.name] = (
+            len([line for line in lines[1:] if line.strip()]),
+            line_number,
+            lines[line_number - 1],
+        )
+        lines[line_number - 1] = damage(lines[line_number - 1])
+        path.write_bytes("\n".join(lines).encode("utf-8"))
+    for table, path in (("city_person", person), ("icb_referrals", referrals)):
+        rows, line_number, _ = expected[path.name]
+        outcome = ingest_table(BY_TABLE[table], landing, db)
+        assert outcome.status == "loaded"
+        assert outcome.rows_read == rows
+        assert outcome.rows_loaded + outcome.rows_quarantined == rows
+        quarantined = _query(
+            db,
+            "select source_row, rule, value from audit.quarantine where table_name = ? "
+            "and rule = 'malformed_line'",
+            [table],
+        )
+        assert [(r, rule) for r, rule, _ in quarantined] == [(line_number, "malformed_line")]
+        assert quarantined[0][2]  # the line as delivered, for the supplier
+
+
+def test_an_html_page_saved_as_the_extract_is_refused_with_its_name(landing, tmp_path):
+    db = tmp_path / "restricted.duckdb"
+    spec = BY_TABLE["icb_referrals"]
+    first = ingest_table(spec, landing, db)
+    original = next((landing / "icb").glob("CSDS_CYP101_referrals_*.csv"))
+    page = original.with_name("CSDS_CYP101_referrals_20990101.csv")
+    page.write_text(
+        "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n"
+        "<body><h1>502 Bad Gateway</h1>, please, try again</body></html>\n"
+    )
+    with pytest.raises(ContractError, match=r"CSDS_CYP101_referrals_20990101.csv: missing"):
+        ingest_table(spec, landing, db)
+    assert _query(db, "select count(*) from raw.icb_referrals")[0][0] == first.rows_loaded

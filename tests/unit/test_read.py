@@ -3,6 +3,8 @@
 import polars as pl
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.ingest.read import ROW_COLUMN, read_csv, read_extract
 from schemas.validate import ContractError
@@ -113,3 +115,64 @@ def test_a_windows_1252_byte_beyond_the_first_64_kb_of_a_utf8_file_loses_no_row(
     names = frame["LegalForename"].to_list()
     assert names[:3] == ["Zoë"] * 3
     assert names[-2:] == ["Renée", "Siân"]
+
+
+def test_a_malformed_line_is_kept_apart_and_every_other_row_read(tmp_path):
+    """A stray quote opening a value, an unquoted comma: those lines alone are set apart (with
+    their line numbers and text, for the quarantine); a quoted value over two lines is one row."""
+    from pipelines.ingest.read import MALFORMED_COLUMN
+
+    path = tmp_path / "x.csv"
+    path.write_text(
+        "id,name,note\n"
+        "1,Ann,fine\n"
+        '2,"Bob,stray quote\n'
+        "3,Cy,one,comma too many\n"
+        '4,Di,"two\nlines"\n'
+        '5,O"Brien,quote inside\n'
+        "6,Ed,last\n",
+        encoding="utf-8",
+    )
+    frame = read_csv(path)
+    good = frame.filter(pl.col(MALFORMED_COLUMN).is_null())
+    bad = frame.filter(pl.col(MALFORMED_COLUMN).is_not_null())
+    assert good["id"].to_list() == ["1", "4", "5", "6"]
+    assert good["note"].to_list() == ["fine", "two\nlines", "quote inside", "last"]
+    assert good["name"].to_list()[2] == 'O"Brien'
+    assert good[ROW_COLUMN].to_list() == [2, 5, 7, 8]  # line numbers, the header is line 1
+    assert bad[ROW_COLUMN].to_list() == [3, 4]
+    assert bad[MALFORMED_COLUMN].to_list() == ['2,"Bob,stray quote', "3,Cy,one,comma too many"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.text(alphabet='ab,"\n', min_size=1, max_size=6), min_size=3, max_size=3),
+        min_size=1,
+        max_size=8,
+    ),
+    st.data(),
+)
+def test_the_line_by_line_reader_loses_no_well_formed_row(rows, data):
+    """Whatever the values hold (delimiters, quotes, line breaks, properly quoted as a CSV
+    writer quotes them), the line-by-line reader returns every row; one line with a field too
+    many, put anywhere between rows, is the only one set apart."""
+    import csv
+    import io
+
+    from pipelines.ingest.read import MALFORMED_COLUMN, read_lines
+
+    records = []
+    for row in rows:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(row)
+        records.append(buffer.getvalue())
+    at = data.draw(st.integers(0, len(records)))
+    records.insert(at, "x,y,z,extra\n")
+    frame = read_lines("a,b,c\n" + "".join(records), ",")
+    good = frame.filter(pl.col(MALFORMED_COLUMN).is_null())
+    bad = frame.filter(pl.col(MALFORMED_COLUMN).is_not_null())
+    assert [list(r) for r in good.select("a", "b", "c").rows()] == [
+        [None if not v.strip() else v.strip() for v in row] for row in rows
+    ]
+    assert bad[MALFORMED_COLUMN].to_list() == ["x,y,z,extra"]

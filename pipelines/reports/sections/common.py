@@ -67,6 +67,7 @@ RULE_LABELS = {
     "not_after_extract_date": "A date after the extract date",
     "required": "A required value missing",
     "unique": "A record id delivered twice",
+    "malformed_line": "A line that does not split into the header's fields",
 }
 RESIDENCE = ("City", "County", "Elsewhere or unknown", "All")
 
