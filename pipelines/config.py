@@ -41,6 +41,11 @@ class Settings:
         return self.warehouse_dir / "analytics.duckdb"
 
     @property
+    def returns_dir(self) -> Path:
+        """The suppliers' data-quality returns: their own values, so in the restricted zone."""
+        return self.warehouse_dir / "returns"
+
+    @property
     def reports_dir(self) -> Path:
         """The disclosure-controlled reports for strategy leads (publishable)."""
         return self.warehouse_dir.parent / "reports"

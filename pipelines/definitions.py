@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.ingest.assets import SOURCES, ingest_assets, landing_observations
+from pipelines.ingest.assets import SOURCES, ingest_assets, landing_observations, return_assets
 from pipelines.ingest.sensors import build_landing_sensor
 from pipelines.progress import step_progress_logger
 from pipelines.project import SendDbtCli, send_dbt_project
@@ -56,6 +56,7 @@ defs = dg.Definitions(
     assets=[
         *landing_observations,
         *ingest_assets,
+        *return_assets,
         *dbt_asset_groups,
         analytics_warehouse,
         partnership_report,

@@ -14,6 +14,7 @@ from hashlib import sha256
 
 import dagster as dg
 
+from pipelines.code_versions import source_digest
 from pipelines.ingest.catalogue import SOURCE_TABLES, SourceTable
 from pipelines.ingest.deliveries import Delivery, delivery
 from pipelines.ingest.load import LoadOutcome, ingest_table, newest_extract, sha256_of
@@ -226,5 +227,37 @@ def build_ingest_asset(spec: SourceTable) -> dg.AssetsDefinition:
     return _ingest
 
 
+def build_return_asset(source: str) -> dg.AssetsDefinition:
+    """The supplier's data-quality return, rewritten whenever one of its tables is loaded."""
+
+    @dg.asset(
+        name=f"{source}_data_quality_return",
+        key_prefix=["returns"],
+        deps=[ingest_key(spec) for spec in SOURCE_TABLES if spec.source == source],
+        group_name=f"{source}_landing",
+        kinds={"excel"},
+        code_version=source_digest("pipelines/ingest/returns.py"),
+        description=(
+            f"The {source}'s data-quality return: every row of its current extracts the contracts "
+            "kept out and every identifier set to blank, with file, row, column, value, the rule "
+            "in plain words and how to fix it, and a summary against the previous delivery "
+            "(restricted: <warehouse>/returns/, to send back to the supplier)"
+        ),
+        tags={"source": source},
+    )
+    def _return(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        from pipelines.ingest.returns import write_return
+
+        settings = warehouse.settings()
+        path, rows = write_return(settings.restricted_db, source, settings.returns_dir)
+        context.log.info(f"{source}: data-quality return of {rows} rows written to {path}")
+        return dg.MaterializeResult(
+            metadata={"return": dg.MetadataValue.path(str(path)), "rows_listed": rows}
+        )
+
+    return _return
+
+
 landing_observations = [build_landing_observation(source) for source in SOURCES]
 ingest_assets = [build_ingest_asset(spec) for spec in SOURCE_TABLES]
+return_assets = [build_return_asset(source) for source in SOURCES]

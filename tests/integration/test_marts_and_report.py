@@ -1298,3 +1298,80 @@ def test_the_report_asset_links_the_latest_report(default_build):
     assert latest == str(html.resolve())  # a path to copy: browsers block file:// links
     assert isinstance(materialization.metadata["latest_report"], dg.PathMetadataValue)
     assert materialization.metadata["cells_suppressed"].value > 0
+
+
+def test_each_supplier_gets_a_data_quality_return_of_its_own_rows_only(default_build, tmp_path):
+    """After the run each organisation has a workbook in the restricted zone listing every row of
+    its current extracts the contracts kept out or corrected (file, row, column, value, rule in
+    words, how to fix), nothing of the others'; a value that looks like a formula stays text, in
+    openpyxl and in LibreOffice (headless)."""
+    import csv
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    from pipelines.ingest.returns import write_return
+
+    _, out, warehouse = default_build
+    counts = {}
+    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+        for source in ("city", "county", "icb"):
+            counts[source] = con.execute(
+                "select severity, count(*) from audit.current_quarantine where source = ? "
+                "group by all",
+                [source],
+            ).fetchall()
+    for source in ("city", "county", "icb"):
+        books = sorted((warehouse / "returns").glob(f"{source}_data_quality_return_*.xlsx"))
+        assert len(books) == 1, source
+        book = openpyxl.load_workbook(books[0])
+        assert book.sheetnames == ["Summary", "Rows kept out", "Identifiers blanked"]
+        own = {p.name for p in (out / "landing" / source).iterdir()}
+        for sheet, severity in (("Rows kept out", "error"), ("Identifiers blanked", "warning")):
+            rows = list(book[sheet].iter_rows(min_row=2, values_only=True))
+            assert len(rows) == dict(counts[source]).get(severity, 0) > 0, (source, sheet)
+            assert {r[0] for r in rows} <= own, (source, sheet)  # its own files only
+            assert all(isinstance(r[2], int) and r[5] and r[8] for r in rows)  # row, rule, fix
+
+    # a formula-looking value in a delivered file stays text
+    restricted = tmp_path / "restricted.duckdb"
+    shutil.copy(warehouse / "restricted.duckdb", restricted)
+    planted = '=HYPERLINK("http://example.org","click")'
+    with duckdb.connect(str(restricted)) as con:
+        con.execute(
+            """insert into audit.quarantine
+            select load_id, source, table_name, file_path, 99999, 'PersonName', ?, 'required',
+                'planted', 'error', null
+            from audit.current_loads where table_name = 'city_person'""",
+            [planted],
+        )
+    path, _ = write_return(restricted, "city", tmp_path / "returns")
+    cell = next(
+        c
+        for row in openpyxl.load_workbook(path)["Rows kept out"].iter_rows()
+        for c in row
+        if c.value == planted
+    )
+    assert cell.data_type == "s"
+    if not SOFFICE.exists():
+        pytest.fail(f"{SOFFICE} is missing: `make test` installs Debian's libreoffice-calc-nogui")
+    done = subprocess.run(
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            CSV_EVERY_SHEET,
+            "--outdir",
+            str(tmp_path / "csv"),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    with (tmp_path / "csv" / f"{path.stem}-Rows kept out.csv").open(encoding="utf-8") as f:
+        values = [v for row in csv.reader(f) for v in row]
+    assert planted in values and "click" not in values

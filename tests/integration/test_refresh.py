@@ -172,6 +172,14 @@ def test_a_delivery_from_one_source_rebuilds_that_source_and_what_depends_on_it(
     assert len(kept) > 0.9 * len(keys_before)
     assert len(changed) <= 0.001 * len(kept)
     assert set(_statuses().values()) == {"FRESH"}
+    # the county's data-quality return is February's, with January's figures beside it
+    import openpyxl
+
+    returns = sorted((warehouse / "returns").glob("county_data_quality_return_*.xlsx"))
+    assert returns[-1].name == "county_data_quality_return_2025-02-16.xlsx"
+    summary = list(openpyxl.load_workbook(returns[-1])["Summary"].iter_rows(values_only=True))
+    previous = [row[4] for row in summary[4:] if row[0]]
+    assert previous and all(isinstance(n, int) for n in previous) and sum(previous) > 0
 
 
 def test_a_re_sent_file_loads_nothing(series, first_run):
