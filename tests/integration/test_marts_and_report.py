@@ -1194,17 +1194,12 @@ SOFFICE = Path("/usr/bin/soffice")
 CSV_EVERY_SHEET = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 
 
-def test_libreoffice_opens_the_workbook_and_reads_the_same_numbers(default_build, tmp_path):
-    """A spreadsheet program other than Excel (LibreOffice Calc, headless) opens every sheet and
-    reads every number, word and date the workbook holds as written."""
-    import csv
+def _libreoffice_csv(workbook: Path, tmp_path: Path) -> Path:
+    """Every sheet of the workbook as LibreOffice Calc (headless) reads it, one CSV each."""
     import subprocess
-
-    import openpyxl
 
     if not SOFFICE.exists():
         pytest.fail(f"{SOFFICE} is missing: `make test` installs Debian's libreoffice-calc-nogui")
-    _, workbook = _report_files(default_build)
     out = tmp_path / "csv"
     done = subprocess.run(
         [
@@ -1223,6 +1218,18 @@ def test_libreoffice_opens_the_workbook_and_reads_the_same_numbers(default_build
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+def test_libreoffice_opens_the_workbook_and_reads_the_same_numbers(default_build, tmp_path):
+    """A spreadsheet program other than Excel (LibreOffice Calc, headless) opens every sheet and
+    reads every number, word and date the workbook holds as written."""
+    import csv
+
+    import openpyxl
+
+    _, workbook = _report_files(default_build)
+    out = _libreoffice_csv(workbook, tmp_path)
     book = openpyxl.load_workbook(workbook)
     numbers = 0
     for sheet in book.worksheets:
@@ -1307,7 +1314,6 @@ def test_each_supplier_gets_a_data_quality_return_of_its_own_rows_only(default_b
     openpyxl and in LibreOffice (headless)."""
     import csv
     import shutil
-    import subprocess
 
     import openpyxl
 
@@ -1354,24 +1360,7 @@ def test_each_supplier_gets_a_data_quality_return_of_its_own_rows_only(default_b
         if c.value == planted
     )
     assert cell.data_type == "s"
-    if not SOFFICE.exists():
-        pytest.fail(f"{SOFFICE} is missing: `make test` installs Debian's libreoffice-calc-nogui")
-    done = subprocess.run(
-        [
-            str(SOFFICE),
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            CSV_EVERY_SHEET,
-            "--outdir",
-            str(tmp_path / "csv"),
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    with (tmp_path / "csv" / f"{path.stem}-Rows kept out.csv").open(encoding="utf-8") as f:
+    out = _libreoffice_csv(path, tmp_path)
+    with (out / f"{path.stem}-Rows kept out.csv").open(encoding="utf-8") as f:
         values = [v for row in csv.reader(f) for v in row]
     assert planted in values and "click" not in values
