@@ -250,6 +250,28 @@ def _refresh(settings, folders: dict, source: list[str] | None, full: bool) -> N
 
 
 @app.command()
+def accept(
+    extract: Path = typer.Argument(..., help="The landing file held back for its volume."),
+    warehouse: Path | None = typer.Option(None, help="Warehouse folder (default data/warehouse)."),
+    by: str = typer.Option(os.environ.get("USER", ""), help="Who accepts it (for the audit)."),
+) -> None:
+    """Accept an extract the load held back (its row count far from the last delivery's, or its
+    last line cut off): the next run loads it. Check the file with its supplier first."""
+    from pipelines.ingest.load import accept_extract
+
+    if not extract.is_file():
+        _fail(f"{extract} is not a file")
+    settings = _warehouse(warehouse=warehouse).settings()
+    if not settings.restricted_db.exists():
+        _fail(f"{settings.restricted_db} does not exist: nothing has been loaded yet")
+    sha = accept_extract(extract.resolve(), settings.restricted_db, by=by or None)
+    console.print(
+        f"[green]accepted[/] {extract.name} (sha256 {sha[:12]}…): the next `send-pipeline run` "
+        "loads it"
+    )
+
+
+@app.command()
 def report(
     warehouse: Path | None = typer.Option(None, help="Warehouse folder (default data/warehouse)."),
     out: Path | None = typer.Option(None, help="Where to write the report (default data/reports)."),

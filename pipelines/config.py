@@ -24,6 +24,9 @@ class Settings:
     key_file: Path
     # A table whose quarantined share of rows exceeds this fails its asset check (warning severity).
     quarantine_rate_threshold: float = 0.01
+    # A newer extract whose row count is below (1 - this) or above 1 / (1 - this) of the extract
+    # in force is held until an operator accepts it (a file cut short, a wrong export).
+    volume_tolerance: float = 0.25
     # Figures resting on extracts older than this, or on sources this far apart, get a warning.
     max_extract_age_days: int = 45
     max_extract_spread_days: int = 31
@@ -70,6 +73,7 @@ def get_settings() -> Settings:
             REPO_ROOT / "data" / "secrets" / "pseudonymisation.key",
         ),
         quarantine_rate_threshold=float(os.environ.get("SEND_QUARANTINE_RATE_THRESHOLD", "0.01")),
+        volume_tolerance=float(os.environ.get("SEND_VOLUME_TOLERANCE", "0.25")),
         max_extract_age_days=int(os.environ.get("SEND_MAX_EXTRACT_AGE_DAYS", "45")),
         max_extract_spread_days=int(os.environ.get("SEND_MAX_EXTRACT_SPREAD_DAYS", "31")),
         delivery_overdue_days=int(os.environ.get("SEND_DELIVERY_OVERDUE_DAYS", "35")),

@@ -22,6 +22,7 @@ from pipelines.resources import WarehouseResource
 from schemas.validate import ContractError
 
 QUARANTINE_CHECK = "quarantine_rate"
+VOLUME_CHECK = "extract_volume"
 
 
 def _check_result(spec: SourceTable, outcome: LoadOutcome, threshold: float) -> dg.AssetCheckResult:
@@ -194,20 +195,36 @@ def build_ingest_asset(spec: SourceTable) -> dg.AssetsDefinition:
                 QUARANTINE_CHECK,
                 asset=ingest_key(spec),
                 description="Share of delivered rows quarantined by the data contract",
-            )
+            ),
+            dg.AssetCheckSpec(
+                VOLUME_CHECK,
+                asset=ingest_key(spec),
+                description=(
+                    "A newer extract is loaded only when its row count is plausible against the "
+                    "extract in force and its last line is whole; otherwise it is held until an "
+                    "operator accepts it (send-pipeline accept FILE)"
+                ),
+            ),
         ],
         tags={"source": spec.source, "layer": "raw"},
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         settings = warehouse.settings()
         try:
-            outcome = ingest_table(spec, settings.landing_dir, settings.restricted_db)
+            outcome = ingest_table(
+                spec,
+                settings.landing_dir,
+                settings.restricted_db,
+                volume_tolerance=settings.volume_tolerance,
+            )
         except ContractError as error:
             raise dg.Failure(description=str(error), allow_retries=False) from error
         context.log.info(
             f"{spec.table}: {outcome.status}, {outcome.rows_loaded} rows loaded, "
             f"{outcome.rows_quarantined} quarantined from {outcome.file_path}"
         )
+        if outcome.message:
+            context.log.warning(outcome.message)
         yield dg.MaterializeResult(
             # The extract in force: unchanged when nothing new was loaded.
             data_version=dg.DataVersion(outcome.sha256) if outcome.sha256 else None,
@@ -221,7 +238,16 @@ def build_ingest_asset(spec: SourceTable) -> dg.AssetsDefinition:
                 "values_nullified": outcome.values_nullified,
                 "load_id": outcome.load_id or "",
             },
-            check_results=[_check_result(spec, outcome, settings.quarantine_rate_threshold)],
+            check_results=[
+                _check_result(spec, outcome, settings.quarantine_rate_threshold),
+                dg.AssetCheckResult(
+                    check_name=VOLUME_CHECK,
+                    passed=outcome.status != "held",
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    description=outcome.message or "the extract in force is the newest delivered",
+                    metadata={"status": outcome.status, "tolerance": settings.volume_tolerance},
+                ),
+            ],
         )
 
     return _ingest

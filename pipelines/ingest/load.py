@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -32,7 +32,7 @@ create table if not exists audit.file_loads (
     sheet varchar,
     sha256 varchar,
     extract_date date,
-    status varchar not null,          -- loaded | unchanged | superseded | failed
+    status varchar not null,          -- loaded | unchanged | superseded | failed | held
     rows_read bigint,
     rows_loaded bigint,
     rows_quarantined bigint,
@@ -52,6 +52,12 @@ create table if not exists audit.quarantine (
     reason varchar not null,
     severity varchar not null,        -- error: row quarantined | warning: value nulled, row kept
     raw_row json                      -- the whole row as delivered, for error rows
+);
+create table if not exists audit.accepted_extracts (
+    sha256 varchar primary key,       -- an extract an operator accepted despite its volume
+    file_path varchar not null,
+    accepted_by varchar,
+    accepted_at timestamp not null
 );
 create or replace view audit.current_loads as
     select * from audit.file_loads
@@ -77,6 +83,7 @@ class LoadOutcome:
     load_id: str | None = None
     reasons: dict[str, int] = field(default_factory=dict)
     sha256: str | None = None  # of the extract in force: the table's data version in Dagster
+    message: str | None = None  # why a newer extract was held back
 
     @property
     def quarantine_rate(self) -> float:
@@ -213,11 +220,58 @@ def delivery_label(con: duckdb.DuckDBPyConnection) -> str:
     return ", ".join(f"{source} {extract_date}" for source, extract_date in rows)
 
 
-def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOutcome:
+def volume_change(rows: int, previous: int, tolerance: float) -> str | None:
+    """Why a new extract's row count is implausible against the previous one, if it is: below
+    (1 - tolerance) or above 1 / (1 - tolerance) of it (0.25: under 75% or over 133%)."""
+    if previous <= 0 or tolerance <= 0:
+        return None
+    ratio = rows / previous
+    if ratio < 1 - tolerance or ratio > 1 / (1 - tolerance):
+        return (
+            f"{rows:,} rows against {previous:,} in the extract in force ({ratio:.0%}), beyond "
+            f"the tolerance of {tolerance:.0%}"
+        )
+    return None
+
+
+def cut_off(path: Path) -> bool:
+    """A CSV whose last line ends without a line break and with fewer fields than the header:
+    cut short in transfer."""
+    if path.suffix.lower() != ".csv":
+        return False
+    data = path.read_bytes()
+    if not data or data.endswith((b"\n", b"\r")):
+        return False
+    header = data.split(b"\n", 1)[0]
+    last = data.rsplit(b"\n", 1)[-1]
+    delimiter = max(b",;\t|", key=header.count)
+    return last.count(bytes([delimiter])) < header.count(bytes([delimiter]))
+
+
+def accept_extract(path: Path, db_path: Path, by: str | None = None) -> str:
+    """An operator's acceptance of an extract held back for its volume: the next load takes it."""
+    sha = sha256_of(path)
+    con = connect(db_path)
+    try:
+        con.execute(
+            "insert or replace into audit.accepted_extracts values (?, ?, ?, ?)",
+            [sha, str(path), by, datetime.now()],
+        )
+    finally:
+        con.close()
+    return sha
+
+
+def ingest_table(
+    spec: SourceTable, landing_dir: Path, db_path: Path, *, volume_tolerance: float = 0.25
+) -> LoadOutcome:
     """Load the newest extract of one table, or explain why nothing was loaded.
 
     Raises ContractError (file named, reason given) when the extract cannot be used at all; the
-    failure is audited and the table keeps its previous good state.
+    failure is audited and the table keeps its previous good state. A newer extract whose row
+    count is implausible against the extract in force (`volume_tolerance`), or whose last line
+    was cut off, is held: not loaded, audited `held`, the previous extract stays current, until
+    an operator accepts it (`send-pipeline accept FILE`).
     """
     now = datetime.now()
     candidates = spec.candidates(landing_dir)
@@ -264,6 +318,26 @@ def ingest_table(spec: SourceTable, landing_dir: Path, db_path: Path) -> LoadOut
         except ContractError as error:
             audit("failed", message=str(error))
             raise
+
+        accepted = con.execute(
+            "select count(*) from audit.accepted_extracts where sha256 = ?", [sha]
+        ).fetchone()[0]
+        if current and not accepted:
+            previous_rows = con.execute(
+                "select rows_read from audit.current_loads where table_name = ?", [spec.table]
+            ).fetchone()[0]
+            why = (
+                "its last line is cut off (no line break, fewer fields than the header)"
+                if cut_off(path)
+                else volume_change(raw.height, previous_rows or 0, volume_tolerance)
+            )
+            if why:
+                message = (
+                    f"{path.name} held, not loaded: {why}; the extract of {current[1]} stays "
+                    f"current until an operator accepts it (send-pipeline accept {path})"
+                )
+                audit("held", message=message, counts={"read": raw.height})
+                return replace(current_outcome(con, spec, "held"), message=message)
 
         loaded = result.valid.with_columns(
             pl.lit(path.name).alias("_source_file"),

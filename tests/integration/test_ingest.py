@@ -97,6 +97,9 @@ def test_newer_extract_supersedes_and_older_is_ignored(landing, tmp_path):
     ingest_table(spec, landing, db)
     newer = original.with_name("CSDS_CYP101_referrals_20990101.csv")
     pl.read_csv(original, infer_schema=False).head(10).write_csv(newer)
+    # 10 rows against thousands: held until an operator accepts it
+    assert ingest_table(spec, landing, db).status == "held"
+    load_module.accept_extract(newer, db, by="a data engineer")
     outcome = ingest_table(spec, landing, db)
     assert outcome.status == "loaded" and outcome.file_path.endswith(newer.name)
     assert _query(db, "select count(*) from raw.icb_referrals")[0][0] == outcome.rows_loaded <= 10
@@ -131,6 +134,7 @@ def test_load_failing_half_way_rolls_back(landing, tmp_path, monkeypatch):
     path = next((landing / "city").glob("Blade-Export_*_assessment.csv"))
     newer = path.with_name("Blade-Export_01-01-2099_assessment.csv")
     pl.read_csv(path, infer_schema=False).head(3).write_csv(newer)
+    load_module.accept_extract(newer, db)  # 3 rows: held for its volume otherwise
 
     real_audit = load_module._audit
 
@@ -239,3 +243,45 @@ def test_an_html_page_saved_as_the_extract_is_refused_with_its_name(landing, tmp
     with pytest.raises(ContractError, match=r"CSDS_CYP101_referrals_20990101.csv: missing"):
         ingest_table(spec, landing, db)
     assert _query(db, "select count(*) from raw.icb_referrals")[0][0] == first.rows_loaded
+
+
+@pytest.mark.parametrize("damage", ["half the rows", "last line cut off"])
+def test_a_delivery_cut_short_is_held_until_an_operator_accepts_it(landing, tmp_path, damage):
+    """A newer extract with half the rows of the one in force, or whose last line was cut off
+    in transfer, is not loaded: it is audited as held with the reason, the previous extract stays
+    current (children would otherwise vanish from the marts and return next month as false gaps),
+    and `send-pipeline accept FILE` lets the next load take it."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    db = tmp_path / "warehouse" / "restricted.duckdb"
+    spec = BY_TABLE["icb_referrals"]
+    first = ingest_table(spec, landing, db)
+    original = next((landing / "icb").glob("CSDS_CYP101_referrals_*.csv"))
+    newer = original.with_name("CSDS_CYP101_referrals_20990101.csv")
+    data = original.read_bytes()
+    if damage == "half the rows":
+        lines = data.split(b"\n")
+        newer.write_bytes(b"\n".join(lines[: len(lines) // 2]) + b"\n")
+        reason = "beyond the tolerance"
+    else:
+        newer.write_bytes(data.rstrip(b"\n")[:-12])  # the transfer stopped mid-line
+        reason = "last line is cut off"
+    held = ingest_table(spec, landing, db)
+    assert held.status == "held" and reason in held.message and newer.name in held.message
+    assert _query(db, "select count(*) from raw.icb_referrals")[0][0] == first.rows_loaded
+    current = _query(
+        db, "select file_path from audit.current_loads where table_name = ?", [spec.table]
+    )
+    assert current[0][0] == str(original)
+    status, message = _query(
+        db, "select status, message from audit.file_loads where file_path = ?", [str(newer)]
+    )[-1]
+    assert status == "held" and "send-pipeline accept" in message
+
+    result = CliRunner().invoke(app, ["accept", str(newer), "--warehouse", str(db.parent)])
+    assert result.exit_code == 0, result.output
+    loaded = ingest_table(spec, landing, db)
+    assert loaded.status == "loaded" and loaded.file_path == str(newer)
+    assert loaded.rows_read <= first.rows_read
