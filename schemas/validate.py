@@ -72,6 +72,7 @@ def validate(
         frame = frame.filter(pl.col(MALFORMED).is_null()).drop(MALFORMED)
     if frame.height == 0:
         raise ContractError(f"{file_name}: no data rows for {table}")
+    frame = match_headers(frame, list(schema.columns))
     missing = [name for name in required_columns(table) if name not in frame.columns]
     if missing:
         names = ", ".join(f"'{name}'" for name in missing)
@@ -108,6 +109,25 @@ def _with_malformed(result: ValidationResult, lines: pl.DataFrame, width: int) -
         issues=pl.concat([result.issues, issues.select(list(ISSUE_SCHEMA)).cast(ISSUE_SCHEMA)]),
         quarantined=pl.concat([result.quarantined, quarantined.select(result.quarantined.columns)]),
     )
+
+
+def header_key(name: str) -> str:
+    """A header as written by any tool: case, spaces, underscores and hyphens left out."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def match_headers(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The frame with each header that differs from a contract column only in case, spacing or
+    punctuation ('Pupil ID', 'PUPILID') renamed to the contract's name; order never matters."""
+    wanted = {header_key(name): name for name in columns}
+    renames = {
+        c: wanted[header_key(c)]
+        for c in frame.columns
+        if c not in columns
+        and header_key(c) in wanted
+        and wanted[header_key(c)] not in frame.columns
+    }
+    return frame.rename(renames) if renames else frame
 
 
 def _prepare(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:

@@ -19,6 +19,7 @@ import polars as pl
 
 from pipelines.ingest.catalogue import SourceTable
 from pipelines.ingest.read import ROW_COLUMN, read_extract
+from schemas import required_columns
 from schemas.validate import ContractError, validate
 
 AUDIT_DDL = """
@@ -313,7 +314,7 @@ def ingest_table(
             return current_outcome(con, spec, "superseded")
 
         try:
-            raw = read_extract(path, spec.sheet)
+            raw = read_extract(path, spec.sheet, required_columns(spec.table))
             result = validate(raw, spec.table, file_name=path.name, extract_date=extract_date)
         except ContractError as error:
             audit("failed", message=str(error))

@@ -17,7 +17,7 @@ import fastexcel
 import polars as pl
 from charset_normalizer import from_bytes
 
-from schemas.validate import ContractError
+from schemas.validate import ContractError, header_key
 
 ROW_COLUMN = "_source_row"
 # A line the reader could not split into the header's fields: its text, for the quarantine
@@ -180,24 +180,47 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
-def read_sheet(path: Path, sheet: str) -> pl.DataFrame:
+def read_sheet(path: Path, sheet: str, required: list[str] | None = None) -> pl.DataFrame:
+    """The table on its sheet; where no sheet has that name (a renamed or reordered export), the
+    one sheet whose header row holds every `required` column."""
     try:
         workbook = fastexcel.read_excel(path)
     except Exception as error:  # fastexcel raises its own hierarchy for corrupt files
         raise ContractError(f"{path.name}: unreadable as an Excel workbook: {error}") from error
-    if sheet not in workbook.sheet_names:
+    names = {name.casefold().strip(): name for name in workbook.sheet_names}
+    found = names.get(sheet.casefold().strip()) or _sheet_by_header(workbook, required)
+    if found is None:
         raise ContractError(
-            f"{path.name}: no sheet named '{sheet}' "
+            f"{path.name}: no sheet named '{sheet}' and none whose header holds its columns "
             f"(sheets found: {', '.join(workbook.sheet_names)})"
         )
-    frame = workbook.load_sheet_by_name(sheet, dtypes="string").to_polars()
+    frame = workbook.load_sheet_by_name(found, dtypes="string").to_polars()
     return _tidy(frame, first_row=2)
 
 
-def read_extract(path: Path, sheet: str | None) -> pl.DataFrame:
-    """Dispatch on the file type; a workbook table is read from its sheet."""
+def _sheet_by_header(workbook, required: list[str] | None) -> str | None:
+    if not required:
+        return None
+    wanted = {header_key(name) for name in required}
+    matches = [
+        name
+        for name in workbook.sheet_names
+        if wanted
+        <= {
+            header_key(str(c))
+            for c in workbook.load_sheet_by_name(name, n_rows=0, dtypes="string")
+            .to_polars()
+            .columns
+        }
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def read_extract(path: Path, sheet: str | None, required: list[str] | None = None) -> pl.DataFrame:
+    """Dispatch on the file type; a workbook table is read from its sheet (found by its header
+    when the sheet was renamed)."""
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         if sheet is None:
             raise ContractError(f"{path.name}: a workbook needs a sheet name")
-        return read_sheet(path, sheet)
+        return read_sheet(path, sheet, required)
     return read_csv(path)

@@ -285,3 +285,38 @@ def test_a_delivery_cut_short_is_held_until_an_operator_accepts_it(landing, tmp_
     loaded = ingest_table(spec, landing, db)
     assert loaded.status == "loaded" and loaded.file_path == str(newer)
     assert loaded.rows_read <= first.rows_read
+
+
+def test_a_renamed_sheet_and_headers_in_another_case_order_or_spacing_load_the_same_rows(
+    landing, tmp_path
+):
+    """The county's workbook re-saved with its Clients sheet renamed and moved last, and its
+    SEN support list with headers upper-cased, spaced and in reverse order: each table is found
+    by its header and loads exactly the rows the delivered files load."""
+    import openpyxl
+
+    db, again_db = tmp_path / "first.duckdb", tmp_path / "again.duckdb"
+    clients, support = BY_TABLE["county_clients"], BY_TABLE["county_sen_support"]
+    first = {spec.table: ingest_table(spec, landing, db) for spec in (clients, support)}
+
+    workbook = next((landing / "county").glob("EHC_Casework_*.xlsx"))
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Clients"]
+    sheet.title = "Export 1"
+    book.move_sheet(sheet, offset=len(book.sheetnames))
+    book.save(workbook)
+    listed = next((landing / "county").glob("SEN_Support_*.csv"))
+    frame = pl.read_csv(listed, infer_schema=False, encoding="cp1252")
+    frame = frame.select(list(reversed(frame.columns)))
+    frame.columns = [" ".join(c.upper()) for c in frame.columns]  # 'P U P I L I D'
+    listed.write_bytes(frame.write_csv().encode("cp1252"))
+
+    for spec in (clients, support):
+        again = ingest_table(spec, landing, again_db)
+        assert again.status == "loaded"
+        assert (again.rows_read, again.rows_loaded) == (
+            first[spec.table].rows_read,
+            first[spec.table].rows_loaded,
+        ), spec.table
+        columns = [c for c in _query(again_db, f"describe raw.{spec.table}")]
+        assert [c[0] for c in columns] == [c[0] for c in _query(db, f"describe raw.{spec.table}")]
