@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.catalogue import SourceTable
-from pipelines.ingest.read import ROW_COLUMN, read_extract
+from pipelines.ingest.read import ROW_COLUMN, detect_encoding, read_extract
 from schemas import required_columns
 from schemas.validate import ContractError, validate
 
@@ -241,12 +241,12 @@ def cut_off(path: Path) -> bool:
     if path.suffix.lower() != ".csv":
         return False
     data = path.read_bytes()
-    if not data or data.endswith((b"\n", b"\r")):
+    text = data.decode(detect_encoding(data[:65536]), errors="replace")
+    if not text or text.endswith(("\n", "\r")):
         return False
-    header = data.split(b"\n", 1)[0]
-    last = data.rsplit(b"\n", 1)[-1]
-    delimiter = max(b",;\t|", key=header.count)
-    return last.count(bytes([delimiter])) < header.count(bytes([delimiter]))
+    header, last = text.split("\n", 1)[0], text.rsplit("\n", 1)[-1]
+    delimiter = max(",;\t|", key=header.count)
+    return last.count(delimiter) < header.count(delimiter)
 
 
 def accept_extract(path: Path, db_path: Path, by: str | None = None) -> str:
