@@ -39,6 +39,21 @@ EARLIEST_YEAR = 1900
 ON_FAIL = "on_fail"
 NULLIFY = "nullify"
 
+# Each rule a contract records (a check's name, the reader's malformed_line), in plain words for
+# the people who read about it: the report's data-quality table and the suppliers' returns.
+RULE_WORDS = {
+    "code_list": "A code not in its code list",
+    "date_format": "Not a date",
+    "date_order": "Dates in the wrong order",
+    "not_after_extract_date": "A date after the extract date",
+    "required": "A required value missing",
+    "unique": "A record id delivered twice",
+    "malformed_line": "A line that does not split into the header's fields",
+    "nhs_number_check_digit": "NHS number fails its check digit",
+    "upn_check_letter": "UPN fails its check letter",
+    "uln_check_digit": "ULN fails its check digit",
+}
+
 _EXTRACT_DATE: ContextVar[date | None] = ContextVar("extract_date", default=None)
 
 

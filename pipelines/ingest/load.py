@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.catalogue import SourceTable
-from pipelines.ingest.read import ROW_COLUMN, detect_encoding, read_extract
+from pipelines.ingest.read import ROW_COLUMN, cut_off, read_extract
 from schemas import required_columns
 from schemas.validate import ContractError, validate
 
@@ -235,20 +235,6 @@ def volume_change(rows: int, previous: int, tolerance: float) -> str | None:
     return None
 
 
-def cut_off(path: Path) -> bool:
-    """A CSV whose last line ends without a line break and with fewer fields than the header:
-    cut short in transfer."""
-    if path.suffix.lower() != ".csv":
-        return False
-    data = path.read_bytes()
-    text = data.decode(detect_encoding(data[:65536]), errors="replace")
-    if not text or text.endswith(("\n", "\r")):
-        return False
-    header, last = text.split("\n", 1)[0], text.rsplit("\n", 1)[-1]
-    delimiter = max(",;\t|", key=header.count)
-    return last.count(delimiter) < header.count(delimiter)
-
-
 def accept_extract(path: Path, db_path: Path, by: str | None = None) -> str:
     """An operator's acceptance of an extract held back for its volume: the next load takes it."""
     sha = sha256_of(path)
@@ -304,7 +290,7 @@ def ingest_table(
     try:
         _record_older_deliveries(con, spec, [c for c in candidates if c[1] != path], now)
         current = con.execute(
-            "select sha256, extract_date from audit.current_loads where table_name = ?",
+            "select sha256, extract_date, rows_read from audit.current_loads where table_name = ?",
             [spec.table],
         ).fetchone()
         if current and current[0] == sha:
@@ -324,13 +310,10 @@ def ingest_table(
             "select count(*) from audit.accepted_extracts where sha256 = ?", [sha]
         ).fetchone()[0]
         if current and not accepted:
-            previous_rows = con.execute(
-                "select rows_read from audit.current_loads where table_name = ?", [spec.table]
-            ).fetchone()[0]
             why = (
                 "its last line is cut off (no line break, fewer fields than the header)"
                 if cut_off(path)
-                else volume_change(raw.height, previous_rows or 0, volume_tolerance)
+                else volume_change(raw.height, current[2] or 0, volume_tolerance)
             )
             if why:
                 message = (

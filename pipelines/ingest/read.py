@@ -98,22 +98,48 @@ def read_csv(path: Path) -> pl.DataFrame:
         except UnicodeDecodeError as error:
             raise ContractError(f"{path.name}: cannot be decoded as {encoding}: {error}") from error
         source = io.BytesIO(text.encode("utf-8"))
-    elif not _is_utf8(path):
-        # UTF-8 in its first 64 KB, not throughout: the odd Windows-1252 byte further on
-        text = path.read_bytes().decode("utf-8", errors="cp1252_byte")
-        source = io.BytesIO(text.encode("utf-8"))
     try:
-        frame = pl.read_csv(
-            source, separator=delimiter, infer_schema=False, encoding="utf8", quote_char='"'
-        )
+        return _tidy(_fast_read(source, delimiter), first_row=2)  # header is row 1
     except pl.exceptions.NoDataError as error:
         raise ContractError(f"{path.name}: unreadable as CSV: {error}") from error
     except pl.exceptions.ComputeError:
-        # A line the fast reader refuses (a stray quote, an unquoted delimiter): read line by
-        # line, so that line alone is quarantined and every other row loads.
-        data = source.getvalue() if isinstance(source, io.BytesIO) else path.read_bytes()
-        return read_lines(data.decode("utf-8", errors="cp1252_byte"), delimiter)
-    return _tidy(frame, first_row=2)  # header is row 1
+        pass
+    # Refused by the fast reader: a byte that is not UTF-8 past the sniffed sample (read as
+    # Windows-1252, the rest as UTF-8), or a malformed line (read line by line, so that line
+    # alone is quarantined and every other row loads).
+    data = source.getvalue() if isinstance(source, io.BytesIO) else path.read_bytes()
+    text = data.decode("utf-8", errors="cp1252_byte")
+    try:
+        return _tidy(_fast_read(io.BytesIO(text.encode("utf-8")), delimiter), first_row=2)
+    except pl.exceptions.ComputeError:
+        return read_lines(text, delimiter)
+
+
+def _fast_read(source: Path | io.BytesIO, delimiter: str) -> pl.DataFrame:
+    return pl.read_csv(
+        source, separator=delimiter, infer_schema=False, encoding="utf8", quote_char='"'
+    )
+
+
+def cut_off(path: Path) -> bool:
+    """A CSV whose last line ends without a line break and with fewer fields than the header: cut
+    short in transfer. Reads the file's first and last 64 KB only."""
+    if path.suffix.lower() != ".csv":
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+        size = handle.seek(0, io.SEEK_END)
+        handle.seek(max(0, size - _SNIFF_BYTES) // 4 * 4)  # whole UTF-16/32 code units
+        tail = handle.read()
+    encoding = detect_encoding(head)
+    bom = next((mark for mark, _ in _BOMS if head.startswith(mark)), b"")
+    header = head.decode(encoding, errors="replace").split("\n", 1)[0]
+    # the tail decoded after the byte-order mark, which tells UTF-16/32 their byte order
+    last = (tail if tail.startswith(bom) else bom + tail).decode(encoding, errors="replace")
+    if not last or last.endswith(("\n", "\r")):
+        return False
+    delimiter = detect_delimiter(header)
+    return last.rsplit("\n", 1)[-1].count(delimiter) < header.count(delimiter)
 
 
 def read_lines(text: str, delimiter: str) -> pl.DataFrame:
@@ -165,19 +191,6 @@ def _fields(text: str, delimiter: str) -> list[str] | None:
     except csv.Error:
         return None
     return records[0] if len(records) == 1 else None
-
-
-def _is_utf8(path: Path) -> bool:
-    """The whole file decodes as UTF-8 (read in blocks; a character may span two)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as handle:
-            while block := handle.read(1 << 20):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def read_sheet(path: Path, sheet: str, required: list[str] | None = None) -> pl.DataFrame:

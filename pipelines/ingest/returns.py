@@ -24,60 +24,37 @@ import duckdb
 import xlsxwriter
 
 from pipelines.ingest.catalogue import BY_TABLE
+from schemas.checks import RULE_WORDS
 
-# Each rule: what it means for the supplier, and how to fix it at source.
-RULES = {
-    "code_list": (
-        "A code not in its code list",
-        "Use one of the codes the specification lists for this column (see the code list named "
-        "in the reason); map local codes before export.",
-    ),
-    "date_format": (
-        "Not a date",
-        "Export dates as dd/mm/yyyy (the ICB: yyyy-mm-dd) from a date field, not as text or as "
-        "an Excel date number; check the day exists (30/02 does not).",
-    ),
-    "date_order": (
-        "Dates in the wrong order",
-        "Check both dates in the case record: an end cannot come before its start.",
-    ),
-    "not_after_extract_date": (
-        "A date after the extract date",
-        "A date in the future of the extract is a typing error or a planned date in an actual-date "
-        "field: correct the record.",
-    ),
-    "required": (
-        "A required value missing",
-        "Fill the field in the case record; the row cannot be used without it.",
-    ),
-    "unique": (
-        "A record id delivered twice",
-        "Each record id must appear once per file: remove the duplicate row or give it its own id.",
-    ),
-    "malformed_line": (
-        "A line that does not split into the header's fields",
-        "Quote any value that holds the delimiter, a quote or a line break (CSV quoting), and "
-        "check the file was not cut short in transfer.",
-    ),
-    "nhs_number_check_digit": (
-        "NHS number fails its check digit",
-        "Verify the NHS number against the Personal Demographics Service; a mistyped number is "
-        "left blank and the child is matched on other details.",
-    ),
-    "upn_check_letter": (
-        "UPN fails its check letter",
-        "Correct the UPN from the school's record (the DfE's UPN check letter); a wrong UPN is "
-        "left blank.",
-    ),
-    "uln_check_digit": (
-        "ULN fails its check digit",
-        "Correct the ULN from the Learning Records Service; a wrong ULN is left blank.",
-    ),
+# Each rule (in words: schemas.checks.RULE_WORDS): how the supplier fixes it at source.
+FIXES = {
+    "code_list": "Use one of the codes the specification lists for this column (see the code list "
+    "named in the reason); map local codes before export.",
+    "date_format": "Export dates as dd/mm/yyyy (the ICB: yyyy-mm-dd) from a date field, not as "
+    "text or as an Excel date number; check the day exists (30/02 does not).",
+    "date_order": "Check both dates in the case record: an end cannot come before its start.",
+    "not_after_extract_date": "A date in the future of the extract is a typing error or a planned "
+    "date in an actual-date field: correct the record.",
+    "required": "Fill the field in the case record; the row cannot be used without it.",
+    "unique": "Each record id must appear once per file: remove the duplicate row or give it its "
+    "own id.",
+    "malformed_line": "Quote any value that holds the delimiter, a quote or a line break (CSV "
+    "quoting), and check the file was not cut short in transfer.",
+    "nhs_number_check_digit": "Verify the NHS number against the Personal Demographics Service; "
+    "a mistyped number is left blank and the child is matched on other details.",
+    "upn_check_letter": "Correct the UPN from the school's record (the DfE's UPN check letter); a "
+    "wrong UPN is left blank.",
+    "uln_check_digit": "Correct the ULN from the Learning Records Service; a wrong ULN is left "
+    "blank.",
 }
 
 
 def _rule_words(rule: str) -> tuple[str, str]:
-    return RULES.get(rule, (rule.replace("_", " ").capitalize(), "See the reason given."))
+    """The rule in plain words, and how to fix it."""
+    return (
+        RULE_WORDS.get(rule, rule.replace("_", " ").capitalize()),
+        FIXES.get(rule, "See the reason given."),
+    )
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[tuple]:

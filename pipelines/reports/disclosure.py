@@ -233,22 +233,25 @@ def published_counts(
                 else:
                     values[t] = solve(values, eq, t)
                     fixed.add(t)
-        # A total published as 0 over a true count above 0 would say "none", and one published
-        # inside the suppressed range would look small: raise its largest member that rounded
-        # to 0 (a small count, for which the base is as likely) and add up again.
-        zero = [
-            max(candidates, key=lambda c: (counts[c], c))
-            for eq, t in lines
-            if (values[t] == 0 and counts[t] > 0)
-            or (values[t] < _smallest_shown(rules) and counts[t] > rules.suppress_to)
-            for candidates in [
-                [c for c, _ in eq if c in leaves and counts[c] > 0 and shown[c] == 0]
-            ]
-            if candidates
-        ]
-        if not zero:
+        raise_at = _member_to_raise(counts, shown, values, lines, leaves, rules)
+        if raise_at is None:
             return values
-        shown[zero[0]] = rules.round_to
+        shown[raise_at] = rules.round_to
+
+
+def _member_to_raise(counts, shown, values, lines, leaves, rules: Rules) -> tuple | None:
+    """A total published as 0 over a true count above 0 would say "none", and one published inside
+    the suppressed range would look small: the first such total's largest member that rounded to 0
+    (a small count, for which the base is as likely), to be raised to the base."""
+    floor = _smallest_shown(rules)
+    for equation, t in lines:
+        if (values[t] == 0 and counts[t] > 0) or (
+            values[t] < floor and counts[t] > rules.suppress_to
+        ):
+            members = [c for c, _ in equation if c in leaves and counts[c] > 0 and shown[c] == 0]
+            if members:
+                return max(members, key=lambda c: (counts[c], c))
+    return None
 
 
 def derivable(suppressed: np.ndarray, equations: list[Equation]) -> list[tuple]:

@@ -59,16 +59,6 @@ SERVICE_LABELS = {
     "camhs": "CAMHS",
 }
 COUNCILS = ("city", "county")
-# The data contracts' rules (schemas/checks.py) in words.
-RULE_LABELS = {
-    "code_list": "A code not in its code list",
-    "date_format": "Not a date",
-    "date_order": "Dates in the wrong order",
-    "not_after_extract_date": "A date after the extract date",
-    "required": "A required value missing",
-    "unique": "A record id delivered twice",
-    "malformed_line": "A line that does not split into the header's fields",
-}
 RESIDENCE = ("City", "County", "Elsewhere or unknown", "All")
 
 

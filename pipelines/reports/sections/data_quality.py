@@ -12,11 +12,11 @@ from pipelines.reports.disclosure import (
 )
 from pipelines.reports.model import PublishedTable, Section
 from pipelines.reports.sections.common import (
-    RULE_LABELS,
     count_table,
     fetch,
     with_margins,
 )
+from schemas.checks import RULE_WORDS
 
 
 def section(con, rules: Rules) -> Section:
@@ -58,7 +58,7 @@ def section(con, rules: Rules) -> Section:
         if truth_f1 is None
         else {"precision": truth_precision, "recall": truth_recall, "f1": truth_f1}
     )
-    reasons = sorted({rule for rule, _, _ in quarantine}, key=lambda r: RULE_LABELS.get(r, r))
+    reasons = sorted({rule for rule, _, _ in quarantine}, key=lambda r: RULE_WORDS.get(r, r))
     found = {(rule, source): n for rule, source, n in quarantine}
     body = [[found.get((r, s), 0) for s in sources] for r in reasons] or [[0, 0, 0]]
     nulled_by = dict(nulled)
@@ -67,7 +67,7 @@ def section(con, rules: Rules) -> Section:
     quarantined = count_table(
         "quarantine",
         "Rows the data contracts kept out (quarantined) or corrected, by source and reason",
-        [*(RULE_LABELS.get(r, r) for r in reasons), "Invalid identifier set to blank (row kept)"],
+        [*(RULE_WORDS.get(r, r) for r in reasons), "Invalid identifier set to blank (row kept)"],
         ["City", "County", "ICB", "All"],
         matrix,
         rules,
