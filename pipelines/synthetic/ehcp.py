@@ -89,6 +89,9 @@ REQUEST_SOURCE_WEIGHTS = (45, 40, 8, 4, 3)
 EHC_PLANS_BEGIN = day(date(2014, 9, 1))
 TRANSITION_END = day(date(2018, 3, 31))
 
+# One column array per field, for a block of children or plans.
+Block = dict[str, np.ndarray]
+
 
 @dataclass
 class Ehcp:
@@ -152,7 +155,7 @@ def _children_block(
     }
 
 
-def _concat(blocks: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+def _concat(blocks: list[Block]) -> Block:
     keys = blocks[0].keys()
     return {k: np.concatenate([b[k] for b in blocks]) for k in keys}
 
@@ -205,13 +208,36 @@ def _durations(rng, within: np.ndarray) -> np.ndarray:
     return np.where(within, _uniform(rng, 63, 140, n), late.astype(np.int64))
 
 
-def build(seed: int, scale: float, as_at: date) -> Ehcp:
-    rng = stream(seed, "ehcp")
+# --- the steps of build --------------------------------------------------------------------------
+
+
+@dataclass
+class _Issued:
+    """The councils' own plans' requests (one per plan, in `native` order)."""
+
+    plan_keys: np.ndarray
+    request_keys: np.ndarray
+    received: np.ndarray
+    week20: np.ndarray
+    requests: pl.DataFrame
+
+
+@dataclass
+class _Arrived:
+    """Plans transferred in: the receiving council's records, and their rows in `native`."""
+
+    rows: Block
+    old_rows: np.ndarray
+    plan_keys: np.ndarray
+    request_keys: np.ndarray
+    requests: pl.DataFrame
+
+
+def _ceased_plans(rng, ids: _Ids, scale: float, as_at: date) -> tuple[list[Block], list[Block]]:
+    """Adds the plans ceased in each of the last six years and this year to date, by council,
+    with their children (who moved where, for transfers and leavers)."""
     a = day(as_at)
     year = as_at.year
-    ids = _Ids()
-
-    # 1. Plans ceased in each of the last six years and this year to date.
     ceased_children, ceased_plans = [], []
     for la, fig in enumerate(cal.FIGURES):
         counts = _yearly_counts(fig.ceased, cal.CEASED_GROWTH, scale, as_at)
@@ -255,8 +281,12 @@ def build(seed: int, scale: float, as_at: date) -> Ehcp:
                 "partner": partner,
             }
         )
+    return ceased_children, ceased_plans
 
-    # 2. Transfers between the councils: a new plan in the receiving council.
+
+def _transfers_in(rng, ceased_plans: list[Block], a: int) -> list[Block]:
+    """Adds, for each council, the new plans in the partner council of the plans it ceased for
+    transfer there (those begun by `a`)."""
     transfer_in = []
     for la in (cal.CITY, cal.COUNTY):
         old = ceased_plans[la]
@@ -277,8 +307,14 @@ def build(seed: int, scale: float, as_at: date) -> Ehcp:
                 "old_index": np.flatnonzero(mask)[arrived],
             }
         )
+    return transfer_in
 
-    # 3. Plans in force at as_at that began in the council (the rest came by transfer).
+
+def _in_force_plans(
+    rng, ids: _Ids, scale: float, a: int, transfer_in: list[Block]
+) -> tuple[list[Block], list[Block]]:
+    """Adds the plans in force at `a` that began in the council (the rest came by transfer),
+    by council, with their children."""
     in_force_children, in_force_plans = [], []
     for la, fig in enumerate(cal.FIGURES):
         arrivals = transfer_in[1 - la]["child"].size
@@ -303,13 +339,18 @@ def build(seed: int, scale: float, as_at: date) -> Ehcp:
                 "transfer_from": np.full(n, -1, np.int8),
             }
         )
+    return in_force_children, in_force_plans
 
-    children = _concat(in_force_children + ceased_children)
-    native = _concat(
-        [{k: v for k, v in p.items() if k != "partner"} for p in in_force_plans + ceased_plans]
-    )
 
-    # 4. Each native plan's request and assessment, dated back from its issue (= start) date.
+def _native_plans(in_force: list[Block], ceased: list[Block]) -> Block:
+    """The plans that began in their council: in force (both councils), then ceased (city,
+    county), the order `_ceased_row_index` relies on."""
+    return _concat([{k: v for k, v in p.items() if k != "partner"} for p in in_force + ceased])
+
+
+def _issued_requests(rng, ids: _Ids, native: Block, year: int) -> _Issued:
+    """Adds each native plan's key, and its request and assessment, dated back from its issue
+    (= start) date."""
     n = native["child"].size
     plan_keys = ids.take("plan", n)
     request_keys = ids.take("request", n)
@@ -338,8 +379,11 @@ def build(seed: int, scale: float, as_at: date) -> Ehcp:
         week20,
         plan_keys,
     )
+    return _Issued(plan_keys, request_keys, received, week20, plan_requests)
 
-    # Transfers in: the receiving council's record of the same plan.
+
+def _arrivals(rng, ids: _Ids, native: Block, issued: _Issued, transfer_in: list[Block]) -> _Arrived:
+    """Adds the receiving council's record of each plan transferred in."""
     arrivals = _concat(transfer_in)
     old_rows = np.concatenate(
         [
@@ -358,49 +402,64 @@ def build(seed: int, scale: float, as_at: date) -> Ehcp:
         arrival_request_keys[city_arrival],
         arrivals["child"][city_arrival],
         arrivals["la"][city_arrival],
-        received[old_rows][city_arrival],
+        issued.received[old_rows][city_arrival],
         np.full(int(city_arrival.sum()), -1, np.int64),
         np.full(int(city_arrival.sum()), HISTORIC, dtype=object),
         np.full(int(city_arrival.sum()), PLAN_ISSUED, dtype=object),
         native["start"][old_rows][city_arrival],
-        week20[old_rows][city_arrival],
+        issued.week20[old_rows][city_arrival],
         arrival_plan_keys[city_arrival],
     )
+    return _Arrived(arrivals, old_rows, arrival_plan_keys, arrival_request_keys, arrival_requests)
 
-    plans = pl.DataFrame(
+
+def _plan_table(native: Block, issued: _Issued, arrived: _Arrived) -> pl.DataFrame:
+    """Every plan: the councils' own, then those transferred in."""
+    arrivals = arrived.rows
+    return pl.DataFrame(
         {
-            "plan": np.concatenate([plan_keys, arrival_plan_keys]),
+            "plan": np.concatenate([issued.plan_keys, arrived.plan_keys]),
             "child": np.concatenate([native["child"], arrivals["child"]]),
             "la": np.concatenate([native["la"], arrivals["la"]]),
             "start": np.concatenate([native["start"], arrivals["start"]]),
             "cease": np.concatenate([native["cease"], arrivals["cease"]]),
             "reason": np.concatenate([native["reason"], arrivals["reason"]]).astype(str),
             "transfer_from": np.concatenate([native["transfer_from"], arrivals["transfer_from"]]),
-            "request": np.concatenate([request_keys, arrival_request_keys]),
+            "request": np.concatenate([issued.request_keys, arrived.request_keys]),
         }
     )
-    transfers = pl.DataFrame(
+
+
+def _transfer_table(native: Block, issued: _Issued, arrived: _Arrived) -> pl.DataFrame:
+    """Each transfer between the councils: the ceased plan and the new one."""
+    arrivals, old_rows = arrived.rows, arrived.old_rows
+    return pl.DataFrame(
         {
             "child": arrivals["child"],
             "from_la": arrivals["transfer_from"],
             "to_la": arrivals["la"],
-            "old_plan": plan_keys[old_rows],
-            "new_plan": arrival_plan_keys,
+            "old_plan": issued.plan_keys[old_rows],
+            "new_plan": arrived.plan_keys,
             "old_cease": native["cease"][old_rows],
             "new_start": arrivals["start"],
         }
     )
 
-    # 5. Earlier refused requests for some plan children, then requests that led nowhere yet.
+
+def _prior_refusals(
+    rng, ids: _Ids, native: Block, dob: np.ndarray, received: np.ndarray, year: int
+) -> pl.DataFrame:
+    """Adds an earlier, refused request for some children with a native plan (`dob` and
+    `received`: each plan's child's birth day and request day, in `native` order)."""
+    n = received.size
     prior_mask = rng.random(n) < cal.PRIOR_REFUSAL_SHARE
     prior_received = received - _uniform(rng, 180, 540, n)
-    dob_native = children["dob"]  # children and native plans are in the same order
     prior_mask &= (prior_received >= int(jan1(year - 6))) & (
-        prior_received >= dob_native + int(1.5 * YEAR)
+        prior_received >= dob + int(1.5 * YEAR)
     )
     k = int(prior_mask.sum())
     prior_decision = prior_received[prior_mask] + _uniform(rng, 10, 42, k)
-    prior_requests = _request_frame(
+    return _request_frame(
         rng,
         ids.take("request", k),
         native["child"][prior_mask],
@@ -414,17 +473,31 @@ def build(seed: int, scale: float, as_at: date) -> Ehcp:
         np.full(k, -1, np.int64),
     )
 
-    other_children, other_requests = [], []
-    for la, fig in enumerate(cal.FIGURES):
-        block, frame = _requests_without_plans(
-            rng, ids, la, fig, scale, as_at, plan_requests, prior_requests
-        )
-        other_children.append(block)
-        other_requests.append(frame)
 
-    children = _concat([children, *other_children])
+def build(seed: int, scale: float, as_at: date) -> Ehcp:
+    """Both councils' EHC journeys up to `as_at`, `scale` times the published numbers."""
+    rng = stream(seed, "ehcp")
+    a = day(as_at)
+    ids = _Ids()
+    ceased_children, ceased = _ceased_plans(rng, ids, scale, as_at)
+    transfer_in = _transfers_in(rng, ceased, a)
+    in_force_children, in_force = _in_force_plans(rng, ids, scale, a, transfer_in)
+    children = _concat(in_force_children + ceased_children)
+    native = _native_plans(in_force, ceased)
+    issued = _issued_requests(rng, ids, native, as_at.year)
+    arrived = _arrivals(rng, ids, native, issued, transfer_in)
+    plans = _plan_table(native, issued, arrived)
+    transfers = _transfer_table(native, issued, arrived)
+    prior = _prior_refusals(rng, ids, native, children["dob"], issued.received, as_at.year)
+    others = [
+        _requests_without_plans(rng, ids, la, fig, scale, as_at, issued.requests, prior)
+        for la, fig in enumerate(cal.FIGURES)
+    ]
+
+    children = _concat([children, *(block for block, _ in others)])
     requests = pl.concat(
-        [plan_requests, arrival_requests, prior_requests, *other_requests], how="vertical"
+        [issued.requests, arrived.requests, prior, *(frame for _, frame in others)],
+        how="vertical",
     ).sort("request")
     plans = plans.sort("plan")
     children_frame = pl.DataFrame(children).sort("child")
@@ -436,7 +509,7 @@ def build(seed: int, scale: float, as_at: date) -> Ehcp:
     # Planted overlaps and gaps the modelled flows make rarely (docs/marts.md), each from its own
     # stream so that the rest of the world is drawn exactly as without them.
     requests = _plant_undecided(seed, scale, requests, plans, a)
-    requests = _plant_second_assessments(seed, scale, ids, requests, plans, a, year)
+    requests = _plant_second_assessments(seed, scale, ids, requests, plans, a, as_at.year)
     plans, placements, reviews, transfers = _plant_late_cease(
         seed, scale, plans, placements, reviews, transfers, a
     )

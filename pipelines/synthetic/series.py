@@ -185,7 +185,7 @@ def person_changes(out: Path, earlier: date, later: date) -> tuple[pl.DataFrame,
     null where nothing explains it)."""
     from pipelines.ingest.catalogue import BY_TABLE
     from pipelines.ingest.read import read_extract
-    from pipelines.synthetic.extracts import COLUMNS
+    from schemas import contract_columns
 
     truth = {when: out / "truth" / "deliveries" / when.isoformat() for when in (earlier, later)}
     record_truth = {
@@ -214,7 +214,7 @@ def person_changes(out: Path, earlier: date, later: date) -> tuple[pl.DataFrame,
         for when in (earlier, later):
             path = next(p for d, p in spec.candidates(out / "landing") if d == when)
             frames[when] = read_extract(path, spec.sheet)
-        key = COLUMNS[name][0]
+        key = contract_columns(name)[0]
         columns = [
             c for c in frames[earlier].columns if c != key and c not in _IGNORED and c[0] != "_"
         ]
