@@ -60,6 +60,11 @@ def generate(
     if_missing: bool = typer.Option(
         False, "--if-missing", help="Do nothing when OUT/landing already holds extracts."
     ),
+    sen2_version: str = typer.Option(
+        "1.3",
+        help="SEN2 spec version of the city's Blade export (1.1, 1.2 or 1.3): older councils' "
+        "software writes gendercurrent for sex, attendancepattern, no requestsource.",
+    ),
 ) -> None:
     """Write synthetic city, county and ICB extracts, and their truth, for demos and tests."""
     dates = {}
@@ -69,6 +74,10 @@ def generate(
         except ValueError:
             _fail(f"{option} {text!r} is not an ISO date (YYYY-MM-DD)")
     as_at_date, end_date = dates["--as-at"], dates["--world-end"]
+    from schemas.sen2_versions import VERSIONS
+
+    if sen2_version not in VERSIONS:
+        _fail(f"--sen2-version {sen2_version!r} is not one of {', '.join(VERSIONS)}")
     if end_date is not None and end_date < as_at_date:
         _fail(f"--world-end {world_end} is before --as-at {as_at}")
     landing = out / "landing"
@@ -88,6 +97,7 @@ def generate(
             progress=lambda message: status.update(message),
             world_end=end_date,
             deliveries=deliveries,
+            sen2_version=sen2_version,
         )
     console.print(
         f"generated {children:,} children into {out} in {time.monotonic() - started:.1f}s"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.ingest.assets import SOURCES, ingest_assets, landing_observations, return_assets
+from pipelines.ingest.assets import (
+    SOURCES,
+    ingest_assets,
+    landing_observations,
+    return_assets,
+    sen2_header,
+)
 from pipelines.ingest.sensors import build_landing_sensor
 from pipelines.progress import step_progress_logger
 from pipelines.project import SendDbtCli, send_dbt_project
@@ -14,14 +20,14 @@ from pipelines.publish.assets import (
     marts_not_empty,
 )
 from pipelines.reports.assets import partnership_report
-from pipelines.resources import WarehouseResource
+from pipelines.resources import OBSERVE_JOB, WarehouseResource
 from pipelines.transform.checks import linkage_quality, overlaps_and_gaps_match_truth
 from pipelines.transform.dbt_assets import dbt_asset_groups
 
 LANDING = dg.AssetSelection.tag("layer", "landing", include_sources=True)
 
 observe_landing_job = dg.define_asset_job(
-    "observe_landing",
+    OBSERVE_JOB,
     selection=LANDING,
     description="Look at the landing folders: a new extract makes its table and everything "
     "built from it stale (then 'Materialize stale' or `send-pipeline run` refreshes just that)",
@@ -62,6 +68,7 @@ defs = dg.Definitions(
         partnership_report,
     ],
     asset_checks=[
+        sen2_header,
         linkage_quality,
         overlaps_and_gaps_match_truth,
         marts_not_empty,

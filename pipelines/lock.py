@@ -5,6 +5,10 @@ both fail part-way with DuckDB's lock errors and leave it half built. So a run t
 first and a second run is refused at once, naming the run that holds it. The lock is the
 operating system's (flock on `<warehouse>/.run.lock`): it is released when the holding process
 ends, however it ends, so it never goes stale.
+
+Every Dagster run that writes takes it (pipelines/resources.py), whether started from the UI, a
+sensor or `send-pipeline run`; within one process it is re-entrant, so the command, which takes it
+before it starts its run, does not refuse itself.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 LOCK_NAME = ".run.lock"
+_HELD: dict[Path, int] = {}  # locks this process holds, and how many times it took each
 
 
 class WarehouseBusy(RuntimeError):
@@ -28,7 +33,14 @@ class WarehouseBusy(RuntimeError):
 def warehouse_lock(warehouse_dir: Path, what: str = "send-pipeline run") -> Iterator[Path]:
     """Hold the warehouse's run lock for the duration; WarehouseBusy when another run holds it."""
     warehouse_dir.mkdir(parents=True, exist_ok=True)
-    path = warehouse_dir / LOCK_NAME
+    path = (warehouse_dir / LOCK_NAME).resolve()
+    if path in _HELD:  # this process holds it already: the command's run inside the command
+        _HELD[path] += 1
+        try:
+            yield path
+        finally:
+            _HELD[path] -= 1
+        return
     handle = path.open("a+")
     try:
         try:
@@ -44,7 +56,11 @@ def warehouse_lock(warehouse_dir: Path, what: str = "send-pipeline run") -> Iter
         handle.truncate()
         handle.write(json.dumps({"pid": os.getpid(), "what": what, "since": time.time()}))
         handle.flush()
-        yield path
+        _HELD[path] = 1
+        try:
+            yield path
+        finally:
+            del _HELD[path]
     finally:
         handle.close()  # releases the lock
 

@@ -22,6 +22,7 @@ from dagster._core.storage.event_log.base import AssetRecord
 from dagster._time import get_current_datetime
 
 from pipelines.config import Settings
+from pipelines.resources import OBSERVE_JOB
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def stale_status(graph, instance: dg.DagsterInstance) -> CachingStaleStatusResol
 
 def observe_landing(defs: dg.Definitions, instance: dg.DagsterInstance, **execute) -> None:
     """Record what the landing folders hold now (one observation per table)."""
-    result = defs.resolve_job_def("observe_landing").execute_in_process(
+    result = defs.resolve_job_def(OBSERVE_JOB).execute_in_process(
         instance=instance, raise_on_error=False, **execute
     )
     if not result.success:

@@ -17,6 +17,7 @@ from schemas.city import (
     CityPlacementDetail,
     CityPlanDetail,
     CityRequests,
+    CitySen2,
     CitySenNeed,
     CitySenSupport,
     CityTopupFunding,
@@ -36,6 +37,7 @@ from schemas.county import (
 from schemas.icb import IcbCareContacts, IcbPatients, IcbReferrals
 
 CONTRACTS: dict[str, type[DataFrameModel]] = {
+    "city_sen2": CitySen2,
     "city_person": CityPerson,
     "city_requests": CityRequests,
     "city_assessment": CityAssessment,

@@ -250,6 +250,11 @@ def dates_in_order(earlier: str, later: str, fmt: str) -> classmethod:
     )(check_fn)
 
 
+def header_key(name: str) -> str:
+    """A header as written by any tool: case, spaces, underscores and hyphens left out."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
 # --- fields --------------------------------------------------------------------------------------
 
 

@@ -39,6 +39,45 @@ def _sen_setting():
     return in_code_list("sen_setting", "a SEN2 setting code")
 
 
+class CitySen2(ContractModel):
+    """SEN2 module 0 (Blade `_sen2.csv`): the return's header, one row per export.
+
+    sen2tableid: record id of the header; every person row names it (unique).
+    NativeId: the case-management system's own id for the record.
+    sen2orderseqcolumn: row order within the export (whole number).
+    sourceid: id of the source system.
+    collection: the collection, SEN2.
+    year: the collection year (whole number), the year of the reference date.
+    referencedate: the census reference date (2025-Jan-16 00:00:00).
+    sourcelevel: the level the return is made at (L, local authority).
+    lea: the council's three-digit LA code; checked to be the city's (892).
+    softwarecode: the case-management software that wrote the export.
+    release: that software's release.
+    serialno: the export's serial number.
+    datetime: when the export was written.
+    dmo: header item as exported by the software.
+    dco: header item as exported by the software.
+    dsco: header item as exported by the software (v1.3 on).
+    """
+
+    sen2tableid: str = field(required=True, unique=True)
+    NativeId: str = field()
+    sen2orderseqcolumn: str = field(integer())
+    sourceid: str = field()
+    collection: str = field(required=True)
+    year: str = field(integer(), required=True)
+    referencedate: str = field(date_format(BLADE_DATE), required=True)
+    sourcelevel: str = field()
+    lea: str = field(la_code(), required=True)
+    softwarecode: str = field()
+    release: str = field()
+    serialno: str = field()
+    datetime: str = field()
+    dmo: str = field()
+    dco: str = field()
+    dsco: str = field()
+
+
 class CityPerson(ContractModel):
     """SEN2 module 1 (Blade `_person.csv`): one row per child or young person in the return.
 

@@ -18,7 +18,8 @@ from pandera.config import ValidationDepth, config_context
 from pandera.errors import SchemaErrors
 
 from schemas import contract, required_columns
-from schemas.checks import NULLIFY, ON_FAIL, extract_date_context
+from schemas.checks import NULLIFY, ON_FAIL, extract_date_context, header_key
+from schemas.sen2_versions import to_current
 
 ROW = "_source_row"
 MALFORMED = "_malformed_line"  # pipelines/ingest/read.py: a line not split into fields
@@ -72,7 +73,7 @@ def validate(
         frame = frame.filter(pl.col(MALFORMED).is_null()).drop(MALFORMED)
     if frame.height == 0:
         raise ContractError(f"{file_name}: no data rows for {table}")
-    frame = match_headers(frame, list(schema.columns))
+    frame = match_headers(to_current(frame, table), list(schema.columns))
     missing = [name for name in required_columns(table) if name not in frame.columns]
     if missing:
         names = ", ".join(f"'{name}'" for name in missing)
@@ -109,11 +110,6 @@ def _with_malformed(result: ValidationResult, lines: pl.DataFrame, width: int) -
         issues=pl.concat([result.issues, issues.select(list(ISSUE_SCHEMA)).cast(ISSUE_SCHEMA)]),
         quarantined=pl.concat([result.quarantined, quarantined.select(result.quarantined.columns)]),
     )
-
-
-def header_key(name: str) -> str:
-    """A header as written by any tool: case, spaces, underscores and hyphens left out."""
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
 def match_headers(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:

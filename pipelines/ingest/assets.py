@@ -13,11 +13,13 @@ from datetime import date
 from hashlib import sha256
 
 import dagster as dg
+import duckdb
 
 from pipelines.code_versions import source_digest
 from pipelines.ingest.catalogue import SOURCE_TABLES, SourceTable
 from pipelines.ingest.deliveries import Delivery, delivery
 from pipelines.ingest.load import LoadOutcome, ingest_table, newest_extract, sha256_of
+from pipelines.ingest.sen2_header import HEADER, MODULES, check_header
 from pipelines.resources import WarehouseResource
 from schemas.validate import ContractError
 
@@ -237,6 +239,7 @@ def build_ingest_asset(spec: SourceTable) -> dg.AssetsDefinition:
                 "rows_quarantined": outcome.rows_quarantined,
                 "values_nullified": outcome.values_nullified,
                 "load_id": outcome.load_id or "",
+                **({"sen2_spec_version": outcome.spec_version} if outcome.spec_version else {}),
             },
             check_results=[
                 _check_result(spec, outcome, settings.quarantine_rate_threshold),
@@ -282,6 +285,33 @@ def build_return_asset(source: str) -> dg.AssetsDefinition:
         )
 
     return _return
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["raw", HEADER]),
+    name="sen2_header",
+    additional_deps=[dg.AssetKey(["raw", table]) for table in MODULES if table != HEADER],
+    description=(
+        "The city's SEN2 header names the city (LA 892) and a reference date that fits the "
+        "export, and every Blade module in force is from the header's export, of one spec "
+        "version, with its people under that header"
+    ),
+)
+def sen2_header(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with duckdb.connect(str(warehouse.settings().restricted_db), read_only=True) as con:
+        report = check_header(con)
+    return dg.AssetCheckResult(
+        passed=report.passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description="; ".join(report.findings) or "the export's modules are one return",
+        metadata={
+            "lea": report.lea or "",
+            "reference_date": report.reference_date or "",
+            "export_date": report.export_date or "",
+            "sen2_spec_version": report.spec_version or "",
+            "module_spec_versions": dg.MetadataValue.json(report.spec_versions),
+        },
+    )
 
 
 landing_observations = [build_landing_observation(source) for source in SOURCES]

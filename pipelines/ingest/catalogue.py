@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+CITY_LA_CODE = "892"  # Nottingham; the city's SEN2 header must name it (sen2_header.py)
+
 
 @dataclass(frozen=True)
 class SourceTable:
@@ -59,7 +61,7 @@ def _county_sheet(table: str, sheet: str, description: str) -> SourceTable:
         source="county",
         table=table,
         patterns=(
-            r"EHC_Casework_(?P<date>\d{8})\.xlsx",
+            r"EHC_Casework_(?P<date>\d{8})\.xlsx?",  # .xls: older Excel, read the same way
             rf"EHC_Casework_(?P<date>\d{{8}})_{sheet}\.csv",
         ),
         date_format="%d%m%Y",
@@ -79,6 +81,7 @@ def _csds(table: str, stem: str, description: str) -> SourceTable:
 
 
 SOURCE_TABLES: tuple[SourceTable, ...] = (
+    _blade("sen2", "module 0: the return's header (LA code, reference date, software)"),
     _blade("person", "module 1: children and young people"),
     _blade("requests", "module 2: requests for EHC needs assessment"),
     _blade("assessment", "module 3: EHC needs assessments"),

@@ -20,6 +20,7 @@ import polars as pl
 from pipelines.ingest.catalogue import SourceTable
 from pipelines.ingest.read import ROW_COLUMN, cut_off, read_extract
 from schemas import required_columns
+from schemas.sen2_versions import version_label, versions_of
 from schemas.validate import ContractError, validate
 
 AUDIT_DDL = """
@@ -39,8 +40,10 @@ create table if not exists audit.file_loads (
     rows_quarantined bigint,
     values_nullified bigint,
     message varchar,
-    loaded_at timestamp not null
+    loaded_at timestamp not null,
+    spec_version varchar              -- SEN2 modules: the spec version(s) the columns prove
 );
+alter table audit.file_loads add column if not exists spec_version varchar;
 create table if not exists audit.quarantine (
     load_id varchar not null,
     source varchar not null,
@@ -85,6 +88,7 @@ class LoadOutcome:
     reasons: dict[str, int] = field(default_factory=dict)
     sha256: str | None = None  # of the extract in force: the table's data version in Dagster
     message: str | None = None  # why a newer extract was held back
+    spec_version: str | None = None  # SEN2 modules: schemas.sen2_versions.version_label
 
     @property
     def quarantine_rate(self) -> float:
@@ -114,10 +118,12 @@ def newest_extract(spec: SourceTable, landing_dir: Path) -> tuple[date, Path] | 
     return _pick_latest(candidates) if candidates else None
 
 
-def _audit(con, *, load_id, spec, path, sha, extract_date, status, now, message=None, counts=None):
+def _audit(con, *, load_id, spec, path, sha, extract_date, status, now, **details):
+    """One row of audit.file_loads; details: message, counts, version (the SEN2 spec version)."""
+    message, counts, version = (details.get(k) for k in ("message", "counts", "version"))
     counts = counts or {}
     con.execute(
-        "insert into audit.file_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into audit.file_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id,
             spec.source,
@@ -133,6 +139,7 @@ def _audit(con, *, load_id, spec, path, sha, extract_date, status, now, message=
             counts.get("nullified"),
             message,
             now,
+            version,
         ],
     )
 
@@ -196,7 +203,7 @@ def current_outcome(con, spec: SourceTable, status: str) -> LoadOutcome:
     """The figures of the load currently in force, for a run that loaded nothing new."""
     row = con.execute(
         """select file_path, extract_date, rows_read, rows_loaded, rows_quarantined,
-                  values_nullified, load_id, sha256
+                  values_nullified, load_id, sha256, spec_version
            from audit.current_loads where table_name = ?""",
         [spec.table],
     ).fetchone()
@@ -209,7 +216,15 @@ def current_outcome(con, spec: SourceTable, status: str) -> LoadOutcome:
             [spec.table],
         ).fetchall()
     )
-    return LoadOutcome(spec.table, status, *row[:6], load_id=row[6], reasons=reasons, sha256=row[7])
+    return LoadOutcome(
+        spec.table,
+        status,
+        *row[:6],
+        load_id=row[6],
+        reasons=reasons,
+        sha256=row[7],
+        spec_version=row[8],
+    )
 
 
 def delivery_label(con: duckdb.DuckDBPyConnection) -> str:
@@ -272,6 +287,7 @@ def ingest_table(
     load_id = _load_id(spec, now, path)
 
     con = connect(db_path)
+    version = None  # the SEN2 spec version the file's columns prove, once it is read
 
     def audit(status: str, message: str | None = None, counts: dict | None = None) -> None:
         _audit(
@@ -285,6 +301,7 @@ def ingest_table(
             now=now,
             message=message,
             counts=counts,
+            version=version,
         )
 
     try:
@@ -301,6 +318,7 @@ def ingest_table(
 
         try:
             raw = read_extract(path, spec.sheet, required_columns(spec.table))
+            version = version_label(versions_of(spec.table, raw.columns))
             result = validate(raw, spec.table, file_name=path.name, extract_date=extract_date)
         except ContractError as error:
             audit("failed", message=str(error))
@@ -383,6 +401,7 @@ def ingest_table(
             load_id,
             dict(reasons),
             sha,
+            spec_version=version,
         )
     finally:
         con.close()

@@ -232,7 +232,7 @@ def _sheet_by_header(workbook, required: list[str] | None) -> str | None:
 def read_extract(path: Path, sheet: str | None, required: list[str] | None = None) -> pl.DataFrame:
     """Dispatch on the file type; a workbook table is read from its sheet (found by its header
     when the sheet was renamed)."""
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+    if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:  # calamine reads all three
         if sheet is None:
             raise ContractError(f"{path.name}: a workbook needs a sheet name")
         return read_sheet(path, sheet, required)

@@ -22,6 +22,7 @@ from pipelines.synthetic import (
     invalid,
     people,
     reference,
+    sen2_export,
     series,
     truth_issues,
 )
@@ -117,6 +118,7 @@ def file_names(as_at: date) -> dict[str, str]:
     dmy = as_at.strftime("%d%m%Y")
     ymd = as_at.strftime("%Y%m%d")
     names = {t: f"Blade-Export_{blade}_{m}.csv" for t, m in BLADE_MODULES.items()}
+    names["city_sen2"] = f"Blade-Export_{blade}_sen2.csv"
     names |= {
         "city_sen_support": f"census_sen_support_{iso}.csv",
         "city_topup_funding": f"high_needs_topup_{iso}.csv",
@@ -189,6 +191,7 @@ def generate(
     *,
     world_end: date | None = None,
     deliveries: int = 1,
+    sen2_version: str = "1.3",
 ) -> GenerateSummary:
     """Write synthetic extracts under `out/landing/{city,county,icb}/` and truth under
     `out/truth/`; the same arguments always give byte-identical files.
@@ -197,7 +200,8 @@ def generate(
     `as_at` (series.py), so the same seed and `world_end` with a later `as_at` continues the same
     world. `deliveries` > 1 writes that many monthly deliveries ending at `as_at` into the same
     landing folders (file names carry their dates), each with its truth under
-    `out/truth/deliveries/<date>/`; `out/truth/` holds the newest delivery's truth."""
+    `out/truth/deliveries/<date>/`; `out/truth/` holds the newest delivery's truth.
+    `sen2_version` is the SEN2 spec version of the city's Blade export (sen2_export.py)."""
     say = progress or (lambda _message: None)
     if children < 1:
         raise ValueError("children must be at least 1")
@@ -224,7 +228,8 @@ def generate(
         summary.rows = {}
         # The newest delivery of a series brings a corrected re-delivery (series.FAULTS).
         redeliver = series.CORRECTED if deliveries > 1 and when == dates[-1] else None
-        _write_delivery(series.cut(world, when), out, truth, summary, say, redeliver)
+        cut = series.cut(world, when)
+        _write_delivery(cut, out, truth, summary, say, redeliver, sen2_version)
         summary.delivery_dates.append(when)
     if deliveries > 1:
         newest = out / "truth" / "deliveries" / dates[-1].isoformat()
@@ -245,6 +250,7 @@ def _write_delivery(
     summary: GenerateSummary,
     say: Callable[[str], None],
     redeliver: str | None = None,
+    sen2_version: str = "1.3",
 ) -> None:
     """Write one delivery's extracts (dated `world.as_at`) and its truth; `redeliver`: a table
     also written to `out/redelivered/<source>/` under the same name, its invalid values
@@ -254,7 +260,7 @@ def _write_delivery(
     overlaps_gaps = truth_issues.compute(world)
 
     builder = extracts.Builder(world)
-    writer = _Writer(out, as_at, summary)
+    writer = _Writer(out, as_at, summary, sen2_version)
     record_truth: list[pl.DataFrame] = []
     invalid_rows: list[pl.DataFrame] = []
     stages = (
@@ -269,7 +275,7 @@ def _write_delivery(
             build()
             tables = builder.take()
             if redeliver in tables:
-                corrected = _Writer(out, as_at, GenerateSummary(0, 0, as_at, out))
+                corrected = _Writer(out, as_at, GenerateSummary(0, 0, as_at, out), sen2_version)
                 corrected.landing = {s: out / "redelivered" / s for s in corrected.landing}
                 corrected.landing[tables[redeliver].source].mkdir(parents=True, exist_ok=True)
                 corrected.write({redeliver: tables[redeliver]})
@@ -306,9 +312,12 @@ class _Writer:
     """Writes each table to its landing file; the county workbook goes to a second process
     when it is large, so the slowest file is written while the rest of the work goes on."""
 
-    def __init__(self, out: Path, as_at: date, summary: GenerateSummary) -> None:
+    def __init__(
+        self, out: Path, as_at: date, summary: GenerateSummary, sen2_version: str = "1.3"
+    ) -> None:
         self.landing = {source: out / "landing" / source for source in ("city", "county", "icb")}
         self.as_at = as_at
+        self.sen2_version = sen2_version
         self.names = file_names(as_at)
         self.summary = summary
         self.pending: Future | None = None
@@ -323,6 +332,10 @@ class _Writer:
             if name in COUNTY_SHEETS:
                 continue
             frame = table.frame.drop("_child", "_key")
+            if name in BLADE_MODULES:
+                frame = sen2_export.in_version(name, frame, self.sen2_version)
+                if name == "city_person":  # the export's header module goes with its people
+                    self._write_csv("city_sen2", sen2_export.header(self.as_at, self.sen2_version))
             self.summary.rows[name] = frame.height
             path = self.landing[table.source] / self.names[name]
             if name == "county_sen_support":
@@ -332,6 +345,12 @@ class _Writer:
             else:
                 write_csv(frame, path)
             self.summary.files.append(path)
+
+    def _write_csv(self, name: str, frame: pl.DataFrame) -> None:
+        path = self.landing["city"] / self.names[name]
+        write_csv(frame, path)
+        self.summary.rows[name] = frame.height
+        self.summary.files.append(path)
 
     def _workbook(self, frames: dict[str, pl.DataFrame]) -> None:
         county = self.landing["county"]

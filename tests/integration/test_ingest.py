@@ -320,3 +320,26 @@ def test_a_renamed_sheet_and_headers_in_another_case_order_or_spacing_load_the_s
         ), spec.table
         columns = [c for c in _query(again_db, f"describe raw.{spec.table}")]
         assert [c[0] for c in columns] == [c[0] for c in _query(db, f"describe raw.{spec.table}")]
+
+
+def test_the_casework_saved_as_an_older_excel_xls_workbook_loads_the_same_rows(landing, tmp_path):
+    from tests.libreoffice import libreoffice_convert
+
+    county = landing / "county"
+    workbook = next(county.glob("EHC_Casework_*.xlsx"))
+    saved = libreoffice_convert(workbook, tmp_path, "xls") / workbook.with_suffix(".xls").name
+    as_xlsx, as_xls = tmp_path / "xlsx.duckdb", tmp_path / "xls.duckdb"
+    sheets = [spec for spec in BY_TABLE.values() if spec.sheet]
+    for spec in sheets:
+        ingest_table(spec, landing, as_xlsx)
+    workbook.unlink()
+    shutil.move(saved, county / saved.name)  # the delivery is now the .xls alone
+    for spec in sheets:
+        outcome = ingest_table(spec, landing, as_xls)
+        assert outcome.status == "loaded" and outcome.file_path.endswith(".xls")
+        columns = "* exclude (_source_file, _load_id)"
+        rows = [
+            _query(db, f"select {columns} from raw.{spec.table} order by 1")
+            for db in (as_xlsx, as_xls)
+        ]
+        assert rows[0] == rows[1] and len(rows[0]) > 100, spec.table

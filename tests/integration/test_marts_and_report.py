@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 
 from tests.integration.kpi_reference import reference_kpis
+from tests.libreoffice import CSV_EVERY_SHEET, libreoffice_convert
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -1188,37 +1189,9 @@ def test_the_workbook_holds_typed_numbers_analysts_can_work_with(default_build):
     assert numbers > 500 and percentages > 50
 
 
-SOFFICE = Path("/usr/bin/soffice")
-# LibreOffice's csv export filter: comma, double quote, UTF-8, from line 1, each cell's value (not
-# as shown), and the last token -1: every sheet, each to <file>-<sheet name>.csv
-CSV_EVERY_SHEET = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
-
-
 def _libreoffice_csv(workbook: Path, tmp_path: Path) -> Path:
     """Every sheet of the workbook as LibreOffice Calc (headless) reads it, one CSV each."""
-    import subprocess
-
-    if not SOFFICE.exists():
-        pytest.fail(f"{SOFFICE} is missing: `make test` installs Debian's libreoffice-calc-nogui")
-    out = tmp_path / "csv"
-    done = subprocess.run(
-        [
-            str(SOFFICE),
-            # a profile of its own, so runs at the same time do not share (and lock) one
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            CSV_EVERY_SHEET,
-            "--outdir",
-            str(out),
-            str(workbook),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return out
+    return libreoffice_convert(workbook, tmp_path, CSV_EVERY_SHEET)
 
 
 def test_libreoffice_opens_the_workbook_and_reads_the_same_numbers(default_build, tmp_path):

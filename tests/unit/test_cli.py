@@ -165,3 +165,77 @@ def test_the_dagster_instance_runs_one_run_at_a_time(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     with dg.DagsterInstance.get() as instance:
         assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
+
+
+def _hold_in_another_process(code: str):
+    """A process that runs `code` (which takes the warehouse's lock), once it says 'held'."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_command_run_is_refused_while_a_dagster_run_holds_the_warehouse(tmp_path, monkeypatch):
+    """A run launched from the UI (its resources up in the run's own process) holds the lock, so
+    `send-pipeline run` on the same warehouse is refused at once, naming it."""
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
+    landing.mkdir()
+    holder = _hold_in_another_process(
+        "import time, dagster as dg; from pipelines.resources import WarehouseResource\n"
+        f"r = WarehouseResource(landing_dir={str(landing)!r}, warehouse_dir={str(warehouse)!r})\n"
+        "with dg.build_resources({'warehouse': r}):\n"
+        "    print('held', flush=True); time.sleep(60)"
+    )
+    try:
+        result = runner.invoke(
+            app, ["run", "--landing", str(landing), "--warehouse", str(warehouse)]
+        )
+        assert result.exit_code == 1, result.output
+        assert "another run is using the warehouse" in result.output
+        assert "a Dagster run" in result.output and str(holder.pid) in result.output
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_dagster_run_is_refused_while_the_command_holds_the_warehouse(tmp_path, monkeypatch):
+    """A run started in the UI while `send-pipeline run` is under way fails at once with the
+    reason, before any asset writes; a look at the landing folders is still allowed."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.lock import LOCK_NAME
+    from pipelines.resources import OBSERVE_JOB
+
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
+    landing.mkdir()
+    monkeypatch.setenv("SEND_LANDING_DIR", str(landing))
+    monkeypatch.setenv("SEND_WAREHOUSE_DIR", str(warehouse))
+    holder = _hold_in_another_process(
+        "import time, pathlib; from pipelines.lock import warehouse_lock\n"
+        f"with warehouse_lock(pathlib.Path({str(warehouse)!r}), 'send-pipeline run'):\n"
+        "    print('held', flush=True); time.sleep(60)"
+    )
+    try:
+        with dg.DagsterInstance.ephemeral() as instance:
+            refused = defs.resolve_job_def("refresh").execute_in_process(
+                instance=instance, raise_on_error=False
+            )
+            observed = defs.resolve_job_def(OBSERVE_JOB).execute_in_process(
+                instance=instance, raise_on_error=False
+            )
+        assert not refused.success
+        messages = " ".join(
+            str(event.message) + str(getattr(event.event_specific_data, "error", ""))
+            for event in refused.all_events
+            if event.is_failure or event.event_type_value == "RUN_FAILURE"
+        )
+        assert "another run is using the warehouse" in messages, messages
+        assert not refused.get_asset_materialization_events()
+        assert sorted(p.name for p in warehouse.iterdir()) == [LOCK_NAME]
+        assert observed.success
+    finally:
+        holder.kill()
+        holder.wait()

@@ -155,7 +155,7 @@ def test_land_copies_one_delivery_and_its_truth(series, tmp_path):
     out, _ = series
     landing = tmp_path / "landing"
     copied = land(out, JANUARY, landing)
-    assert len(copied) == 16  # 10 city files, the county's workbook and 2 lists, 3 ICB files
+    assert len(copied) == 17  # 11 city files, the county's workbook and 2 lists, 3 ICB files
     dated = {spec.match(p.name) for p in copied for spec in SOURCE_TABLES} - {None}
     assert dated == {JANUARY}
     truth = pl.read_parquet(tmp_path / "truth" / "record_truth.parquet")
@@ -189,7 +189,7 @@ def test_a_series_brings_a_late_source_a_re_sent_file_and_a_corrected_re_deliver
     landing = tmp_path / "landing"
     landed = replay(out, landing, None, date(2025, 2, 17))
     assert not (landing / "icb" / "CSDS_CYP001_patients_20250216.csv").exists()  # still late
-    assert len(landed) == 16 + 13  # January's files, and February's but the ICB's three
+    assert len(landed) == 17 + 14  # January's files, and February's but the ICB's three
     [resent] = replay(out, landing, date(2025, 2, 17), date(2025, 2, 18))
     assert filecmp.cmp(resent, out / "landing" / "county" / resent.name, shallow=False)
     [corrected] = replay(out, landing, date(2025, 2, 18), date(2025, 2, 20))
