@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode -e '.[dev]'
 	touch $(STAMP)
 
-$(DAGSTER_HOME)/dagster.yaml:
+# The repo-local Dagster instance (no telemetry, one run at a time, the run history's storage).
+$(DAGSTER_HOME)/dagster.yaml: pipelines/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n' > $@
+	cp pipelines/dagster.yaml $@
 
 # The dbt manifest must exist before the Dagster definitions import it.
 manifest: install

@@ -37,6 +37,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.cli import DAGSTER_YAML
 from pipelines.linkage.evaluate import key_changes
 from pipelines.project import prepare_manifest
 from pipelines.synthetic.series import land, person_changes
@@ -77,7 +78,7 @@ def _crosswalk(warehouse: Path) -> dict[str, str]:
 def bench(children: int, workdir: Path) -> dict:
     shutil.rmtree(workdir, ignore_errors=True)
     (workdir / "dagster_home").mkdir(parents=True)
-    (workdir / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    shutil.copyfile(DAGSTER_YAML, workdir / "dagster_home" / "dagster.yaml")
     series = workdir / "series"
     generate_s, _ = _send(
         workdir,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -25,9 +26,9 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
-# The repo-local Dagster instance: no telemetry, and one run at a time (a run launched in the UI
-# while another is under way waits in the queue; DuckDB has one writer per file).
-DAGSTER_YAML = "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n"
+# The repo-local Dagster instance's settings: no telemetry, one run at a time, the run history's
+# storage (the same file `make` copies)
+DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
 
 
 def _use_dagster_home() -> None:
@@ -38,7 +39,7 @@ def _use_dagster_home() -> None:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text(DAGSTER_YAML)
+        shutil.copyfile(DAGSTER_YAML, config)
 
 
 @app.command()

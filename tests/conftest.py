@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+
+from pipelines.cli import DAGSTER_YAML
 
 SAMPLE_CHILDREN = 1_500
 SAMPLE_SEED = 7
@@ -25,7 +28,7 @@ def sample(tmp_path_factory) -> Path:
 def _isolated_environment(tmp_path_factory):
     """Tests never touch the repository's data/ or Dagster instance, and use their own key."""
     home = tmp_path_factory.mktemp("dagster_home")
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    shutil.copyfile(DAGSTER_YAML, home / "dagster.yaml")  # the instance users run
     os.environ["DAGSTER_HOME"] = str(home)
     os.environ["SEND_PSEUDONYMISATION_KEY"] = "ab" * 32
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
