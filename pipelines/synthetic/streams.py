@@ -41,9 +41,14 @@ def split_counts(total: int, weights) -> np.ndarray:
 
 
 def unique_numbers(rng, n: int, low: int, high: int) -> np.ndarray:
-    """`n` distinct integers in [low, high), in random order."""
+    """`n` distinct integers in [low, high), in random order. A range too small for them gains a
+    digit (100000-999999 becomes 1000000-9999999), as a growing system's ids get longer: the
+    draws below end quickly only while at most three quarters of the range is taken, and never
+    when more numbers are asked for than the range holds."""
     if n == 0:
         return np.zeros(0, np.int64)
+    while n > (high - low) * 3 // 4:
+        low, high = low * 10, high * 10 + 9
     draw = rng.integers(low, high, int(n * 1.02) + 64)
     _, first = np.unique(draw, return_index=True)
     ordered = draw[np.sort(first)]

@@ -20,7 +20,7 @@ from pipelines.synthetic import generate
 from pipelines.synthetic.dates import day
 from pipelines.synthetic.generator import build_world
 from pipelines.synthetic.series import cut, land, monthly_dates, person_changes, replay
-from pipelines.synthetic.streams import Bound, Keyed
+from pipelines.synthetic.streams import Bound, Keyed, stream, unique_numbers
 
 JANUARY, FEBRUARY = date(2025, 1, 16), date(2025, 2, 16)
 CHILDREN, SEED = 3_000, 11
@@ -61,6 +61,24 @@ def test_keyed_draws_are_uniform_and_ids_are_distinct():
     assert np.unique(ids).size == 5_000
     part = keyed.numbers(np.arange(2_000, 3_000), "n", 5_000, 1_000_000, 9_999_999)
     assert np.array_equal(part, ids[2_000:3_000])  # a key's number, whatever else is present
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 5_000),
+    low=st.sampled_from([1, 100, 100_000]),
+    width=st.integers(1, 4_000),
+)
+def test_unique_numbers_are_distinct_even_when_the_range_is_too_small(n, low, width):
+    """Ids are distinct whatever the world's size: a range too small for them gains a digit
+    (at 2,000,000 children the county's six-digit client ids are too few, and drawing them
+    never ended); a range with room keeps its ids as they were."""
+    high = low + width
+    numbers = unique_numbers(stream(1, "test"), n, low, high)
+    assert len(numbers) == n == len(np.unique(numbers))
+    assert (numbers >= low).all()
+    if n <= width * 3 // 4:
+        assert (numbers < high).all()
 
 
 def test_bound_draws_are_one_per_row():
