@@ -32,6 +32,11 @@ class Settings:
     max_extract_spread_days: int = 31
     # A source whose newest extract is older than this is overdue (monthly, with 4 days' grace).
     delivery_overdue_days: int = 35
+    # DuckDB's memory for the warehouse's dbt build (identity resolution included) and the publish
+    # step; beyond it, joins and sorts spill to disk beside the database, in the zone they belong
+    # to. At 2,000,000 children identity resolution then peaks at 5.5 GB instead of 13.5 GB, and
+    # takes 183 s instead of 148 s; up to 1,000,000 children it stays below the limit.
+    duckdb_memory_limit: str = "4GB"
 
     @property
     def restricted_db(self) -> Path:
@@ -77,6 +82,7 @@ def get_settings() -> Settings:
         max_extract_age_days=int(os.environ.get("SEND_MAX_EXTRACT_AGE_DAYS", "45")),
         max_extract_spread_days=int(os.environ.get("SEND_MAX_EXTRACT_SPREAD_DAYS", "31")),
         delivery_overdue_days=int(os.environ.get("SEND_DELIVERY_OVERDUE_DAYS", "35")),
+        duckdb_memory_limit=os.environ.get("SEND_DUCKDB_MEMORY_LIMIT", "4GB"),
     )
 
 
@@ -86,11 +92,15 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 @contextmanager
 def dbt_environment(settings: Settings) -> Iterator[None]:
-    """The one variable dbt's profile reads (profiles.yml: the restricted warehouse's path), set
-    for the dbt invocations inside the block and restored after. dbt runs as a subprocess that
-    dagster-dbt hands this process's environment; a variable, unlike --vars, leaves dbt's
-    parse of its project intact (project.reused_parse keeps one per warehouse)."""
-    wanted = {"SEND_RESTRICTED_DB": str(settings.restricted_db)}
+    """The variables dbt's profile reads (profiles.yml: the restricted warehouse's path and
+    DuckDB's memory limit), set for the dbt invocations inside the block and restored after.
+    dbt runs as a subprocess that dagster-dbt hands this process's environment; a variable,
+    unlike --vars, leaves dbt's parse of its project intact (project.reused_parse keeps one per
+    warehouse)."""
+    wanted = {
+        "SEND_RESTRICTED_DB": str(settings.restricted_db),
+        "SEND_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
+    }
     before = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)
     try:

@@ -84,6 +84,7 @@ def analytics_warehouse(
             settings.marts_parquet_dir,
             manifest=send_dbt_project.manifest_path,
             truth=truth_dir(settings.landing_dir),
+            memory_limit=settings.duckdb_memory_limit,
         )
     except (IdentifiersFound, RiskTooHigh) as error:
         raise dg.Failure(description=str(error)) from error

@@ -115,9 +115,11 @@ def publish(
     *,
     manifest: Path | None = None,
     truth: Path | None = None,
+    memory_limit: str | None = None,
 ) -> Published:
     """Publish the analysts' tier; `truth` is the generator's truth folder when the extracts
-    are synthetic (the linkage is then also scored against it)."""
+    are synthetic (the linkage is then also scored against it); `memory_limit` is DuckDB's
+    (Settings.duckdb_memory_limit; None: DuckDB's default)."""
     analytics_db.parent.mkdir(parents=True, exist_ok=True)
     staging = analytics_db.with_name(analytics_db.name + ".publishing")
     staging.unlink(missing_ok=True)
@@ -125,7 +127,8 @@ def publish(
     published_at = datetime.now(UTC)
     result = Published(database=analytics_db, parquet_dir=parquet_dir, published_at=published_at)
     try:
-        with duckdb.connect(str(staging)) as con:
+        config = {"memory_limit": memory_limit} if memory_limit else {}
+        with duckdb.connect(str(staging), config=config) as con:
             con.execute(f"attach {_quote(str(restricted_db))} as restricted (read_only)")
             marts = [
                 row[0]

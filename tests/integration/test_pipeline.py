@@ -270,3 +270,26 @@ def test_dbt_parses_the_project_in_full_once_per_warehouse(tmp_path):
     assert "Unable to do partial parsing because profile has changed" in logs[0]
     assert "Unable to do partial parsing" not in logs[1]
     assert '"name": "PartialParsingEnabled"' in logs[1]
+
+
+def test_the_warehouse_builds_within_duckdbs_configured_memory(tmp_path):
+    """dbt's DuckDB (identity resolution runs in it) takes its memory limit from the settings,
+    as the publish step does: at 2,000,000 children it holds identity resolution to 5.5 GB."""
+    from pipelines.config import Settings, dbt_environment
+    from pipelines.project import SendDbtCli, prepare_manifest, reused_parse, send_dbt_project
+
+    prepare_manifest()
+    settings = Settings(
+        landing_dir=tmp_path,
+        warehouse_dir=tmp_path,
+        key_file=tmp_path / "k",
+        duckdb_memory_limit="1536MB",
+    )
+    query = "select current_setting('memory_limit') as memory_limit"
+    with dbt_environment(settings), reused_parse(settings.restricted_db, "show") as target:
+        shown = SendDbtCli(project_dir=send_dbt_project).cli(
+            ["show", "--inline", query, "--output", "json"], target_path=target
+        )
+        shown.wait()
+        log = (target / "dbt.log").read_text()
+    assert "1.4 GiB" in log  # DuckDB's way of writing 1536 MB
