@@ -172,6 +172,15 @@ def test_a_delivery_from_one_source_rebuilds_that_source_and_what_depends_on_it(
     assert len(kept) > 0.9 * len(keys_before)
     assert len(changed) <= 0.001 * len(kept)
     assert set(_statuses().values()) == {"FRESH"}
+    # the truth is January's while the county is at February: not compared, and said so
+    check = dg.AssetCheckKey(MART, "overlaps_and_gaps_match_truth")
+    latest = dg.DagsterInstance.get().event_log_storage.get_latest_asset_check_execution_by_key(
+        [check]
+    )[check]
+    evaluation = latest.event.dagster_event.event_specific_data
+    assert evaluation.passed
+    said = evaluation.metadata["truth"].value
+    assert "not comparable" in said and "county 2025-02-16" in said and "city 2025-01-16" in said
     # the county's data-quality return is February's, with January's figures beside it
     import openpyxl
 
