@@ -31,8 +31,8 @@ IDENTITY = """
     select crosswalk.child_key, any_value(persons.surname) as surname,
         any_value(persons.nhs_number) as nhs_number, any_value(persons.upn) as upn,
         any_value(persons.postcode) as postcode, any_value(persons.dob) as dob
-    from linkage.int_person_records_unioned persons
-    join linkage.int_child_key_crosswalk crosswalk using (record_id)
+    from restricted.linkage.int_person_records_unioned persons
+    join restricted.linkage.int_child_key_crosswalk crosswalk using (record_id)
     where persons.{column} is not null
     group by 1
 """
@@ -51,7 +51,7 @@ LEAKS = [
 def _plant(con: duckdb.DuckDBPyConnection, restricted: Path) -> None:
     con.execute(f"attach '{restricted}' as restricted (read_only)")
     for _kind, table, column, value, share, text in LEAKS:
-        people = IDENTITY.replace("linkage.", "restricted.linkage.").format(column=value)
+        people = IDENTITY.format(column=value)
         picked = f"using sample {share * 100:.0f} percent (bernoulli, 7)" if share else "limit 1"
         new = f"format('{text}', p.{value})" if text else f"p.{value}"
         con.execute(

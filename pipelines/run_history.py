@@ -10,7 +10,8 @@ written through engines kept open for the few databases in use. Every event is s
 on its own, and a run's events are checkpointed into its database file at once, because that
 file changing is how the UI follows a running run.
 
-Configured in `dagster.yaml` (written by `make` and `send-pipeline`):
+Configured in `pipelines/dagster.yaml`, which `make`, `send-pipeline` and the tests copy to
+`$DAGSTER_HOME/dagster.yaml`:
 
     event_log_storage:
       module: pipelines.run_history

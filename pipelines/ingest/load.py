@@ -227,13 +227,20 @@ def current_outcome(con, spec: SourceTable, status: str) -> LoadOutcome:
     )
 
 
+def deliveries_in_force(con: duckdb.DuckDBPyConnection) -> dict[str, date]:
+    """Each source's newest extract date in force, by source."""
+    return dict(
+        con.execute(
+            "select source, max(extract_date) from audit.current_loads "
+            "group by source order by source"
+        ).fetchall()
+    )
+
+
 def delivery_label(con: duckdb.DuckDBPyConnection) -> str:
-    """The deliveries the warehouse reflects: each source's newest extract date in force
-    ("city 2025-01-16, county 2025-02-16, icb 2025-01-16")."""
-    rows = con.execute(
-        "select source, max(extract_date) from audit.current_loads group by source order by source"
-    ).fetchall()
-    return ", ".join(f"{source} {extract_date}" for source, extract_date in rows)
+    """The deliveries the warehouse reflects ("city 2025-01-16, county 2025-02-16, icb
+    2025-01-16")."""
+    return ", ".join(f"{source} {when}" for source, when in deliveries_in_force(con).items())
 
 
 def volume_change(rows: int, previous: int, tolerance: float) -> str | None:

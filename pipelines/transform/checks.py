@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.ingest.load import delivery_label
+from pipelines.ingest.load import deliveries_in_force, delivery_label
 from pipelines.linkage.evaluate import pipeline_pairwise
 from pipelines.resources import WarehouseResource
 
@@ -97,12 +97,7 @@ def overlaps_and_gaps_match_truth(warehouse: WarehouseResource) -> dg.AssetCheck
             passed=True, metadata={"truth": "none (real data): recovery cannot be measured"}
         )
     with duckdb.connect(str(settings.restricted_db), read_only=True) as con:
-        in_force = con.execute(
-            "select count(distinct extract_date) from ("
-            "select source, max(extract_date) as extract_date from audit.current_loads "
-            "group by source)"
-        ).fetchone()[0]
-        if in_force > 1:
+        if len(set(deliveries_in_force(con).values())) > 1:
             # The truth describes one delivery of the world; after one source's delivery the
             # others are a month behind it, and every difference would read as a miss.
             return dg.AssetCheckResult(
