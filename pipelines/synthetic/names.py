@@ -9,7 +9,9 @@ characters outside Windows-1252 (Łukasz, Michał) are kept: the county's export
 from __future__ import annotations
 
 import unicodedata
+import zlib
 
+import numpy as np
 import polars as pl
 
 from pipelines.synthetic import codes
@@ -653,6 +655,74 @@ POOLS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
             "Aziz",
         ),
     ),
+}
+
+# The surnames above are only the head of each tradition: in England the commonest, Smith, is
+# borne by about 1.3% of people and the ten commonest by about 6%, while a long tail of rare
+# family names makes up most of the rest. With the heads alone, a national run of 2 million
+# children shared 239 surnames (Smith 5.6%, the ten commonest 30%), and every block of linkage
+# candidates keyed on a surname was several times its real size. Each tradition's tail is built
+# from syllables of that tradition (onset, vowel, coda, ending), with a fixed seed of its own, so
+# the pools are the same in every run whatever the generator's seed; surnames are then drawn with
+# weight rank ** -SURNAME_EXPONENT, the head first (people._surname_weights). No ending makes
+# an English word of them (-ing gave Hearing, a need named in the report's own text).
+SURNAME_EXPONENT = 0.6
+_TAIL_PARTS: dict[str, tuple[int, str, str, str, str]] = {
+    # group: (names in the tail, onsets, vowels, codas, endings)
+    "british": (
+        4000,
+        "B Bl Br C Ch Cl Cr D Dr F Fl G Gl Gr H J K L M N P Pl Pr R S Sh Sk Sl Sp St Sw T Th Tr "
+        "W Wh Y",
+        "a e i o u ea ee ai oa oo ay",
+        "b ck d dd ff g ll m mb n nd ng nt p r rk rn rt s ss st t th tt v x",
+        "ley ton ford er field well by ham ington s son wood man worth more den ridge wick shaw "
+        "stone hurst cott ett",
+    ),
+    "european": (
+        600,
+        "B Br Ch D G Gr J K Kr L M N P Pr R S Sz T W Z Zb",
+        "a e i o u y ie",
+        "b d k l n r rn s t w ch",
+        "owski ewski czyk iak ecki ewicz escu eanu ak ek auskas enko ovic",
+    ),
+    "south_asian": (
+        400,
+        "B Bh Ch D Dh F H J K Kh M N P Q R S Sh T W Z",
+        "a aa i u e o ee",
+        "b d h j k l m n r s t z sh",
+        "i ani ari ullah uddin ood ir ar wala ia iq",
+    ),
+    "african": (
+        400,
+        "A Ad Ak B D E F G K M N Nw O Ok Ol On S T Ug Y",
+        "a e i o u",
+        "b d k l m n r y w nd ng",
+        "emi ola ade eke oye ala uwa enu ombo ike aji asa",
+    ),
+}
+
+
+def _surname_tail(group: str, head: tuple[str, ...]) -> tuple[str, ...]:
+    """The group's rare surnames: distinct syllable names, none of them a head surname."""
+    size, *parts = _TAIL_PARTS[group]
+    onsets, vowels, codas, endings = (p.split() for p in parts)
+    rng = np.random.default_rng([20250116, zlib.crc32(group.encode())])
+    taken, tail = set(head), []
+    while len(tail) < size:
+        name = "".join(
+            part[rng.integers(len(part))] for part in (onsets, vowels, codas, endings)
+        ).capitalize()
+        if name not in taken:
+            taken.add(name)
+            tail.append(name)
+    return tuple(tail)
+
+
+POOLS = {
+    group: (boys, girls, surnames + _surname_tail(group, surnames))
+    if group in _TAIL_PARTS
+    else (boys, girls, surnames)
+    for group, (boys, girls, surnames) in POOLS.items()
 }
 
 # ethnicity.csv code → name groups and weights (mixed heritage draws from both traditions)

@@ -305,12 +305,22 @@ def _zipf(n: int) -> np.ndarray:
     return 1.0 / (np.arange(n) + 4.0)
 
 
+def _surname_weights(n: int) -> np.ndarray:
+    """A long tail (names.SURNAME_EXPONENT): about 1.5% of children bear the commonest
+    British surname and 6.5% one of the ten commonest, as in England."""
+    return (np.arange(n) + 1.0) ** -names.SURNAME_EXPONENT
+
+
 FORENAMES = sorted({name for boys, girls, _ in names.POOLS.values() for name in boys + girls})
 SURNAMES = sorted({name for _, _, surnames in names.POOLS.values() for name in surnames})
 # name group → (boys, girls, surnames) as indices into FORENAMES / SURNAMES
+_POSITION = (
+    {name: i for i, name in enumerate(FORENAMES)},
+    {name: i for i, name in enumerate(SURNAMES)},
+)
 POOL_INDEX = {
     group: tuple(
-        np.array([(SURNAMES if kind == 2 else FORENAMES).index(n) for n in pool], np.int64)
+        np.array([_POSITION[kind == 2][n] for n in pool], np.int64)
         for kind, pool in enumerate(pools)
     )
     for group, pools in names.POOLS.items()
@@ -336,7 +346,7 @@ def _names(rng, cols: dict[str, np.ndarray]) -> None:
             mask = (group_of == g) & (cols["male"] == male)
             forename[mask] = pool[pick(rng, int(mask.sum()), _zipf(pool.size))]
         mask = surname_group == g
-        surname[mask] = surnames[pick(rng, int(mask.sum()), _zipf(surnames.size))]
+        surname[mask] = surnames[pick(rng, int(mask.sum()), _surname_weights(surnames.size))]
     cols["name_group"] = group_of
     cols["forename"] = forename
     cols["surname"] = surname
