@@ -168,10 +168,14 @@ def estimate_m(
     """m per level and the prior probability that two random records are one child.
 
     Each blocking pass is a training session over the pairs it found: the comparisons its key
-    forces to agree say nothing there and are left out; the others' m are estimated by EM and
-    averaged over sessions, weighted by each session's expected matches. The prior then solves
-    expected matches among candidate pairs = prior x all record pairs (matches outside the
-    candidate pairs are assumed negligible). `patterns`: g_* levels, passes bitmask, n.
+    forces to agree say nothing there and are left out; the others' m are estimated by EM. Each
+    level's m is the median over the sessions where its comparison was free (then renormalised),
+    not a mean: a session whose free comparisons barely tell one child from two (birth date and a
+    name at national scale, where namesakes born on one day far outnumber one child's records,
+    and only a postcode and sparse identifiers are left to compare) can converge on another split
+    of its pairs (same area or not), and one such session must not outvote the others. The prior
+    then solves expected matches among candidate pairs = prior x all record pairs (matches outside
+    the candidate pairs are assumed negligible). `patterns`: g_* levels, passes bitmask, n.
     """
     names = [c.name for c in config.comparisons]
     start = {
@@ -180,8 +184,7 @@ def estimate_m(
     }
     u_arr = {n: np.asarray(u[n], dtype=np.float64) for n in names}
     fixed = fixed_comparisons(config)
-    sums = {n: np.zeros(start[n].size) for n in names}
-    totals = dict.fromkeys(names, 0.0)
+    sessions: dict[str, list[np.ndarray]] = {n: [] for n in names}
     passes_column = patterns["passes"].to_numpy()
     iterations = 0
     for index, blocking_pass in enumerate(config.passes):
@@ -192,14 +195,18 @@ def estimate_m(
         counts = patterns["n"].to_numpy()[rows].astype(np.float64)
         gammas = {n: patterns[f"g_{n}"].to_numpy()[rows].astype(np.int64) for n in free}
         m = {n: start[n] / start[n].sum() for n in free}
-        m, _lam, expected, used = _em(counts, gammas, m, u_arr, 0.5, config)
+        m, _lam, _expected, used = _em(counts, gammas, m, u_arr, 0.5, config)
         iterations = max(iterations, used)
         for n in free:
-            sums[n] += m[n] * expected
-            totals[n] += expected
-    m_final = {
-        n: (sums[n] / totals[n] if totals[n] > 0 else start[n] / start[n].sum()) for n in names
-    }
+            if (gammas[n] >= 0).any():  # a comparison never made in a session learns nothing
+                sessions[n].append(m[n])
+    m_final = {}
+    for n in names:
+        if sessions[n]:
+            median = np.median(np.vstack(sessions[n]), axis=0)
+            m_final[n] = median / median.sum()
+        else:
+            m_final[n] = start[n] / start[n].sum()
     # The prior: a fixed point of expected matches over all pairs of records.
     counts = patterns["n"].to_numpy().astype(np.float64)
     log_ratio = np.zeros(counts.size)
