@@ -664,9 +664,9 @@ POOLS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
 # candidates keyed on a surname was several times its real size. Each tradition's tail is built
 # from syllables of that tradition (onset, vowel, coda, ending), with a fixed seed of its own, so
 # the pools are the same in every run whatever the generator's seed; surnames are then drawn with
-# weight rank ** -SURNAME_EXPONENT, the head first (people._surname_weights). No ending makes
+# weight rank ** -TAIL_EXPONENT, the head first (people._long_tail_weights). No ending makes
 # an English word of them (-ing gave Hearing, a need named in the report's own text).
-SURNAME_EXPONENT = 0.6
+TAIL_EXPONENT = 0.6
 _TAIL_PARTS: dict[str, tuple[int, str, str, str, str]] = {
     # group: (names in the tail, onsets, vowels, codas, endings)
     "british": (
@@ -702,12 +702,84 @@ _TAIL_PARTS: dict[str, tuple[int, str, str, str, str]] = {
 }
 
 
-def _surname_tail(group: str, head: tuple[str, ...]) -> tuple[str, ...]:
-    """The group's rare surnames: distinct syllable names, none of them a head surname."""
-    size, *parts = _TAIL_PARTS[group]
-    onsets, vowels, codas, endings = (p.split() for p in parts)
-    rng = np.random.default_rng([20250116, zlib.crc32(group.encode())])
-    taken, tail = set(head), []
+# Given names have a long tail too: in England the commonest boy's name of a year is given to
+# about 1.5% of boys and the ten commonest to about 10%; the heads alone gave the commonest 8% and
+# the top ten over 40%, so children born on one day shared a forename far too often.
+_FORENAME_TAIL_PARTS: dict[str, dict[str, tuple[int, str, str, str, str]]] = {
+    "british": {
+        "boys": (
+            1500,
+            "B Br C D Dr F G H J K L M N P R S T Th W Z",
+            "a e i o u ay ee",
+            "d l n r s v x nd rr ll",
+            "an en on ie o y el us ley ton",
+        ),
+        "girls": (
+            1500,
+            "B Br C D F G H J K L M N P R S T V W Z",
+            "a e i o u ay ee",
+            "d l n r s v ll nn ss",
+            "a ia ie elle ette ina ine ey ara ella lyn",
+        ),
+    },
+    "european": {
+        "boys": (
+            300,
+            "B D G J K L M N P R S T W Z",
+            "a e i o u y",
+            "d k l n r s",
+            "ek ius as an o ir imir",
+        ),
+        "girls": (
+            300,
+            "B D G J K L M N P R S T W Z",
+            "a e i o u y",
+            "d k l n r s",
+            "a ia ena ina ka ela",
+        ),
+    },
+    "south_asian": {
+        "boys": (
+            300,
+            "A B D F H J K M N R S Sh T Z",
+            "a aa i u ee",
+            "b d h k l m n r s",
+            "an ir at eem ul ad i",
+        ),
+        "girls": (
+            300,
+            "A B D F H J K M N R S Sh T Z",
+            "a aa i u ee",
+            "b d h k l m n r s",
+            "a een ina ya ima eela",
+        ),
+    },
+    "african": {
+        "boys": (
+            300,
+            "A B D E F K M N O S T Y",
+            "a e i o u",
+            "b d k l m n r y",
+            "e o u ola emi ade",
+        ),
+        "girls": (
+            300,
+            "A B D E F K M N O S T Y",
+            "a e i o u",
+            "b d k l m n r y",
+            "a e ola emi ike ayo",
+        ),
+    },
+}
+
+
+def _tail(seed: str, parts: tuple[int, str, str, str, str], taken: set[str]) -> tuple[str, ...]:
+    """`parts[0]` distinct syllable names (onset, vowel, coda, ending), none in `taken` (which
+    gains them), drawn with a fixed seed of their own."""
+    size, *syllables = parts
+    onsets, vowels, codas, endings = (p.split() for p in syllables)
+    rng = np.random.default_rng([20250116, zlib.crc32(seed.encode())])
+    tail: list[str] = []
     while len(tail) < size:
         name = "".join(
             part[rng.integers(len(part))] for part in (onsets, vowels, codas, endings)
@@ -718,12 +790,27 @@ def _surname_tail(group: str, head: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(tail)
 
 
-POOLS = {
-    group: (boys, girls, surnames + _surname_tail(group, surnames))
-    if group in _TAIL_PARTS
-    else (boys, girls, surnames)
-    for group, (boys, girls, surnames) in POOLS.items()
-}
+def _surname_tail(group: str, head: tuple[str, ...]) -> tuple[str, ...]:
+    """The group's rare surnames: distinct syllable names, none of them a head surname."""
+    return _tail(group, _TAIL_PARTS[group], set(head))
+
+
+def _with_tails(pools):
+    """Each pool followed by its tail; a tail forename is no name of any pool (nor a nickname)."""
+    taken = {name for pool in pools.values() for names in pool for name in names}
+    taken |= {name for pair in NICKNAMES for name in pair}
+    extended = {}
+    for group, (boys, girls, surnames) in pools.items():
+        forename_tails = _FORENAME_TAIL_PARTS.get(group, {})
+        if "boys" in forename_tails:
+            boys = boys + _tail(f"{group}/boys", forename_tails["boys"], taken)
+        if "girls" in forename_tails:
+            girls = girls + _tail(f"{group}/girls", forename_tails["girls"], taken)
+        if group in _TAIL_PARTS:
+            surnames = surnames + _surname_tail(group, surnames)
+        extended[group] = (boys, girls, surnames)
+    return extended
+
 
 # ethnicity.csv code → name groups and weights (mixed heritage draws from both traditions)
 ETHNICITY_NAME_GROUPS: dict[str, dict[str, float]] = {
@@ -857,6 +944,8 @@ NICKNAMES: tuple[tuple[str, str], ...] = (
     ("Isaac", "Zac"),
     ("Harrison", "Harry"),
 )
+
+POOLS = _with_tails(POOLS)
 
 
 def nickname_table() -> pl.DataFrame:

@@ -301,14 +301,11 @@ def _icb_block(rng, keys: np.ndarray, a: int):
     return block
 
 
-def _zipf(n: int) -> np.ndarray:
-    return 1.0 / (np.arange(n) + 4.0)
-
-
-def _surname_weights(n: int) -> np.ndarray:
-    """A long tail (names.SURNAME_EXPONENT): about 1.5% of children bear the commonest
-    British surname and 6.5% one of the ten commonest, as in England."""
-    return (np.arange(n) + 1.0) ** -names.SURNAME_EXPONENT
+def _long_tail_weights(n: int) -> np.ndarray:
+    """Weights of a pool's names by rank (names.TAIL_EXPONENT): about 1.5% of children bear the
+    commonest British surname and 6.5% one of the ten commonest, as in England; about 2% of
+    boys the commonest given name and 9% one of the ten commonest."""
+    return (np.arange(n) + 1.0) ** -names.TAIL_EXPONENT
 
 
 FORENAMES = sorted({name for boys, girls, _ in names.POOLS.values() for name in boys + girls})
@@ -344,9 +341,9 @@ def _names(rng, cols: dict[str, np.ndarray]) -> None:
         boys, girls, surnames = POOL_INDEX[group]
         for male, pool in ((True, boys), (False, girls)):
             mask = (group_of == g) & (cols["male"] == male)
-            forename[mask] = pool[pick(rng, int(mask.sum()), _zipf(pool.size))]
+            forename[mask] = pool[pick(rng, int(mask.sum()), _long_tail_weights(pool.size))]
         mask = surname_group == g
-        surname[mask] = surnames[pick(rng, int(mask.sum()), _surname_weights(surnames.size))]
+        surname[mask] = surnames[pick(rng, int(mask.sum()), _long_tail_weights(surnames.size))]
     cols["name_group"] = group_of
     cols["forename"] = forename
     cols["surname"] = surname

@@ -506,10 +506,12 @@ def test_reference_seeds_are_what_the_module_builds():
     assert committed.settings["urn"].str.contains(r"^\d{6}$").all()
 
 
-def test_surnames_have_the_long_tail_of_a_real_population():
+def test_names_have_the_long_tail_of_a_real_population():
     """In England the commonest surname is borne by about 1.3% of people and the ten commonest
-    by about 6%; with the name pools' heads alone Smith was 5.6% and the top ten 30%, which made
-    linkage blocks several times their real size at national scale."""
+    by about 6%, the commonest boy's name of a year by about 1.5% of boys and the ten commonest by
+    about 10%; with the name pools' heads alone Smith was 5.6% and the top ten surnames 30%, the
+    commonest boy's name 8%, which made linkage blocks several times their real size at national
+    scale."""
     from pipelines.synthetic import people
     from pipelines.synthetic.ehcp import ETHNICITIES
 
@@ -525,6 +527,11 @@ def test_surnames_have_the_long_tail_of_a_real_population():
     assert 0.01 < shares[0] < 0.02
     assert 0.04 < shares.head(10).sum() < 0.08
     assert shares.len() > 3_000
+    boys = (
+        pl.Series(people.FORENAMES).gather(cols["forename"][cols["male"]]).value_counts(sort=True)
+    )["count"] / int(cols["male"].sum())
+    assert 0.01 < boys[0] < 0.03
+    assert 0.06 < boys.head(10).sum() < 0.13
     british = names.POOLS["british"][2]
     assert len(set(british)) == len(british)
     # the tail has a fixed seed of its own: the same names in every run, whatever the seed
