@@ -1,94 +1,23 @@
 """Data contracts for the partners' source extracts, one Pandera model per raw table.
 
 The models are the single definition of what a delivered row must look like; `schemas.validate`
-applies them and turns failures into quarantine records.
+applies them and turns failures into quarantine records. They are loaded on first use (with
+Pandera and pandas, about a second), so what only reads, plans or reports does not pay for them.
 """
 
 from __future__ import annotations
 
-from pandera.polars import DataFrameModel
+import importlib
+from typing import TYPE_CHECKING
 
-from schemas.checks import NULLIFY, ON_FAIL
-from schemas.city import (
-    CityActivePlans,
-    CityAssessment,
-    CityNamedPlan,
-    CityPerson,
-    CityPlacementDetail,
-    CityPlanDetail,
-    CityRequests,
-    CitySen2,
-    CitySenNeed,
-    CitySenSupport,
-    CityTopupFunding,
-)
-from schemas.county import (
-    CountyAssessments,
-    CountyClients,
-    CountyNeeds,
-    CountyPlacements,
-    CountyPlans,
-    CountyPlanSettings,
-    CountyRequests,
-    CountyReviews,
-    CountySenSupport,
-    CountyTopupFunding,
-)
-from schemas.icb import IcbCareContacts, IcbPatients, IcbReferrals
-
-CONTRACTS: dict[str, type[DataFrameModel]] = {
-    "city_sen2": CitySen2,
-    "city_person": CityPerson,
-    "city_requests": CityRequests,
-    "city_assessment": CityAssessment,
-    "city_namedplan": CityNamedPlan,
-    "city_plandetail": CityPlanDetail,
-    "city_activeplans": CityActivePlans,
-    "city_placementdetail": CityPlacementDetail,
-    "city_senneed": CitySenNeed,
-    "city_sen_support": CitySenSupport,
-    "city_topup_funding": CityTopupFunding,
-    "county_clients": CountyClients,
-    "county_requests": CountyRequests,
-    "county_assessments": CountyAssessments,
-    "county_plans": CountyPlans,
-    "county_plan_settings": CountyPlanSettings,
-    "county_placements": CountyPlacements,
-    "county_needs": CountyNeeds,
-    "county_reviews": CountyReviews,
-    "county_sen_support": CountySenSupport,
-    "county_topup_funding": CountyTopupFunding,
-    "icb_patients": IcbPatients,
-    "icb_referrals": IcbReferrals,
-    "icb_care_contacts": IcbCareContacts,
-}
-
-
-def contract(table: str) -> type[DataFrameModel]:
-    try:
-        return CONTRACTS[table]
-    except KeyError:
-        raise KeyError(f"no data contract for table {table!r}") from None
-
-
-def contract_columns(table: str) -> list[str]:
-    """Every column of the table's contract, in contract order."""
-    return list(contract(table).to_schema().columns)
-
-
-def required_columns(table: str) -> list[str]:
-    """Columns that must be present and never blank (bold in docs/source-extracts.md)."""
-    columns = contract(table).to_schema().columns
-    return [name for name, column in columns.items() if not column.nullable]
-
-
-def nullified_columns(table: str) -> list[str]:
-    """Optional identifier-like columns whose bad values are set to null (row kept)."""
-    columns = contract(table).to_schema().columns
-    return [
-        name for name, column in columns.items() if (column.metadata or {}).get(ON_FAIL) == NULLIFY
-    ]
-
+if TYPE_CHECKING:
+    from schemas.contracts import (
+        CONTRACTS,
+        contract,
+        contract_columns,
+        nullified_columns,
+        required_columns,
+    )
 
 __all__ = [
     "CONTRACTS",
@@ -97,3 +26,9 @@ __all__ = [
     "nullified_columns",
     "required_columns",
 ]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        return getattr(importlib.import_module("schemas.contracts"), name)
+    raise AttributeError(f"module 'schemas' has no attribute {name!r}")

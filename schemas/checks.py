@@ -20,6 +20,7 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from schemas.codes import code_list_path, codes
+from schemas.common import BLADE_DATE, COUNTY_DATE, ISO_DATE  # noqa: F401 (the contracts' formats)
 from schemas.identifiers import (
     UPN_PATTERN,
     nhs_number_valid_expr,
@@ -29,30 +30,12 @@ from schemas.identifiers import (
     upn_valid_expr,
 )
 
-BLADE_DATE = "%Y-%b-%d %H:%M:%S"  # city SEN2 Blade export: 2022-Sep-28 00:00:00
-ISO_DATE = "%Y-%m-%d"  # city lists and ICB extracts: 2022-09-28
-COUNTY_DATE = "%d/%m/%Y"  # county case-management export: 28/09/2022
-
 # polars' %Y also accepts two-digit years ("24" -> year 24), so older dates are treated as typos.
 EARLIEST_YEAR = 1900
 
 ON_FAIL = "on_fail"
 NULLIFY = "nullify"
 
-# Each rule a contract records (a check's name, the reader's malformed_line), in plain words for
-# the people who read about it: the report's data-quality table and the suppliers' returns.
-RULE_WORDS = {
-    "code_list": "A code not in its code list",
-    "date_format": "Not a date",
-    "date_order": "Dates in the wrong order",
-    "not_after_extract_date": "A date after the extract date",
-    "required": "A required value missing",
-    "unique": "A record id delivered twice",
-    "malformed_line": "A line that does not split into the header's fields",
-    "nhs_number_check_digit": "NHS number fails its check digit",
-    "upn_check_letter": "UPN fails its check letter",
-    "uln_check_digit": "ULN fails its check digit",
-}
 
 _EXTRACT_DATE: ContextVar[date | None] = ContextVar("extract_date", default=None)
 
@@ -248,11 +231,6 @@ def dates_in_order(earlier: str, later: str, fmt: str) -> classmethod:
         statistics={"column": later, "earlier": earlier, "format": fmt},
         description=f"{later} is on or after {earlier}",
     )(check_fn)
-
-
-def header_key(name: str) -> str:
-    """A header as written by any tool: case, spaces, underscores and hyphens left out."""
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
 # --- fields --------------------------------------------------------------------------------------

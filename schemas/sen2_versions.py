@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from schemas.checks import header_key
+from schemas.common import header_key
 
 VERSIONS = ("1.1", "1.2", "1.3")
 

@@ -18,7 +18,8 @@ from pandera.config import ValidationDepth, config_context
 from pandera.errors import SchemaErrors
 
 from schemas import contract, required_columns
-from schemas.checks import NULLIFY, ON_FAIL, extract_date_context, header_key
+from schemas.checks import NULLIFY, ON_FAIL, extract_date_context
+from schemas.common import ContractError, header_key
 from schemas.sen2_versions import to_current
 
 ROW = "_source_row"
@@ -36,10 +37,6 @@ ISSUE_SCHEMA = {
 
 _KEPT = "; value set to null, row kept"
 _NOT_KEPT = "; value would be set to null, but the row is quarantined for another failure"
-
-
-class ContractError(Exception):
-    """The file cannot be used at all; the message names the file and the reason."""
 
 
 @dataclass

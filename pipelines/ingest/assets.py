@@ -21,7 +21,7 @@ from pipelines.ingest.deliveries import Delivery, delivery
 from pipelines.ingest.load import LoadOutcome, ingest_table, newest_extract, sha256_of
 from pipelines.ingest.sen2_header import HEADER, MODULES, check_header
 from pipelines.resources import WarehouseResource
-from schemas.validate import ContractError
+from schemas.common import ContractError
 
 QUARANTINE_CHECK = "quarantine_rate"
 VOLUME_CHECK = "extract_volume"

@@ -19,9 +19,8 @@ import polars as pl
 
 from pipelines.ingest.catalogue import SourceTable
 from pipelines.ingest.read import ROW_COLUMN, cut_off, read_extract
-from schemas import required_columns
+from schemas.common import ContractError
 from schemas.sen2_versions import version_label, versions_of
-from schemas.validate import ContractError, validate
 
 AUDIT_DDL = """
 create schema if not exists raw;
@@ -322,6 +321,10 @@ def ingest_table(
         if current and extract_date < current[1]:
             audit("superseded", message=f"older than the extract of {current[1]} already loaded")
             return current_outcome(con, spec, "superseded")
+
+        # the contracts (and Pandera with them) are loaded only when a new extract is validated
+        from schemas import required_columns
+        from schemas.validate import validate
 
         try:
             raw = read_extract(path, spec.sheet, required_columns(spec.table))

@@ -17,7 +17,7 @@ import fastexcel
 import polars as pl
 from charset_normalizer import from_bytes
 
-from schemas.validate import ContractError, header_key
+from schemas.common import ContractError, header_key
 
 ROW_COLUMN = "_source_row"
 # A line the reader could not split into the header's fields: its text, for the quarantine

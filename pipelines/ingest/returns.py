@@ -24,7 +24,7 @@ import duckdb
 import xlsxwriter
 
 from pipelines.ingest.catalogue import BY_TABLE
-from schemas.checks import RULE_WORDS
+from schemas.common import RULE_WORDS
 
 # Each rule (in words: schemas.checks.RULE_WORDS): how the supplier fixes it at source.
 FIXES = {

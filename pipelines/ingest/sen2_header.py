@@ -14,7 +14,7 @@ from datetime import datetime
 import duckdb
 
 from pipelines.ingest.catalogue import CITY_LA_CODE, SOURCE_TABLES
-from schemas.checks import BLADE_DATE
+from schemas.common import BLADE_DATE
 from schemas.sen2_versions import is_sen2_module, version_label, versions_in
 
 HEADER = "city_sen2"

@@ -39,3 +39,20 @@ def test_every_warn_level_dbt_test_says_why_it_only_warns():
     ]
     assert warn
     assert [t["name"] for t in warn if len(t.get("description") or "") < 40] == []
+
+
+def test_loading_the_definitions_does_not_load_the_validation_library():
+    """Every command, the UI's code server and the identity resolution's dbt model load the
+    definitions or the linkage; Pandera (and pandas with it) costs about a second and is needed
+    only to validate a new extract, so a run with nothing new does not pay for it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, pipelines.definitions, pipelines.linkage, pipelines.ingest.load; "
+        "print(sorted(m for m in ('pandera', 'pandas') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"

@@ -16,7 +16,7 @@ from pipelines.reports.sections.common import (
     fetch,
     with_margins,
 )
-from schemas.checks import RULE_WORDS
+from schemas.common import RULE_WORDS
 
 
 def section(con, rules: Rules) -> Section:
