@@ -667,7 +667,7 @@ POOLS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
 # weight rank ** -TAIL_EXPONENT, the head first (people._long_tail_weights). No ending makes
 # an English word of them (-ing gave Hearing, a need named in the report's own text).
 TAIL_EXPONENT = 0.6
-_TAIL_PARTS: dict[str, tuple[int, str, str, str, str]] = {
+_SURNAME_TAIL_PARTS: dict[str, tuple[int, str, str, str, str]] = {
     # group: (names in the tail, onsets, vowels, codas, endings)
     "british": (
         4000,
@@ -792,7 +792,7 @@ def _tail(seed: str, parts: tuple[int, str, str, str, str], taken: set[str]) -> 
 
 def _surname_tail(group: str, head: tuple[str, ...]) -> tuple[str, ...]:
     """The group's rare surnames: distinct syllable names, none of them a head surname."""
-    return _tail(group, _TAIL_PARTS[group], set(head))
+    return _tail(group, _SURNAME_TAIL_PARTS[group], set(head))
 
 
 def _with_tails(pools):
@@ -806,7 +806,7 @@ def _with_tails(pools):
             boys = boys + _tail(f"{group}/boys", forename_tails["boys"], taken)
         if "girls" in forename_tails:
             girls = girls + _tail(f"{group}/girls", forename_tails["girls"], taken)
-        if group in _TAIL_PARTS:
+        if group in _SURNAME_TAIL_PARTS:
             surnames = surnames + _surname_tail(group, surnames)
         extended[group] = (boys, girls, surnames)
     return extended

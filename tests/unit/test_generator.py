@@ -535,5 +535,5 @@ def test_names_have_the_long_tail_of_a_real_population():
     british = names.POOLS["british"][2]
     assert len(set(british)) == len(british)
     # the tail has a fixed seed of its own: the same names in every run, whatever the seed
-    head = len(british) - names._TAIL_PARTS["british"][0]
+    head = len(british) - names._SURNAME_TAIL_PARTS["british"][0]
     assert names._surname_tail("british", british[:head]) == british[head:]
