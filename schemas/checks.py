@@ -20,7 +20,6 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from schemas.codes import code_list_path, codes
-from schemas.common import BLADE_DATE, COUNTY_DATE, ISO_DATE  # noqa: F401 (the contracts' formats)
 from schemas.identifiers import (
     UPN_PATTERN,
     nhs_number_valid_expr,

@@ -8,8 +8,6 @@ dates). Every column is text as delivered; see docs/source-extracts.md for the f
 from __future__ import annotations
 
 from schemas.checks import (
-    BLADE_DATE,
-    ISO_DATE,
     ContractModel,
     date_format,
     dates_in_order,
@@ -24,6 +22,7 @@ from schemas.checks import (
     uln,
     upn,
 )
+from schemas.common import BLADE_DATE, ISO_DATE
 
 
 def _date(*, past: bool = False, fmt: str = BLADE_DATE) -> list:

@@ -8,7 +8,6 @@ high-needs top-up lines. Every column is text as delivered; see docs/source-extr
 from __future__ import annotations
 
 from schemas.checks import (
-    COUNTY_DATE,
     ContractModel,
     date_format,
     dates_in_order,
@@ -26,6 +25,7 @@ from schemas.checks import (
     upn,
 )
 from schemas.codes import county_plan_need_codes
+from schemas.common import COUNTY_DATE
 
 
 def _date(*, past: bool = False) -> list:

@@ -7,7 +7,6 @@ dates). Every column is text as delivered; see docs/source-extracts.md.
 from __future__ import annotations
 
 from schemas.checks import (
-    ISO_DATE,
     ContractModel,
     date_format,
     dates_in_order,
@@ -17,6 +16,7 @@ from schemas.checks import (
     not_after_extract_date,
     postcode,
 )
+from schemas.common import ISO_DATE
 
 
 def _past_date() -> list:

@@ -135,11 +135,10 @@ def _em(
     u: dict[str, np.ndarray],
     lam: float,
     config: LinkageConfig,
-) -> tuple[dict[str, np.ndarray], float, float, int]:
+) -> tuple[dict[str, np.ndarray], float, int]:
     """EM for m of the given comparisons and the share of matches, u fixed."""
     est = config.estimation
     iterations = 0
-    expected = 0.0
     for iterations in range(1, est.max_iterations + 1):  # noqa: B007
         log_odds = np.full(counts.size, math.log(lam / (1 - lam)))
         for name, g in gammas.items():
@@ -147,8 +146,7 @@ def _em(
             log_odds[present] += np.log(m[name][g[present]]) - np.log(u[name][g[present]])
         posterior = 1.0 / (1.0 + np.exp(-np.clip(log_odds, -700, 700)))
         weighted = counts * posterior
-        expected = float(weighted.sum())
-        new_lam = min(max(expected / counts.sum(), 1e-9), 1 - 1e-9)
+        new_lam = min(max(float(weighted.sum()) / counts.sum(), 1e-9), 1 - 1e-9)
         change = abs(new_lam - lam)
         for name, g in gammas.items():
             sums = np.bincount(g[g >= 0], weights=weighted[g >= 0], minlength=m[name].size)
@@ -159,7 +157,7 @@ def _em(
         lam = new_lam
         if change < est.tolerance:
             break
-    return m, lam, expected, iterations
+    return m, lam, iterations
 
 
 def estimate_m(
@@ -195,7 +193,7 @@ def estimate_m(
         counts = patterns["n"].to_numpy()[rows].astype(np.float64)
         gammas = {n: patterns[f"g_{n}"].to_numpy()[rows].astype(np.int64) for n in free}
         m = {n: start[n] / start[n].sum() for n in free}
-        m, _lam, _expected, used = _em(counts, gammas, m, u_arr, 0.5, config)
+        m, _lam, used = _em(counts, gammas, m, u_arr, 0.5, config)
         iterations = max(iterations, used)
         for n in free:
             if (gammas[n] >= 0).any():  # a comparison never made in a session learns nothing

@@ -311,13 +311,11 @@ def _long_tail_weights(n: int) -> np.ndarray:
 FORENAMES = sorted({name for boys, girls, _ in names.POOLS.values() for name in boys + girls})
 SURNAMES = sorted({name for _, _, surnames in names.POOLS.values() for name in surnames})
 # name group → (boys, girls, surnames) as indices into FORENAMES / SURNAMES
-_POSITION = (
-    {name: i for i, name in enumerate(FORENAMES)},
-    {name: i for i, name in enumerate(SURNAMES)},
-)
+_FORENAME_AT = {name: i for i, name in enumerate(FORENAMES)}
+_SURNAME_AT = {name: i for i, name in enumerate(SURNAMES)}
 POOL_INDEX = {
     group: tuple(
-        np.array([_POSITION[kind == 2][n] for n in pool], np.int64)
+        np.array([(_SURNAME_AT if kind == 2 else _FORENAME_AT)[n] for n in pool], np.int64)
         for kind, pool in enumerate(pools)
     )
     for group, pools in names.POOLS.items()

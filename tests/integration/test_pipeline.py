@@ -274,7 +274,7 @@ def test_dbt_parses_the_project_in_full_once_per_warehouse(tmp_path):
 
 def test_the_warehouse_builds_within_duckdbs_configured_memory(tmp_path):
     """dbt's DuckDB (identity resolution runs in it) takes its memory limit from the settings,
-    as the publish step does: at 2,000,000 children it holds identity resolution to 5.5 GB."""
+    as the publish step does (docs/deployment.md: a 2,000,000-child run within 4.4 GB)."""
     from pipelines.config import Settings, dbt_environment
     from pipelines.project import SendDbtCli, prepare_manifest, reused_parse, send_dbt_project
 

@@ -20,6 +20,11 @@ def _pattern(n: int, passes: list[str], **levels: str) -> dict:
     return {**row, "passes": sum(PASS_BIT[p] for p in passes), "n": n}
 
 
+def _by_label(m: dict[str, list[float]], comparison: str) -> dict[str, float]:
+    labels = [level.label for level in COMPARISONS[comparison].levels]
+    return dict(zip(labels, m[comparison], strict=True))
+
+
 def _u() -> dict[str, list[float]]:
     u = {c.name: [1.0 / len(c.levels)] * len(c.levels) for c in CONFIG.comparisons}
     u["postcode"] = [0.001, 0.004, 0.001, 0.02, 0.974]
@@ -72,18 +77,10 @@ def test_one_session_that_converges_on_another_split_does_not_outvote_the_rest()
         ]
     )
     m, _, _ = parameters.estimate_m(patterns, _u(), 50_000, CONFIG)
-    postcode = dict(
-        zip([level.label for level in COMPARISONS["postcode"].levels], m["postcode"], strict=True)
-    )
+    postcode = _by_label(m, "postcode")
     assert postcode["exact"] > 0.85
     assert postcode["district"] < 0.05
-    nhs = dict(
-        zip(
-            [level.label for level in COMPARISONS["nhs_number"].levels],
-            m["nhs_number"],
-            strict=True,
-        )
-    )
+    nhs = _by_label(m, "nhs_number")
     assert nhs["exact"] > 0.9
 
 
