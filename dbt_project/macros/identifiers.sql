@@ -6,18 +6,14 @@
 {# 'ng18  5ab' → 'NG18 5AB': upper case, one space before the three-character inward code. #}
 {% macro normalise_postcode(column) -%}
     nullif(
-        regexp_replace(
-            regexp_replace(upper({{ column }}), '[^A-Z0-9]', '', 'g'),
-            '^(.+)([0-9][A-Z]{2})$',
-            '\1 \2'
-        ),
+        {{ replace_all(replace_all('upper(' ~ column ~ ')', '[^A-Z0-9]', ''), '^(.+)([0-9][A-Z]{2})$', '\\1 \\2') }},
         ''
     )
 {%- endmacro %}
 
 {# '943 476 5919' → '9434765919'. #}
 {% macro normalise_nhs_number(column) -%}
-    nullif(regexp_replace({{ column }}, '[\s-]', '', 'g'), '')
+    nullif({{ replace_all(column, '[\\s-]', '') }}, '')
 {%- endmacro %}
 
 {# UPNs and other letter-and-digit codes: trimmed, upper case, blank → null. #}

@@ -6,7 +6,7 @@
     same key.
 #}
 {% macro event_key(prefix, column) -%}
-    '{{ prefix }}' || left(sha256((select salt from {{ ref('int_event_key_salt') }}) || {{ column }}), 16)
+    '{{ prefix }}' || left({{ sha256_hex("(select salt from " ~ ref('int_event_key_salt') ~ ") || " ~ column) }}, 16)
 {%- endmacro %}
 
 {# The partner council an old LA code belongs to: 'city', 'county', or 'outside'. #}
@@ -23,5 +23,5 @@
     do not meet). overlap_days('a.start_date', 'a.end_date', 'b.start_date', 'b.end_date').
 #}
 {% macro overlap_days(start_a, end_a, start_b, end_b) -%}
-    date_diff('day', greatest({{ start_a }}, {{ start_b }}), least({{ end_a }}, {{ end_b }}))
+    {{ days_between('greatest(' ~ start_a ~ ', ' ~ start_b ~ ')', 'least(' ~ end_a ~ ', ' ~ end_b ~ ')') }}
 {%- endmacro %}

@@ -25,14 +25,20 @@
         and coalesce({{ referral }}.first_contact_date > {{ on }}, true))
 {%- endmacro %}
 
-{# A setting code that means the child or young person is not in education (seed sen_setting). #}
+{#
+    A setting code that means the child or young person is not in education (seed sen_setting);
+    false, not null, for no code. (`null in (subquery)` is null in SQL, but Spark 4.3 gets it
+    wrong inside an expression such as coalesce(not ...): the test of null comes first.)
+#}
 {% macro not_in_education(setting) -%}
-    {{ setting }} in (
+    ({{ setting }} is not null and {{ setting }} in (
         select sen_setting from {{ ref('sen_setting') }} where placement_group = 'not_in_education'
-    )
+    ))
 {%- endmacro %}
 
-{# A cease reason that means the plan moved to another local authority (seed cease_reason). #}
+{# A cease reason that means the plan moved to another local authority (seed cease_reason);
+   false for no reason. #}
 {% macro transferred(cease_reason) -%}
-    {{ cease_reason }} in (select cease_reason from {{ ref('cease_reason') }} where transfer)
+    ({{ cease_reason }} is not null
+        and {{ cease_reason }} in (select cease_reason from {{ ref('cease_reason') }} where transfer))
 {%- endmacro %}

@@ -57,8 +57,9 @@ ethnicity as (
 
     select
         child_key,
-        first(ethnicity order by ethnicity in ('NOBT', 'REFU'), votes desc, ethnicity)
-            as ethnicity
+        {{ first_by('ethnicity', [
+            ("ethnicity in ('NOBT', 'REFU')", 'asc'), ('votes', 'desc'), ('ethnicity', 'asc')
+        ]) }} as ethnicity
     from ethnicity_votes
     group by child_key
 
@@ -81,9 +82,9 @@ plan_status as (
             where plans.council = 'county' and {{ in_force_on('plans', 'dates.as_at') }}
         ) > 0 as plan_in_force_county,
         -- the primary need on the plan in force that started last (else on the last plan)
-        first(plans.primary_need order by
-            {{ in_force_on('plans', 'dates.as_at') }} desc,
-            plans.start_date desc) as plan_primary_need
+        {{ first_by('plans.primary_need', [
+            (in_force_on('plans', 'dates.as_at'), 'desc'), ('plans.start_date', 'desc')
+        ]) }} as plan_primary_need
     from plans
     cross join dates
     group by plans.child_key
@@ -96,7 +97,7 @@ sen_support as (
         child_key,
         bool_or(council = 'city') as on_sen_support_city,
         bool_or(council = 'county') as on_sen_support_county,
-        first(primary_need order by census_date desc) as sen_support_primary_need
+        {{ first_by('primary_need', [('census_date', 'desc')]) }} as sen_support_primary_need
     from {{ ref('int_sen_support_unioned') }}
     where child_key is not null
     group by child_key
@@ -140,10 +141,11 @@ final as (
 
     select
         children.child_key,
-        strftime(children.dob, '%Y-%m') as birth_month,
-        date_diff('year', children.dob, dates.as_at)
-            - case when strftime(dates.as_at, '%m%d') < strftime(children.dob, '%m%d')
-                then 1 else 0 end as age_at_as_at,
+        left(cast(children.dob as string), 7) as birth_month,
+        cast(year(dates.as_at) - year(children.dob)
+            - case when month(dates.as_at) * 100 + day(dates.as_at)
+                < month(children.dob) * 100 + day(children.dob)
+                then 1 else 0 end as bigint) as age_at_as_at,
         case
             when children.dob is null then 'unknown'
             when dates.as_at < children.dob + interval 5 year then '0-4'
@@ -159,7 +161,7 @@ final as (
         coalesce(plan_status.plan_primary_need, sen_support.sen_support_primary_need)
             as primary_need,
         directory.postcode_sector,
-        coalesce(directory.postcode_district, regexp_extract(children.postcode, '^(\S+) ', 1))
+        coalesce(directory.postcode_district, regexp_extract(children.postcode, '^([^ ]+) ', 1))
             as postcode_district,
         case
             when children.postcode is null then 'unknown'
@@ -180,9 +182,9 @@ final as (
             when sen_support.on_sen_support_city then 'city'
             when sen_support.on_sen_support_county then 'county'
         end as sen_support_council,
-        list_contains(children.sources, 'city') as known_to_city,
-        list_contains(children.sources, 'county') as known_to_county,
-        list_contains(children.sources, 'icb') as known_to_icb,
+        array_contains(children.sources, 'city') as known_to_city,
+        array_contains(children.sources, 'county') as known_to_county,
+        array_contains(children.sources, 'icb') as known_to_icb,
         seen.first_seen,
         seen.last_seen
 

@@ -19,7 +19,7 @@ final as (
         reviews.meeting_date,
         reviews.decision_date,
         reviews.review_outcome,
-        round(date_diff('day', reviews.meeting_date, reviews.decision_date) / 7.0, 1)
+        round({{ weeks(days_between('reviews.meeting_date', 'reviews.decision_date')) }}, 1)
             as weeks_to_decision,
         case when reviews.decision_date is not null
             then reviews.decision_date <= reviews.meeting_date + clocks.review_decision_days

@@ -24,7 +24,7 @@ kept_out_plans as (
     select
         crosswalk.child_key,
         'county' as council,
-        {{ parse_uk_date("json_extract_string(kept_out.raw_row, '$.StartDate')") }} as start_date
+        {{ parse_uk_date(json_text('kept_out.raw_row', "'$.StartDate'")) }} as start_date
     from {{ ref('int_quarantined_records') }} as kept_out
     inner join {{ ref('int_child_key_crosswalk') }} as crosswalk
         on crosswalk.record_id = kept_out.parent_id
@@ -102,7 +102,7 @@ taken_on as (
 -- with none found.
 explained as (
 
-    select arg_min(taken_on.plan_id, abs(date_diff('day', other.start_date, taken_on.cease_date)))
+    select min_by(taken_on.plan_id, abs({{ days_between('other.start_date', 'taken_on.cease_date') }}))
         as plan_id
     from unidentified_transfers as other
     inner join taken_on
@@ -124,7 +124,7 @@ final as (
         taken_on.cease_date,
         taken_on.due_date,
         taken_on.receiving_plan_start,
-        date_diff('day', taken_on.cease_date, taken_on.receiving_plan_start) as days_taken,
+        {{ days_between('taken_on.cease_date', 'taken_on.receiving_plan_start') }} as days_taken,
         case
             when coalesce(taken_on.on_time, false) then 'within 6 weeks'
             when taken_on.receiving_plan_start is not null then 'late'

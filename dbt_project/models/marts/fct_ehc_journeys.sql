@@ -55,7 +55,7 @@ final as (
         decision_due_date,
         case when decision_date is not null then decision_date <= decision_due_date end
             as decision_within_6_weeks,
-        round(date_diff('day', received_date, decision_date) / 7.0, 1) as weeks_to_decision,
+        round({{ weeks(days_between('received_date', 'decision_date')) }}, 1) as weeks_to_decision,
         assessment_outcome,
         assessment_outcome_date,
         week20_exception,
@@ -63,12 +63,12 @@ final as (
         final_plan_due_date,
         case when plan_id is not null then {{ event_key('P', 'plan_id') }} end as plan_key,
         plan_issued_date,
-        round(date_diff('day', received_date, plan_issued_date) / 7.0, 1) as weeks_to_plan,
+        round({{ weeks(days_between('received_date', 'plan_issued_date')) }}, 1) as weeks_to_plan,
         case when plan_issued_date is not null then plan_issued_date <= final_plan_due_date end
             as plan_within_20_weeks,
         case
             when stage in ('awaiting decision', 'assessing')
-                then date_diff('day', received_date, as_at)
+                then {{ days_between('received_date', 'as_at') }}
         end as days_open
 
     from staged

@@ -46,14 +46,14 @@ final as (
         closure_reason,
         status,
         is_open,
-        round(date_diff('day', received_date, first_contact_date) / 7.0, 1) as wait_weeks,
+        round({{ weeks(days_between('received_date', 'first_contact_date')) }}, 1) as wait_weeks,
         case when status = 'waiting'
-            then round(date_diff('day', received_date, as_at) / 7.0, 1) end as waiting_weeks,
+            then round({{ weeks(days_between('received_date', 'as_at')) }}, 1) end as waiting_weeks,
         clock_weeks,
         case
             when first_contact_date is not null
-                then date_diff('day', received_date, first_contact_date) > 7 * clock_weeks
-            when status = 'waiting' then date_diff('day', received_date, as_at) > 7 * clock_weeks
+                then {{ days_between('received_date', 'first_contact_date') }} > 7 * clock_weeks
+            when status = 'waiting' then {{ days_between('received_date', 'as_at') }} > 7 * clock_weeks
         end as over_clock,
         contacts,
         attended_contacts,

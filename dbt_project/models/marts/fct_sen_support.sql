@@ -14,9 +14,9 @@ final as (
         child_key is not null as child_identified,
         council,
         census_date,
-        first(primary_need order by pupil_record_id) as primary_need,
-        first(secondary_need order by pupil_record_id) as secondary_need,
-        first(urn order by pupil_record_id) as urn,
+        {{ first_by('primary_need', [('pupil_record_id', 'asc')]) }} as primary_need,
+        {{ first_by('secondary_need', [('pupil_record_id', 'asc')]) }} as secondary_need,
+        {{ first_by('urn', [('pupil_record_id', 'asc')]) }} as urn,
         count(*) as list_entries
 
     from pupils

@@ -30,13 +30,15 @@ final as (
         lines.period_start,
         lines.period_end,
         lines.annual_amount_gbp,
+        -- (a double on both engines: Spark divides decimals exactly, DuckDB in doubles)
         round(
-            lines.annual_amount_gbp * (date_diff('day', lines.period_start, lines.period_end) + 1)
-            / 365.0,
+            cast(lines.annual_amount_gbp
+                * ({{ days_between('lines.period_start', 'lines.period_end') }} + 1) as double)
+            / 365,
             2
         ) as period_amount_gbp,
-        case when month(lines.period_start) >= 4 then year(lines.period_start)
-            else year(lines.period_start) - 1 end as financial_year_starting
+        cast(case when month(lines.period_start) >= 4 then year(lines.period_start)
+            else year(lines.period_start) - 1 end as bigint) as financial_year_starting
 
     from lines
     left join settings as by_urn on by_urn.urn = lines.urn

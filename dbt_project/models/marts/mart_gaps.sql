@@ -42,11 +42,11 @@ request_no_decision as (
         'request_no_decision' as gap_type,
         requests.child_key,
         requests.council as organisation,
-        cast(null as varchar) as service,
+        cast(null as string) as service,
         requests.received_date as since,
         requests.received_date + clocks.request_decision_days as due_date,
         cast(null as date) as resolved_date,
-        format('request received {}; no decision whether to assess', requests.received_date)
+        {{ fmt('request received {}; no decision whether to assess', ["requests.received_date"]) }}
             as detail
     from requests
     cross join dates
@@ -54,7 +54,7 @@ request_no_decision as (
     where requests.decision_date is null
       and coalesce(requests.request_outcome, 'A') = 'A'
       and not requests.moved_out
-      and date_diff('day', requests.received_date, dates.as_at) > clocks.request_decision_days
+      and {{ days_between('requests.received_date', 'dates.as_at') }} > clocks.request_decision_days
 
 ),
 
@@ -68,8 +68,10 @@ assessment_no_plan as (
         requests.received_date as since,
         requests.received_date + clocks.final_plan_days as due_date,
         null as resolved_date,
-        format('request received {}; assessment agreed {}; no final plan',
-            requests.received_date, requests.decision_date) as detail
+        {{ fmt(
+            'request received {}; assessment agreed {}; no final plan',
+            ["requests.received_date", "requests.decision_date"]
+        ) }} as detail
     from requests
     cross join dates
     cross join clocks
@@ -80,7 +82,7 @@ assessment_no_plan as (
       and coalesce(requests.assessment_outcome, 'A') = 'A'
       and requests.plan_issued_date is null
       and not requests.week20_exception
-      and date_diff('day', requests.received_date, dates.as_at) > clocks.final_plan_days
+      and {{ days_between('requests.received_date', 'dates.as_at') }} > clocks.final_plan_days
 
 ),
 
@@ -97,12 +99,19 @@ transfer_not_taken_on as (
         moves.due_date,
         case when moves.taken_on = 'late' then moves.receiving_plan_start end as resolved_date,
         case
-            when moves.taken_on = 'late' then format(
+            when moves.taken_on = 'late' then {{ fmt(
                 '{} plan ceased for transfer {}; {} plan started only {}',
-                moves.from_council, moves.cease_date, moves.to_council,
-                moves.receiving_plan_start)
-            else format('{} plan ceased for transfer {}; no {} plan yet',
-                moves.from_council, moves.cease_date, moves.to_council)
+                [
+                    "moves.from_council",
+                    "moves.cease_date",
+                    "moves.to_council",
+                    "moves.receiving_plan_start",
+                ]
+            ) }}
+            else {{ fmt(
+                '{} plan ceased for transfer {}; no {} plan yet',
+                ["moves.from_council", "moves.cease_date", "moves.to_council"]
+            ) }}
         end as detail
     from {{ ref('fct_council_moves') }} as moves
     cross join dates
@@ -128,19 +137,19 @@ annual_review_overdue as (
         plans.council as organisation,
         null as service,
         coalesce(latest.last_meeting, plans.start_date) as since,
-        cast(coalesce(latest.last_meeting, plans.start_date)
-            + to_months(clocks.annual_review_months) as date) as due_date,
+        {{ add_months('coalesce(latest.last_meeting, plans.start_date)',
+            'clocks.annual_review_months') }} as due_date,
         null as resolved_date,
         case when latest.last_meeting is not null
-            then format('last annual review meeting {}', latest.last_meeting)
-            else format('plan from {} never reviewed', plans.start_date)
+            then {{ fmt('last annual review meeting {}', ["latest.last_meeting"]) }}
+            else {{ fmt('plan from {} never reviewed', ["plans.start_date"]) }}
         end as detail
     from plans_in_force as plans
     cross join dates
     cross join clocks
     left join latest_meetings as latest on latest.plan_id = plans.plan_id
-    where dates.as_at > cast(coalesce(latest.last_meeting, plans.start_date)
-        + to_months(clocks.annual_review_months) as date)
+    where dates.as_at > {{ add_months('coalesce(latest.last_meeting, plans.start_date)',
+        'clocks.annual_review_months') }}
       and not plans.reviews_incomplete
 
 ),
@@ -156,9 +165,11 @@ review_decision_late as (
         reviews.meeting_date + clocks.review_decision_days as due_date,
         reviews.decision_date as resolved_date,
         case when reviews.decision_date is not null
-            then format('review meeting {}; decision {}', reviews.meeting_date,
-                reviews.decision_date)
-            else format('review meeting {}; no decision yet', reviews.meeting_date)
+            then {{ fmt(
+                'review meeting {}; decision {}',
+                ["reviews.meeting_date", "reviews.decision_date"]
+            ) }}
+            else {{ fmt('review meeting {}; no decision yet', ["reviews.meeting_date"]) }}
         end as detail
     from plans_in_force as plans
     inner join {{ ref('int_annual_reviews_unioned') }} as reviews
@@ -181,8 +192,10 @@ health_need_no_referral as (
         plans.start_date as since,
         cast(null as date) as due_date,
         null as resolved_date,
-        format('EHC plan ({}) from {} with primary need {}; no {} referral',
-            plans.council, plans.start_date, plans.primary_need, matching.service) as detail
+        {{ fmt(
+            'EHC plan ({}) from {} with primary need {}; no {} referral',
+            ["plans.council", "plans.start_date", "plans.primary_need", "matching.service"]
+        ) }} as detail
     from plans_in_force as plans
     inner join {{ ref('need_health_services') }} as matching
         on matching.sen_type = plans.primary_need
@@ -203,13 +216,19 @@ health_wait_over_clock as (
         referrals.received_date as since,
         referrals.received_date + 7 * referrals.clock_weeks as due_date,
         null as resolved_date,
-        format('{} referral received {} ({}); not seen after {} weeks', referrals.service,
-            referrals.received_date, referrals.provider_ods,
-            date_diff('day', referrals.received_date, dates.as_at) // 7) as detail
+        {{ fmt(
+            '{} referral received {} ({}); not seen after {} weeks',
+            [
+                "referrals.service",
+                "referrals.received_date",
+                "referrals.provider_ods",
+                "cast(floor(" ~ days_between('referrals.received_date', 'dates.as_at') ~ " / 7) as bigint)",
+            ]
+        ) }} as detail
     from referrals
     cross join dates
     where {{ referral_waiting_on('referrals', 'dates.as_at') }}
-      and date_diff('day', referrals.received_date, dates.as_at) > 7 * referrals.clock_weeks
+      and {{ days_between('referrals.received_date', 'dates.as_at') }} > 7 * referrals.clock_weeks
 
 ),
 
@@ -250,8 +269,10 @@ plan_no_placement as (
         cast(null as date) as due_date,
         null as resolved_date,
         case when placements.not_in_education_since is not null
-            then format('plan in force; not in education since {}',
-                placements.not_in_education_since)
+            then {{ fmt(
+                'plan in force; not in education since {}',
+                ["placements.not_in_education_since"]
+            ) }}
             else 'plan in force; no current education placement recorded'
         end as detail
     from plans_in_force as plans
@@ -272,8 +293,10 @@ icb_only_send as (
         min(referrals.received_date) as since,
         cast(null as date) as due_date,
         null as resolved_date,
-        format('known to the ICB ({}); unknown to both councils',
-            string_agg(distinct referrals.service, ', ' order by referrals.service)) as detail
+        {{ fmt(
+            'known to the ICB ({}); unknown to both councils',
+            [sorted_join('referrals.service', ', ')]
+        ) }} as detail
     from referrals
     inner join children on children.child_key = referrals.child_key
     where referrals.send_relevant
@@ -285,15 +308,13 @@ icb_only_send as (
 
 unioned as (
 
-    select * from request_no_decision
-    union all by name select * from assessment_no_plan
-    union all by name select * from transfer_not_taken_on
-    union all by name select * from annual_review_overdue
-    union all by name select * from review_decision_late
-    union all by name select * from health_need_no_referral
-    union all by name select * from health_wait_over_clock
-    union all by name select * from plan_no_placement
-    union all by name select * from icb_only_send
+    {{ union_all_by_name(
+        ['request_no_decision', 'assessment_no_plan', 'transfer_not_taken_on',
+         'annual_review_overdue', 'review_decision_late', 'health_need_no_referral',
+         'health_wait_over_clock', 'plan_no_placement', 'icb_only_send'],
+        ['gap_type', 'child_key', 'organisation', 'service', 'since', 'due_date', 'resolved_date',
+         'detail']
+    ) }}
 
 ),
 
@@ -308,8 +329,8 @@ final as (
         unioned.due_date,
         case
             when unioned.due_date is not null then
-                date_diff('day', unioned.due_date, coalesce(unioned.resolved_date, dates.as_at))
-            else date_diff('day', unioned.since, dates.as_at)
+                {{ days_between('unioned.due_date', 'coalesce(unioned.resolved_date, dates.as_at)') }}
+            else {{ days_between('unioned.since', 'dates.as_at') }}
         end as days_outstanding,
         case when unioned.resolved_date is not null then 'closed' else 'open' end as status,
         unioned.resolved_date,

@@ -13,21 +13,24 @@ clocks as (select * from {{ ref('int_clocks') }}),
 months as (
 
     select
-        cast(month as date) as month,
-        least(cast(month + interval 1 month - interval 1 day as date), dates.as_at) as month_end,
-        cast(month + interval 1 month - interval 1 day as date) > dates.as_at as is_partial_month
-    from dates,
-        range(
-            date_trunc('month', dates.as_at) - interval 23 month,
-            date_trunc('month', dates.as_at) + interval 1 month,
-            interval 1 month
-        ) as r(month)
+        month,
+        least(cast(month + interval 1 month - interval 1 day as date), as_at) as month_end,
+        cast(month + interval 1 month - interval 1 day as date) > as_at as is_partial_month
+    from (
+        select
+            cast(month as date) as month,
+            as_at
+        from (
+            select {{ month_series(add_months('as_at', -23), 'as_at', 'month') }}, as_at
+            from dates
+        ) as series
+    ) as series
 
 ),
 
 areas as (
 
-    select unnest(['city', 'county', 'partnership']) as area
+    select 'city' as area union all select 'county' union all select 'partnership'
 
 ),
 
@@ -44,7 +47,7 @@ new_plans as (
 
     select
         requests.*,
-        date_diff('day', requests.received_date, requests.plan_issued_date) as days_to_plan
+        {{ days_between('requests.received_date', 'requests.plan_issued_date') }} as days_to_plan
     from requests
     where requests.request_outcome = 'Y' and requests.plan_issued_date is not null
 
@@ -80,12 +83,12 @@ in_area as (
 requests_received as (
 
     select months.month, in_area.area, 'requests_received' as measure,
-        cast(null as varchar) as service, null::bigint as numerator, null::bigint as denominator,
+        cast(null as string) as service, null::bigint as numerator, null::bigint as denominator,
         count(requests.request_id)::double as value
     from months cross join in_area
     left join requests
         on requests.council = in_area.council
-       and date_trunc('month', requests.received_date) = months.month
+       and {{ month_start('requests.received_date') }} = months.month
     group by all
 
 ),
@@ -100,13 +103,14 @@ plans_issued as (
             where not new_plans.week20_exception
               and new_plans.days_to_plan <= clocks.final_plan_days
         ) as within_ex,
-        avg(new_plans.days_to_plan / 7.0) as mean_weeks,
-        list_sort(list(new_plans.days_to_plan / 7.0) filter (where new_plans.days_to_plan is not null))
-            as sorted_weeks
+        -- the days summed as integers, divided once: the same double on every engine (a mean of
+        -- doubles depends on the order they are added in)
+        {{ weeks('sum(new_plans.days_to_plan)') }} / count(new_plans.days_to_plan) as mean_weeks,
+        {{ sorted_list(weeks('new_plans.days_to_plan')) }} as sorted_weeks
     from months cross join in_area cross join clocks
     left join new_plans
         on new_plans.council = in_area.council
-       and date_trunc('month', new_plans.plan_issued_date) = months.month
+       and {{ month_start('new_plans.plan_issued_date') }} = months.month
     group by all
 
 ),
@@ -118,18 +122,18 @@ plan_measures as (
     from plans_issued
     union all
     select month, area, 'plans_within_20_weeks_pct', null, within, plans,
-        case when plans > 0 then 100.0 * within / plans end
+        case when plans > 0 then {{ percent('within', 'plans') }} end
     from plans_issued
     union all
     select month, area, 'plans_within_20_weeks_ex_exceptions_pct', null, within_ex, plans_ex,
-        case when plans_ex > 0 then 100.0 * within_ex / plans_ex end
+        case when plans_ex > 0 then {{ percent('within_ex', 'plans_ex') }} end
     from plans_issued
     union all
     select month, area, 'mean_weeks_to_plan', null, null, plans, mean_weeks
     from plans_issued
     union all
     select month, area, 'median_weeks_to_plan', null, null, plans,
-        case when plans > 0 then sorted_weeks[cast(ceil(0.5 * plans) as integer)] end
+        case when plans > 0 then {{ list_at('sorted_weeks', 'cast(ceil(0.5 * plans) as integer)') }} end
     from plans_issued
 
 ),
@@ -177,13 +181,15 @@ review_measures as (
             where reviews.decision_date <= reviews.meeting_date + clocks.review_decision_days
         ) as numerator,
         count(reviews.decision_date) as denominator,
-        case when count(reviews.decision_date) > 0 then 100.0 * count(*) filter (
-            where reviews.decision_date <= reviews.meeting_date + clocks.review_decision_days
-        ) / count(reviews.decision_date) end as value
+        case when count(reviews.decision_date) > 0 then {{ percent(
+            'count(*) filter (where reviews.decision_date
+                <= reviews.meeting_date + clocks.review_decision_days)',
+            'count(reviews.decision_date)'
+        ) }} end as value
     from months cross join in_area cross join clocks
     left join reviews
         on reviews.council = in_area.council
-       and date_trunc('month', reviews.meeting_date) = months.month
+       and {{ month_start('reviews.meeting_date') }} = months.month
     group by all
 
 ),
@@ -208,14 +214,14 @@ seen as (
 
     select months.month, in_area.area, services.service,
         count(referrals.referral_id) as seen,
-        list_sort(list(
-            date_diff('day', referrals.received_date, referrals.first_contact_date) / 7.0
-        ) filter (where referrals.referral_id is not null)) as sorted_weeks
+        {{ sorted_list(weeks(
+            days_between('referrals.received_date', 'referrals.first_contact_date')
+        )) }} as sorted_weeks
     from months cross join in_area cross join services
     left join referrals
         on referrals.council = in_area.council
        and referrals.service = services.service
-       and date_trunc('month', referrals.first_contact_date) = months.month
+       and {{ month_start('referrals.first_contact_date') }} = months.month
        and referrals.first_contact_date <= months.month_end
     group by all
 
@@ -225,23 +231,22 @@ wait_measures as (
 
     select month, area, 'median_wait_weeks' as measure, service, null as numerator,
         seen as denominator,
-        case when seen > 0 then sorted_weeks[cast(ceil(0.5 * seen) as integer)] end as value
+        case when seen > 0 then {{ list_at('sorted_weeks', 'cast(ceil(0.5 * seen) as integer)') }} end as value
     from seen
     union all
     select month, area, 'p90_wait_weeks', service, null, seen,
-        case when seen > 0 then sorted_weeks[cast(ceil(0.9 * seen) as integer)] end
+        case when seen > 0 then {{ list_at('sorted_weeks', 'cast(ceil(0.9 * seen) as integer)') }} end
     from seen
 
 ),
 
 unioned as (
 
-    select * from requests_received
-    union all by name select * from plan_measures
-    union all by name select * from in_force_measures
-    union all by name select * from review_measures
-    union all by name select * from waiting
-    union all by name select * from wait_measures
+    {{ union_all_by_name(
+        ['requests_received', 'plan_measures', 'in_force_measures', 'review_measures', 'waiting',
+         'wait_measures'],
+        ['month', 'area', 'measure', 'service', 'numerator', 'denominator', 'value']
+    ) }}
 
 ),
 
@@ -253,7 +258,7 @@ final as (
         months.is_partial_month,
         unioned.area,
         unioned.measure,
-        cast(unioned.service as varchar) as service,
+        cast(unioned.service as string) as service,
         cast(unioned.numerator as bigint) as numerator,
         cast(unioned.denominator as bigint) as denominator,
         cast(unioned.value as double) as value

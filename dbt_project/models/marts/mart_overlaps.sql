@@ -49,8 +49,10 @@ dual_plans as (
         period_end,
         overlap_days,
         'city+county' as organisations,
-        format('city plan from {} and county plan from {} both in force for {} days',
-            city_start, county_start, overlap_days) as evidence
+        {{ fmt(
+            'city plan from {} and county plan from {} both in force for {} days',
+            ["city_start", "county_start", "overlap_days"]
+        ) }} as evidence
     from plan_pairs
     cross join clocks
     where overlap_days > clocks.plan_transfer_days
@@ -62,12 +64,12 @@ dual_plans_costed as (
 
     select
         dual_plans.*,
+        -- (a double on both engines: Spark divides decimals exactly, DuckDB in doubles)
         round(sum(
-            funding.annual_amount_gbp
-            * greatest(0, date_diff('day',
-                greatest(funding.period_start, dual_plans.since),
-                least(funding.period_end, dual_plans.period_end)) + 1)
-            / 365.0
+            cast(funding.annual_amount_gbp
+                * greatest(0, {{ overlap_days('funding.period_start', 'funding.period_end',
+                    'dual_plans.since', 'dual_plans.period_end') }} + 1) as double)
+            / 365
         ), 2) as estimated_cost_gbp
     from dual_plans
     left join funding on funding.child_key = dual_plans.child_key
@@ -103,9 +105,12 @@ dual_topup as (
         period_end,
         overlap_days,
         'city+county' as organisations,
-        format('city top-up band {} and county top-up band {} both paid for {} days',
-            city_band, county_band, overlap_days) as evidence,
-        round(overlap_days / 365.0 * smaller_annual_amount, 2) as estimated_cost_gbp
+        {{ fmt(
+            'city top-up band {} and county top-up band {} both paid for {} days',
+            ["city_band", "county_band", "overlap_days"]
+        ) }} as evidence,
+        round(cast(overlap_days as double) / 365 * cast(smaller_annual_amount as double), 2)
+            as estimated_cost_gbp
     from funding_pairs
     cross join clocks
     where overlap_days >= clocks.topup_overlap_days
@@ -131,11 +136,18 @@ duplicate_referral as (
         cast(null as date) as period_end,
         cast(null as bigint) as overlap_days,
         'icb' as organisations,
-        format('{} referrals open from {} ({}) and {} ({}): {}',
-            first_.service, first_.received_date, first_.provider_ods,
-            second_.received_date, second_.provider_ods,
-            case when first_.provider_ods <> second_.provider_ods then 'two providers'
-                else 'one provider twice' end) as evidence,
+        {{ fmt(
+            '{} referrals open from {} ({}) and {} ({}): {}',
+            [
+                "first_.service",
+                "first_.received_date",
+                "first_.provider_ods",
+                "second_.received_date",
+                "second_.provider_ods",
+                "case when first_.provider_ods <> second_.provider_ods then 'two providers'
+                    else 'one provider twice' end",
+            ]
+        ) }} as evidence,
         cast(null as decimal(14, 2)) as estimated_cost_gbp,
         first_.service
 
@@ -194,8 +206,10 @@ dual_assessment as (
         period_end,
         overlap_days,
         'city+county' as organisations,
-        format('city assessment from {} and county assessment from {} running together for {} days',
-            city_from, county_from, overlap_days) as evidence
+        {{ fmt(
+            'city assessment from {} and county assessment from {} running together for {} days',
+            ["city_from", "county_from", "overlap_days"]
+        ) }} as evidence
     from assessment_pairs
     where overlap_days > 0
 
@@ -217,7 +231,7 @@ caseload as (
 
 caseload_by_council as (
 
-    select child_key, council, string_agg(distinct what, ' and ' order by what) as what
+    select child_key, council, {{ sorted_join('what', ' and ') }} as what
     from caseload
     group by child_key, council
 
@@ -232,7 +246,10 @@ dual_caseload as (
         dates.census_date as period_end,
         cast(null as bigint) as overlap_days,
         'city+county' as organisations,
-        format('on the census date, city: {}; county: {}', city.what, county.what) as evidence
+        {{ fmt(
+            'on the census date, city: {}; county: {}',
+            ["city.what", "county.what"]
+        ) }} as evidence
 
     from caseload_by_council as city
     inner join caseload_by_council as county
@@ -244,17 +261,19 @@ dual_caseload as (
 
 unioned as (
 
-    select *, cast(null as varchar) as service from dual_plans_costed
-    union all by name
-    select *, cast(null as varchar) as service from dual_topup
-    union all by name
-    select * from duplicate_referral
-    union all by name
-    select *, cast(null as decimal(14, 2)) as estimated_cost_gbp, cast(null as varchar) as service
-    from dual_assessment
-    union all by name
-    select *, cast(null as decimal(14, 2)) as estimated_cost_gbp, cast(null as varchar) as service
-    from dual_caseload
+    {%- set no_service = 'cast(null as string) as service' %}
+    {%- set no_cost = 'cast(null as decimal(14, 2)) as estimated_cost_gbp' %}
+    {{ union_all_by_name(
+        [
+            '(select *, ' ~ no_service ~ ' from dual_plans_costed)',
+            '(select *, ' ~ no_service ~ ' from dual_topup)',
+            'duplicate_referral',
+            '(select *, ' ~ no_cost ~ ', ' ~ no_service ~ ' from dual_assessment)',
+            '(select *, ' ~ no_cost ~ ', ' ~ no_service ~ ' from dual_caseload)',
+        ],
+        ['overlap_type', 'child_key', 'since', 'period_end', 'overlap_days', 'organisations',
+         'service', 'evidence', 'estimated_cost_gbp']
+    ) }}
 
 ),
 

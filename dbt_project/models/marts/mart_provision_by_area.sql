@@ -104,8 +104,7 @@ final as (
               and matched.primary_need = grid.primary_need and matched.waiting_weeks is not null
         ) end as children_waiting,
         (
-            select list_sort(list(waiting_weeks))[
-                cast(ceil(0.5 * count(*)) as integer)]
+            select {{ list_at(sorted_list('waiting_weeks'), 'cast(ceil(0.5 * count(*)) as integer)') }}
             from matched
             where matched.district_name = grid.district_name
               and matched.primary_need = grid.primary_need and matched.waiting_weeks is not null

@@ -35,7 +35,7 @@ final as (
         quarantined.table_name,
         quarantined.source_row,
         parents.parent_prefix
-            || trim(json_extract_string(quarantined.raw_row, parents.parent_field)) as parent_id,
+            || trim({{ json_text('quarantined.raw_row', 'parents.parent_field') }}) as parent_id,
         quarantined.raw_row
 
     from quarantined

@@ -31,7 +31,10 @@ records as (
 ),
 
 {{ attribute }}_best as (
-    select child_key, first(value order by votes desc, priority, value) as {{ attribute }}
+    select
+        child_key,
+        {{ first_by('value', [('votes', 'desc'), ('priority', 'asc'), ('value', 'asc')]) }}
+            as {{ attribute }}
     from {{ attribute }}_votes
     group by child_key
 ),
@@ -41,8 +44,8 @@ children as (
     select
         child_key,
         count(*) as record_count,
-        list(distinct source order by source) as sources,
-        list(distinct source_table order by source_table) as source_tables
+        {{ sorted_set('source') }} as sources,
+        {{ sorted_set('source_table') }} as source_tables
     from records
     group by child_key
 ),

@@ -1,5 +1,6 @@
 -- Every overlap of mart_overlaps as each delivery saw it: one row per overlap per delivery. A
 -- refresh replaces the rows of its own delivery (delivery_as_at) and keeps the others.
+{{ config(**per_delivery_config()) }}
 
 select
     dates.as_at as delivery_as_at,

@@ -22,7 +22,7 @@ renamed as (
         {{ parse_blade_date('ceasedate') }} as cease_date,
         {{ clean_text('ceasereason') }} as cease_reason,
         -- SEN2 records transfers in on the active plan (module 5a), not here.
-        cast(null as varchar) as transferred_from_la,
+        cast(null as string) as transferred_from_la,
         {{ one_zero('pb') }} as personal_budget,
         {{ one_zero('oa') }} as personal_budget_organised_arrangements,
         {{ one_zero('dp') }} as personal_budget_direct_payments,

@@ -30,7 +30,7 @@ renamed as (
         {{ normalise_postcode('postcode') }} as postcode,
         {{ normalise_code('upn') }} as upn,
         {{ clean_text('uniquelearnernumber') }} as uln,
-        cast(null as varchar) as nhs_number,  -- SEN2 carries no NHS number
+        cast(null as string) as nhs_number,  -- SEN2 carries no NHS number
         {{ normalise_code('upnunknown') }} as upn_unknown_reason,
         {{ clean_text('nativeid') }} as native_id,
         _extract_date as extract_date,

@@ -16,7 +16,7 @@ renamed as (
         'city_topup_funding' as source_table,
         fundinglineid as source_record_id,
         '{{ var("city_la_code") }}' as la_code,
-        cast(null as varchar) as person_record_id,  -- the city file has no person key
+        cast(null as string) as person_record_id,  -- the city file has no person key
         {{ normalise_code('upn') }} as upn,
         {{ clean_text('forename') }} as forename,
         {{ clean_text('surname') }} as surname,

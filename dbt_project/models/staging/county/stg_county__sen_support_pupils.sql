@@ -59,10 +59,10 @@ final as (
         renamed.surname,
         renamed.dob,
         sex_codes.sex,
-        cast(null as varchar) as ethnicity,  -- not on the county list
+        cast(null as string) as ethnicity,  -- not on the county list
         renamed.postcode,
         renamed.urn,
-        cast(null as varchar) as laestab,  -- not on the county list
+        cast(null as string) as laestab,  -- not on the county list
         renamed.sen_provision,
         primary_needs.sen_type as primary_need,
         secondary_needs.sen_type as secondary_need,

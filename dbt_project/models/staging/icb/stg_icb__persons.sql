@@ -28,7 +28,7 @@ renamed as (
         'icb' as source,
         'icb_patients' as source_table,
         localpatientid as source_record_id,
-        cast(null as varchar) as la_code,  -- health records belong to no council
+        cast(null as string) as la_code,  -- health records belong to no council
         {{ clean_text('forename') }} as forename,
         {{ clean_text('surname') }} as surname,
         {{ parse_iso_date('personbirthdate') }} as dob,
@@ -59,10 +59,10 @@ final as (
         sex_codes.sex,
         ethnic_categories.ethnicity,
         renamed.postcode,
-        cast(null as varchar) as upn,  -- health systems hold no education identifiers
-        cast(null as varchar) as uln,
+        cast(null as string) as upn,  -- health systems hold no education identifiers
+        cast(null as string) as uln,
         renamed.nhs_number,
-        cast(null as varchar) as upn_unknown_reason,
+        cast(null as string) as upn_unknown_reason,
         renamed.nhs_number_status,
         renamed.gp_practice_code,
         renamed.extract_date,
