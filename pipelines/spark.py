@@ -2,24 +2,23 @@
 environment on Databricks, say) runs instead of DuckDB. See docs/deployment.md.
 
 dbt-spark in its `session` mode runs in the process that holds the SparkSession: local mode
-here, the cluster's driver on a platform. Three steps, each a function below:
+here, the cluster's driver on a platform. `build_on_spark` runs one month in three steps, over
+the extracts a DuckDB restricted warehouse has loaded:
 
-1. `build_on_spark(..., upto_identity=True)`: the seeds, staging and the person records
-   (`dbt seed`, `dbt run --select +int_person_records_unioned`);
+1. the seeds, staging and the person records (`dbt seed`,
+   `dbt run --select +int_person_records_unioned`);
 2. `resolve_spark_identity`: identity resolution. dbt-spark runs no Python model, so the engine
    runs here, on the driver, over a DuckDB copy of the person records and of the previous run's
    `identity` schema, and writes the `identity` schema back to Spark. The run is the one the
    DuckDB warehouse's Python model runs (pipelines/linkage/run.py), with the same key: the
    children and their keys are the same on both engines by construction;
-3. `build_on_spark(..., upto_identity=False)`: everything downstream of identity.
+3. everything downstream of identity (`dbt run`, the rest).
 
 Requires the `spark` extra (`pip install -e '.[spark]'`) and Java 17.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -95,8 +94,9 @@ def copy_to_spark(spark, con: duckdb.DuckDBPyConnection, schemas: Iterable[str])
 def copy_from_spark(spark, con: duckdb.DuckDBPyConnection, tables: dict[str, str]) -> None:
     """Spark tables as DuckDB tables: {duckdb name: spark table}."""
     for name, table in tables.items():
-        arrow = spark.table(table).toArrow()  # noqa: F841 (read by DuckDB by name)
-        con.execute(f"create or replace table {name} as select * from arrow")
+        con.register("_from_spark", spark.table(table).toArrow())
+        con.execute(f"create or replace table {name} as select * from _from_spark")
+        con.unregister("_from_spark")
 
 
 def dbt_on_spark(args: list[str], target_path: Path) -> None:
@@ -104,40 +104,28 @@ def dbt_on_spark(args: list[str], target_path: Path) -> None:
     uses the SparkSession already running)."""
     from dbt.cli.main import dbtRunner
 
+    project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     result = dbtRunner().invoke(
-        [
-            *args,
-            "--target",
-            "spark",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target_path),
-        ]
+        [*args, "--target", "spark", *project, "--target-path", str(target_path)]
     )
     if not result.success:
         raise RuntimeError(f"dbt {' '.join(args)} failed on Spark: {result.exception or ''}")
 
 
-def build_on_spark(restricted_db: Path, target_path: Path, *, upto_identity: bool) -> None:
-    """Steps 1 and 3 of the module docstring: the sources copied from the restricted warehouse
-    (the ingest's loaded extracts: the same rows DuckDB's models read), then dbt."""
-    from pyspark.sql import SparkSession
-
-    spark = SparkSession.getActiveSession()
+def build_on_spark(spark, restricted_db: Path, target_path: Path, key: bytes | None = None) -> dict:
+    """One run on Spark over the extracts a DuckDB restricted warehouse has loaded (the
+    ingest's output: the same rows DuckDB's models read), the three steps of the module
+    docstring; returns identity resolution's run log row. A second call with a later
+    delivery's warehouse refreshes the Spark warehouse as a monthly run does."""
     with dbt_environment(get_settings()):
-        if upto_identity:
-            with duckdb.connect(str(restricted_db), read_only=True) as con:
-                copy_to_spark(spark, con, SOURCE_SCHEMAS)
-            dbt_on_spark(["seed"], target_path)
-            dbt_on_spark(["run", "--select", "+int_person_records_unioned"], target_path)
-        else:
-            dbt_on_spark(
-                ["run", "--exclude", "+int_person_records_unioned", "resource_type:seed"],
-                target_path,
-            )
+        with duckdb.connect(str(restricted_db), read_only=True) as con:
+            copy_to_spark(spark, con, SOURCE_SCHEMAS)
+        dbt_on_spark(["seed"], target_path)
+        dbt_on_spark(["run", "--select", "+int_person_records_unioned"], target_path)
+        run_log = resolve_spark_identity(spark, key)
+        downstream = ["--exclude", "+int_person_records_unioned", "resource_type:seed"]
+        dbt_on_spark(["run", *downstream], target_path)
+    return run_log
 
 
 def resolve_spark_identity(spark, key: bytes | None = None) -> dict:
@@ -153,17 +141,11 @@ def resolve_spark_identity(spark, key: bytes | None = None) -> dict:
                 spark, con, {f"{IDENTITY_SCHEMA}.{t}": f"{IDENTITY_SCHEMA}.{t}" for t in state}
             )
         run_log = resolve_identity(con, "_records", "_decisions", key)
-        previous = f"{IDENTITY_SCHEMA}.run_log"
+        con.register("_run_log", run_log.to_arrow())
         if "run_log" in state:
-            con.execute(f"insert into {previous} by name select * from run_log")
+            con.execute(f"insert into {IDENTITY_SCHEMA}.run_log by name select * from _run_log")
         else:
-            con.execute(f"create table {previous} as select * from run_log")
+            con.execute(f"create table {IDENTITY_SCHEMA}.run_log as select * from _run_log")
+        con.unregister("_run_log")
         copy_to_spark(spark, con, [IDENTITY_SCHEMA])
     return run_log.to_dicts()[0]
-
-
-def clear_spark_warehouse(warehouse_dir: Path) -> None:
-    """A fresh Spark warehouse folder (the in-memory catalogue starts empty each process)."""
-    shutil.rmtree(warehouse_dir, ignore_errors=True)
-    warehouse_dir.mkdir(parents=True)
-    os.environ.setdefault("PYSPARK_PYTHON", shutil.which("python") or "python")

@@ -82,9 +82,7 @@ def spark_warehouse(duckdb_warehouses, tmp_path_factory):
     session.sparkContext.setLogLevel("ERROR")
     target = root / "target"
     for month in duckdb_warehouses:
-        on_spark.build_on_spark(month, target, upto_identity=True)
-        on_spark.resolve_spark_identity(session)
-        on_spark.build_on_spark(month, target, upto_identity=False)
+        on_spark.build_on_spark(session, month, target)
     yield session, target / "compiled"
     session.stop()
 
