@@ -32,6 +32,8 @@ DBT_SELECTIONS = {
     "linked_models": "path:models/intermediate path:models/marts",
 }
 
+QUARANTINE_SOURCE = "source.send.audit.current_quarantine"
+
 
 class SendDbtTranslator(DagsterDbtTranslator):
     """Group dbt assets by layer and source system, as the folder tree already does."""
@@ -45,6 +47,24 @@ class SendDbtTranslator(DagsterDbtTranslator):
         if len(fqn) > 3 and fqn[1] == "intermediate":
             return fqn[2]
         return fqn[1] if len(fqn) > 2 else "dbt"
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> dg.AssetSpec:
+        """A model that reads the current quarantine depends on every ingest asset: each writes
+        its table's quarantined rows there (audit.current_quarantine, a dbt source no asset
+        materialises), so a delivery from one source must rebuild the model, not leave it with
+        last month's quarantine."""
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        reads = manifest["nodes"].get(unique_id, {}).get("depends_on", {}).get("nodes", [])
+        if QUARANTINE_SOURCE in reads:
+            ingest = [
+                self.get_asset_spec(manifest, source, project).key
+                for source, props in manifest["sources"].items()
+                if props["source_name"] == "raw"
+            ]
+            spec = spec.merge_attributes(deps=ingest)
+        return spec
 
     def get_code_version(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         """The checksum of the model's SQL; for a Python model, of the project code it runs too

@@ -163,8 +163,20 @@ def test_a_delivery_from_one_source_rebuilds_that_source_and_what_depends_on_it(
             "select rows_loaded, rows_read from audit.current_loads "
             "where table_name = 'county_sen_support'"
         ).fetchone()
+        # the marts know which of February's county rows the contracts kept out, not January's
+        kept_out = con.execute(
+            "select table_name, source_row from audit.current_quarantine "
+            "where severity = 'error' and table_name like 'county%' "
+            "except select table_name, source_row from intermediate.int_quarantined_records"
+        ).fetchall()
+        known = con.execute(
+            "select count(*) from audit.current_quarantine q "
+            "join audit.current_loads l using (load_id) "
+            "where q.severity = 'error' and l.extract_date = '2025-02-16'"
+        ).fetchone()[0]
     assert loaded[1] == len(lines) - 1  # February's extract is in force (header excluded)
     assert rows[0] == loaded[0]
+    assert known > 0 and kept_out == []
     # Linked incrementally against the stored state: records still delivered keep their keys.
     keys_after = _crosswalk(warehouse)
     kept = [r for r in keys_before if r in keys_after]
