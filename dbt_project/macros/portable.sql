@@ -1,8 +1,9 @@
 {#
-    The few operations DuckDB and Spark spell differently, one macro each, so the models read
-    the same on either engine (docs/deployment.md). `make portability` builds every model on
-    both and compares the marts row for row; tests/unit/test_portable_sql.py rejects a function
-    outside the portable list in any compiled model.
+    The few operations DuckDB and Spark spell or mean differently, one macro each with a
+    `duckdb__` and a `spark__` version, so the models read the same on either engine
+    (docs/deployment.md). tests/unit/test_portable_sql.py rejects any other function in a model
+    or macro; `make portability` builds every model on both engines, compares the marts row for
+    row and checks the compiled models of both.
 #}
 
 {# Every match of a regular expression replaced; `replacement` refers to groups as \1. #}
