@@ -7,12 +7,10 @@ from pathlib import Path
 
 DBT = Path(__file__).resolve().parents[1] / "dbt_project"
 
-# Functions with one meaning on both engines. (min_by: DuckDB skips a row whose value is null,
-# Spark keeps it, so only for values that are never null; a null-keeping first value is
-# first_by in macros/portable.sql.)
+# Functions with one meaning on both engines.
 PORTABLE = {
     "abs", "array_contains", "bool_or", "cast", "ceil", "coalesce", "count", "day", "floor",
-    "greatest", "least", "left", "max", "min", "min_by", "month", "nullif", "regexp_extract",
+    "greatest", "least", "left", "max", "min", "month", "nullif", "regexp_extract",
     "round", "row_number", "sum", "trim", "try_cast", "upper", "year",
 }  # fmt: skip
 # Each engine's own functions, written only in that engine's version of a macro.
@@ -24,7 +22,7 @@ ENGINE_ONLY = {
     },
     "spark": {
         "add_months", "array_join", "array_sort", "collect_list", "collect_set", "datediff",
-        "explode", "format_string", "get_json_object", "max_by", "named_struct",
+        "explode", "format_string", "get_json_object", "max_by", "min_by", "named_struct",
         "regexp_replace", "sequence", "sha2", "trunc", "try_element_at", "try_to_timestamp",
     },
 }  # fmt: skip

@@ -30,7 +30,9 @@ from tests.portable_sql import ENGINE_ONLY, PORTABLE, calls
 pytest.importorskip("pyspark")
 pytestmark = pytest.mark.portability
 
-CHILDREN, SEED = 2000, 7
+# the sample: 2,000 children by default; SEND_PORTABILITY_CHILDREN for a larger check
+CHILDREN = int(os.environ.get("SEND_PORTABILITY_CHILDREN", "2000"))
+SEED = 7
 JANUARY, FEBRUARY = date(2025, 1, 16), date(2025, 2, 16)
 KEY = "cd" * 32
 CLI = Path(sys.executable).parent / "send-pipeline"

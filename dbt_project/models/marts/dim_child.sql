@@ -81,9 +81,11 @@ plan_status as (
         count(*) filter (
             where plans.council = 'county' and {{ in_force_on('plans', 'dates.as_at') }}
         ) > 0 as plan_in_force_county,
-        -- the primary need on the plan in force that started last (else on the last plan)
+        -- the primary need on the plan in force that started last (else on the last plan; of
+        -- two started on one day, the greater plan id: never the order rows happen to come in)
         {{ first_by('plans.primary_need', [
-            (in_force_on('plans', 'dates.as_at'), 'desc'), ('plans.start_date', 'desc')
+            (in_force_on('plans', 'dates.as_at'), 'desc'), ('plans.start_date', 'desc'),
+            ('plans.plan_id', 'desc')
         ]) }} as plan_primary_need
     from plans
     cross join dates
@@ -97,7 +99,9 @@ sen_support as (
         child_key,
         bool_or(council = 'city') as on_sen_support_city,
         bool_or(council = 'county') as on_sen_support_county,
-        {{ first_by('primary_need', [('census_date', 'desc')]) }} as sen_support_primary_need
+        -- the need on the latest census (of two list entries on it, the greater record id)
+        {{ first_by('primary_need', [('census_date', 'desc'), ('pupil_record_id', 'desc')]) }}
+            as sen_support_primary_need
     from {{ ref('int_sen_support_unioned') }}
     where child_key is not null
     group by child_key

@@ -102,8 +102,11 @@ taken_on as (
 -- with none found.
 explained as (
 
-    select min_by(taken_on.plan_id, abs({{ days_between('other.start_date', 'taken_on.cease_date') }}))
-        as plan_id
+    -- (of two moves equally near, the smaller plan id)
+    select {{ first_by('taken_on.plan_id', [
+            ('abs(' ~ days_between('other.start_date', 'taken_on.cease_date') ~ ')', 'asc'),
+            ('taken_on.plan_id', 'asc')
+        ]) }} as plan_id
     from unidentified_transfers as other
     inner join taken_on
         on taken_on.to_council = other.council
