@@ -12,9 +12,15 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
-from pipelines.linkage.config import LinkageConfig, load_config
-from pipelines.linkage.engine import DEFAULT_SCHEMA, link
+from pipelines.linkage.config import LinkageConfig
+from pipelines.linkage.engine import DEFAULT_SCHEMA, exists, link
 from pipelines.privacy.pseudonymise import check_key, event_key_salt
+
+# what the run log keeps of a run, one column each (LinkResult's fields of the same names)
+RUN_COUNTS = (
+    "mode", "records", "new_records", "removed_records", "candidate_pairs", "links", "children",
+    "review_pairs", "proposed_merges", "merges", "splits", "new_keys", "parameters_estimated",
+)  # fmt: skip
 
 
 def resolve_identity(
@@ -27,11 +33,7 @@ def resolve_identity(
     schema: str = DEFAULT_SCHEMA,
 ) -> pl.DataFrame:
     """Link `records` (with the reviewers' `decisions`) into `schema`; return the run log row."""
-    config = config or load_config()
-    has_state = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = 'crosswalk'",
-        [schema],
-    ).fetchall()[0][0]
+    has_state = exists(con, schema, "crosswalk", "table")
     run_at = datetime.now(UTC)
     check_key(con, key, schema)  # never another key than the one the keys were made with
     # The salt of the pseudonymous event keys in the analysts' marts (int_event_key_salt).
@@ -48,23 +50,12 @@ def resolve_identity(
         decisions=decisions,
         config=config,
         run_at=run_at,
+        schema=schema,
     )
     return pl.DataFrame(
         {
             "run_at": [run_at.replace(tzinfo=None)],
-            "mode": [result.mode],
-            "records": [result.records],
-            "new_records": [result.new_records],
-            "removed_records": [result.removed_records],
-            "candidate_pairs": [result.candidate_pairs],
-            "links": [result.links],
-            "children": [result.children],
-            "review_pairs": [result.review_pairs],
-            "proposed_merges": [result.proposed_merges],
-            "merges": [result.merges],
-            "splits": [result.splits],
-            "new_keys": [result.new_keys],
-            "parameters_estimated": [result.parameters_estimated],
+            **{name: [getattr(result, name)] for name in RUN_COUNTS},
             "estimated_precision": [result.quality.get("estimated_precision")],
             "estimated_recall": [result.quality.get("estimated_recall")],
             "pairs_by_pass": [json.dumps(result.pass_pairs)],

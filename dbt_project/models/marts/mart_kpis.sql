@@ -13,17 +13,11 @@ clocks as (select * from {{ ref('int_clocks') }}),
 months as (
 
     select
-        month,
+        cast(month as date) as month,
         least(cast(month + interval 1 month - interval 1 day as date), as_at) as month_end,
         cast(month + interval 1 month - interval 1 day as date) > as_at as is_partial_month
     from (
-        select
-            cast(month as date) as month,
-            as_at
-        from (
-            select {{ month_series(add_months('as_at', -23), 'as_at', 'month') }}, as_at
-            from dates
-        ) as series
+        select {{ month_series(add_months('as_at', -23), 'as_at', 'month') }}, as_at from dates
     ) as series
 
 ),
