@@ -211,14 +211,14 @@ def test_rerun_keeps_every_key_and_loads_nothing_twice(built, sample):
     assert modes == ["full", "incremental"]
 
 
-def test_a_new_delivery_links_incrementally_and_keeps_existing_keys(sample, tmp_path):
+def test_a_new_delivery_links_incrementally_and_keeps_existing_keys(built, sample, tmp_path):
     """A later ICB extract with new patients: old records keep their keys unless a merge or split
     says otherwise, and the new patients join existing children where they belong."""
     landing = tmp_path / "landing"
     shutil.copytree(sample / "landing", landing)
     warehouse = tmp_path / "warehouse"
+    shutil.copytree(built[1].parent, warehouse)  # the first delivery, built and linked
     db = warehouse / "restricted.duckdb"
-    assert _materialise(landing, warehouse).success
     before = _crosswalk(db)
 
     # next month's patients extract: everything delivered before plus copies of 5% of the

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -333,14 +334,28 @@ def _warehouse_tables(warehouse: Path) -> dict[str, list[tuple]]:
     return tables
 
 
-def test_after_the_monthly_refreshes_a_full_rebuild_changes_nothing(first_run):
+def _rebuilt(warehouse: Path, into: Path) -> Path:
+    """A copy of the warehouse in which dbt has built every model again from the extracts
+    in force (the ingest is not repeated: its tables are the extracts in force, and a reload
+    of an unchanged file loads nothing). Returns the copy's folder."""
+    from pipelines.config import Settings, dbt_environment
+    from pipelines.project import SendDbtCli, reused_parse, send_dbt_project
+
+    into.mkdir()
+    shutil.copyfile(warehouse / "restricted.duckdb", into / "restricted.duckdb")
+    settings = Settings(landing_dir=into, warehouse_dir=into, key_file=into / "key")
+    with dbt_environment(settings), reused_parse(settings.restricted_db, "rebuild") as target:
+        SendDbtCli(project_dir=send_dbt_project).cli(["run"], target_path=target).wait()
+    return into
+
+
+def test_after_the_monthly_refreshes_a_full_rebuild_changes_nothing(first_run, tmp_path):
     """Refreshing only what changed gives the warehouse a rebuild gives: no model is left
     reading an older delivery (once int_quarantined_records was, after one source's
     delivery: the marts read January's quarantine in February)."""
-    landing, warehouse, _, _ = first_run
+    _, warehouse, _, _ = first_run
     refreshed = _warehouse_tables(warehouse)
-    _run(landing, warehouse, "--full")
-    rebuilt = _warehouse_tables(warehouse)
+    rebuilt = _warehouse_tables(_rebuilt(warehouse, tmp_path / "rebuilt"))
     assert len(refreshed) >= 20 and sum(map(len, refreshed.values())) > 1000
     assert {name for name in refreshed if refreshed[name] != rebuilt[name]} == set()
 
