@@ -9,9 +9,9 @@ DBT = Path(__file__).resolve().parents[1] / "dbt_project"
 
 # Functions with one meaning on both engines.
 PORTABLE = {
-    "abs", "array_contains", "bool_or", "cast", "ceil", "coalesce", "count", "day", "floor",
-    "greatest", "least", "left", "max", "min", "month", "nullif", "regexp_extract",
-    "round", "row_number", "sum", "trim", "try_cast", "upper", "year",
+    "abs", "array_contains", "bit_xor", "bool_or", "cast", "ceil", "coalesce", "concat_ws",
+    "count", "day", "floor", "greatest", "least", "left", "max", "md5", "min", "month", "nullif",
+    "regexp_extract", "round", "row_number", "substr", "sum", "trim", "try_cast", "upper", "year",
 }  # fmt: skip
 # Each engine's own functions, written only in that engine's version of a macro.
 ENGINE_ONLY = {
@@ -21,7 +21,7 @@ ENGINE_ONLY = {
         "try_strptime", "unnest",
     },
     "spark": {
-        "add_months", "array_join", "array_sort", "collect_list", "collect_set", "datediff",
+        "add_months", "array_join", "array_sort", "collect_list", "collect_set", "conv", "datediff",
         "explode", "format_string", "get_json_object", "max_by", "min_by", "named_struct",
         "regexp_replace", "sequence", "sha2", "trunc", "try_element_at", "try_to_timestamp",
     },
