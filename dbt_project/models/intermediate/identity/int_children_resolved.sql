@@ -9,7 +9,9 @@
 -- Incremental on DuckDB: records_fingerprint digests a child's records (and this file's
 -- checksum, so a change of the rules recomputes everyone); a refresh recomputes only the
 -- children whose fingerprint changed (a monthly delivery touches a few per cent of them) and
--- drops the children no longer in the crosswalk. Spark rebuilds the table.
+-- drops the children no longer in the crosswalk. Spark rebuilds the table. A change to the
+-- macros it calls (first_by, sorted_set) is not in the checksum: rebuild it with
+-- `dbt run --full-refresh -s int_children_resolved`.
 {% set attributes = ['forename', 'surname', 'dob', 'sex', 'postcode', 'upn', 'uln', 'nhs_number'] %}
 {% set fingerprinted = ['record_id', 'source', 'source_table'] + attributes %}
 {% set on_duckdb = target.type == 'duckdb' %}
