@@ -63,23 +63,35 @@ todo as (
     {% endif %}
 ),
 
-{% for attribute in attributes %}
-{{ attribute }}_votes as (
-    select child_key, {{ attribute }} as value, count(*) as votes, min(source_priority) as priority
+-- Every attribute's votes in one long table, and every winner in one aggregate over it: eight
+-- aggregates joined back on the child held eight hash tables of every child at once, more than
+-- 4 GB at 2,000,000 children.
+votes as (
+    {% for attribute in attributes %}
+    select
+        child_key, '{{ attribute }}' as attribute, cast({{ attribute }} as string) as value,
+        count(*) as votes, min(source_priority) as priority
     from todo
     where {{ attribute }} is not null {% if attribute == 'sex' %}and sex <> 'U'{% endif %}
     group by child_key, {{ attribute }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
-{{ attribute }}_best as (
+best as (
     select
         child_key,
-        {{ first_by('value', [('votes', 'desc'), ('priority', 'asc'), ('value', 'asc')]) }}
-            as {{ attribute }}
-    from {{ attribute }}_votes
+        {% for attribute in attributes %}
+        {%- set winner -%}
+            {{ first_by('value', [('votes', 'desc'), ('priority', 'asc'), ('value', 'asc')]) }}
+            filter (where attribute = '{{ attribute }}')
+        {%- endset %}
+        {% if attribute == 'dob' %}cast({{ winner }} as date){% else %}{{ winner }}{% endif %}
+            as {{ attribute }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from votes
     group by child_key
 ),
-{% endfor %}
 
 children as (
     select
@@ -94,16 +106,14 @@ children as (
 final as (
     select
         children.child_key,
-        {% for attribute in attributes %}{{ attribute }}_best.{{ attribute }},
+        {% for attribute in attributes %}best.{{ attribute }},
         {% endfor %}children.record_count,
         children.sources,
         children.source_tables,
         fingerprints.records_fingerprint
     from children
     inner join fingerprints using (child_key)
-    {% for attribute in attributes %}
-    left join {{ attribute }}_best using (child_key)
-    {% endfor %}
+    left join best using (child_key)
 )
 
 select * from final
