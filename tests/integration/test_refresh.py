@@ -334,23 +334,34 @@ def _warehouse_tables(warehouse: Path) -> dict[str, list[tuple]]:
     return tables
 
 
+def _copy(warehouse: Path, into: Path) -> Path:
+    """A copy of the warehouse's restricted database in folder `into`; returns the folder."""
+    into.mkdir(exist_ok=True)
+    shutil.copyfile(warehouse / "restricted.duckdb", into / "restricted.duckdb")
+    return into
+
+
+def _dbt(folder: Path, *args: str) -> None:
+    """dbt, as the pipeline invokes it, on the restricted database in `folder`."""
+    from pipelines.config import Settings, dbt_environment
+    from pipelines.project import SendDbtCli, reused_parse, send_dbt_project
+
+    settings = Settings(landing_dir=folder, warehouse_dir=folder, key_file=folder / "key")
+    with dbt_environment(settings), reused_parse(settings.restricted_db, args[0]) as target:
+        SendDbtCli(project_dir=send_dbt_project).cli(list(args), target_path=target).wait()
+
+
 def _rebuilt(warehouse: Path, into: Path) -> Path:
     """A copy of the warehouse in which dbt has built every model again from the extracts
     in force (the ingest is not repeated: its tables are the extracts in force, and a reload
     of an unchanged file loads nothing), incremental models from scratch, except those whose
     rows are their history: the identity run log and the marts as each delivery saw them,
     which are built as a refresh builds them. Returns the copy's folder."""
-    from pipelines.config import Settings, dbt_environment
-    from pipelines.project import SendDbtCli, reused_parse, send_dbt_project
-
-    into.mkdir()
-    shutil.copyfile(warehouse / "restricted.duckdb", into / "restricted.duckdb")
-    settings = Settings(landing_dir=into, warehouse_dir=into, key_file=into / "key")
+    folder = _copy(warehouse, into)
     history = "path:models/marts/history int_identity_resolution"
-    for args in (["--full-refresh", "--exclude", history], ["--select", history]):
-        with dbt_environment(settings), reused_parse(settings.restricted_db, "rebuild") as target:
-            SendDbtCli(project_dir=send_dbt_project).cli(["run", *args], target_path=target).wait()
-    return into
+    _dbt(folder, "run", "--full-refresh", "--exclude", history)
+    _dbt(folder, "run", "--select", history)
+    return folder
 
 
 def test_after_the_monthly_refreshes_a_full_rebuild_changes_nothing(first_run, tmp_path):
@@ -367,12 +378,8 @@ def test_after_the_monthly_refreshes_a_full_rebuild_changes_nothing(first_run, t
 def test_a_child_whose_only_record_is_withdrawn_leaves_the_resolved_children(first_run, tmp_path):
     """int_children_resolved is incremental: a refresh recomputes the children whose records
     changed, and a child the crosswalk no longer holds is dropped, not left behind."""
-    from pipelines.config import Settings, dbt_environment
-    from pipelines.project import SendDbtCli, reused_parse, send_dbt_project
-
     _, warehouse, _, _ = first_run
-    shutil.copyfile(warehouse / "restricted.duckdb", tmp_path / "restricted.duckdb")
-    db = tmp_path / "restricted.duckdb"
+    db = _copy(warehouse, tmp_path) / "restricted.duckdb"
     with duckdb.connect(str(db)) as con:
         child, patient = con.execute(
             """select c.child_key, p.source_record_id
@@ -383,12 +390,8 @@ def test_a_child_whose_only_record_is_withdrawn_leaves_the_resolved_children(fir
             order by 1 limit 1"""
         ).fetchone()
         con.execute("delete from raw.icb_patients where LocalPatientID = ?", [patient])
-    settings = Settings(landing_dir=tmp_path, warehouse_dir=tmp_path, key_file=tmp_path / "key")
     selected = "int_person_records_unioned int_identity_resolution int_children_resolved"
-    with dbt_environment(settings), reused_parse(db, "withdrawn") as target:
-        SendDbtCli(project_dir=send_dbt_project).cli(
-            ["run", "--select", selected], target_path=target
-        ).wait()
+    _dbt(tmp_path, "run", "--select", selected)
     with duckdb.connect(str(db), read_only=True) as con:
         resolved = set(con.sql("select child_key from linkage.int_children_resolved").pl()[:, 0])
         known = set(con.sql("select child_key from identity.crosswalk").pl()[:, 0])
