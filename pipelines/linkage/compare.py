@@ -120,11 +120,12 @@ def score_sql(pairs: str, records: str, config: LinkageConfig, parameters: Param
 
 def conflict_parts(
     config: LinkageConfig, parameters: Parameters
-) -> tuple[str, list[tuple[str, str]]]:
+) -> tuple[str, list[tuple[str, str]], str | None]:
     """SQL of the conflict rules (guards), over a pair's records `l`, `r` and its score `s`
-    (levels, match_weight, twin_like, probability), in two parts: those never waived, as one
-    expression, and each rule about an identifier's values (`identifier:` in the configuration)
-    with its column. Two conflicting records are never one child unless a reviewer says so."""
+    (levels, match_weight, twin_like, probability), in three parts: those never waived, as one
+    expression; each rule about an identifier's values (`identifier:` in the configuration)
+    with its column; and the twins rule (None without one). Two conflicting records are never
+    one child unless a reviewer says so."""
     rules = [f"({c.when})" for c in config.guards.conflicts if c.identifier is None]
     tables = config.guards.one_record_per_child_tables
     if tables:
@@ -134,13 +135,15 @@ def conflict_parts(
     against = -math.log2(config.guards.conflict_odds)
     rules.append(f"(s.match_weight - {prior_weight(parameters)!r} < {against!r})")
     # Looks like twins, and such pairs are twins more often than one child.
+    twins = None
     if config.guards.twins is not None and parameters.twins_same:
         # (a CASE, not `and`: DuckDB then reads the shares only for the pairs that look like
         # twins, about eight times faster over a million pairs)
-        rules.append(f"(case when s.twin_like then {twins_odds(config, parameters)} < 0 end)")
+        odds = twins_odds(config, parameters)
+        twins = f"coalesce(case when s.twin_like then {odds} < 0 end, false)"
     by_identifier = [
         (c.identifier, f"coalesce({c.when}, false)")
         for c in config.guards.conflicts
         if c.identifier is not None
     ]
-    return f"coalesce({' or '.join(rules)}, false)", by_identifier
+    return f"coalesce({' or '.join(rules)}, false)", by_identifier, twins

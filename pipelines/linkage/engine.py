@@ -487,10 +487,28 @@ def _cluster(
         where (rid_l, rid_r) not in (select rid_l, rid_r from {known_scores})""",
     )
     score = compare.score_sql(unscored, recs.table, config, params)
-    hard, by_identifier = compare.conflict_parts(config, params)
+    hard, by_identifier, twins_rule = compare.conflict_parts(config, params)
     columns = sorted({column for column, _ in by_identifier})
     flags = "".join(f", {sql} as c{i}" for i, (_, sql) in enumerate(by_identifier))
     flags += "".join(f", l.{c} as x_{c}, r.{c} as y_{c}" for c in columns)
+    # The twins rule is waived for a pair whose two forenames are known to be one child's: in
+    # its component, records with these two forenames are one child by their identifiers (the
+    # same NHS number or UPN, guards.twins.identifiers_say), and never two. A child known by
+    # two names (Precious and Ifunanya, Eric and Changqiang) is then one child on every record,
+    # while twins, whose identifiers differ, stay apart.
+    twins_waiver, unwaived_twins = "", ""
+    if twins_rule is not None:
+        flags += f""", {twins_rule} as twins, m.component,
+            least(l.fn_canon, r.fn_canon) as fn_a, greatest(l.fn_canon, r.fn_canon) as fn_b,
+            {config.guards.twins.identifiers_say} as identifiers_say"""
+        twins_waiver = """,
+        known_names as (
+            select component, fn_a, fn_b from ruled
+            where fn_a <> fn_b and identifiers_say is not null
+            group by all having bool_and(identifiers_say = 'same')
+        )"""
+        unwaived_twins = """ or (o.twins and (o.component, o.fn_a, o.fn_b) not in
+            (select component, fn_a, fn_b from known_names))"""
     # A conflict over two values of an identifier is waived when either record is one child
     # (no conflict at all, with district and sex known and agreeing) with another record holding
     # the other's value: the same two values were judged there, and one child's records cannot
@@ -545,7 +563,7 @@ def _cluster(
             where ({held_by}) and (o.rid_l in (select rid from contested_{column})
                                    or o.rid_r in (select rid from contested_{column}))
         )"""
-    unwaived = "".join(
+    unwaived = unwaived_twins + "".join(
         f" or (o.c{i} and (o.rid_l, o.rid_r) not in (select rid_l, rid_r from waived_{column}))"
         for i, (column, _) in enumerate(by_identifier)
     )
@@ -560,7 +578,8 @@ def _cluster(
                 coalesce(l.pc_district = r.pc_district and l.sex = r.sex, false) as known
             from scored s
             join {recs.table} l on l.rid = s.rid_l join {recs.table} r on r.rid = s.rid_r
-        ){waivers}
+            join {members} m on m.rid = s.rid_l
+        ){waivers}{twins_waiver}
         select rid_l, rid_r from ruled o
         where (hard {unwaived})
           and (rid_l, rid_r) not in (select rid_l, rid_r from {links.decisions}

@@ -295,33 +295,52 @@ def prepare(
         )
     _name_lookup(con, config)
     # Every name column once per distinct pair of names (forename, surname), then joined on.
+    # A forename field that begins with the record's own family name holds the whole name
+    # family name first (Zhou Weijia, Nguyen Van An, Kovacs Anna): the given names are the
+    # tokens after it. The family name stays among the person's name tokens through the surname.
     con.execute(
         """create or replace temp table _lk_person_names as
         with pairs as (
             select distinct forename_raw, surname_raw from _lk_base
+        ),
+        given as (
+            select p.forename_raw, p.surname_raw, s.*,
+                f.key_codes as f_key_codes,
+                coalesce(len(f.tokens) > 1
+                    and (f.canons[1] = s.joined_canon or list_contains(s.canons, f.canons[1])),
+                    false) as family_first,
+                f.tokens as f_tokens, f.canons as f_canons, f.codes as f_codes
+            from pairs p
+            left join _lk_names f on f.role = 'f' and f.raw = p.forename_raw
+            left join _lk_names s on s.role = 's' and s.raw = p.surname_raw
+        ),
+        f as (
+            select * exclude (f_tokens, f_canons, f_codes),
+                case when family_first then f_tokens[2:] else f_tokens end as f_tokens,
+                case when family_first then f_canons[2:] else f_canons end as f_canons,
+                case when family_first then f_codes[2:] else f_codes end as f_codes
+            from given
         )
-        select hash(p.forename_raw, p.surname_raw) as name_id, p.forename_raw, p.surname_raw,
-            f.tokens[1] as fn, f.canons as fn_tokens, f.joined as fn_joined,
-            f.canons[1] as fn_canon, f.codes[1] as fn_ph,
-            case when len(f.tokens) > 1 then f.canons end as fn_parts,
-            s.joined as sn, s.canons as sn_tokens, s.joined_canon as sn_canon,
-            s.joined_code as sn_ph,
-            case when len(s.tokens) > 1 then s.canons end as sn_parts,
+        select hash(forename_raw, surname_raw) as name_id, forename_raw, surname_raw,
+            f_tokens[1] as fn, f_canons as fn_tokens, array_to_string(f_tokens, '') as fn_joined,
+            f_canons[1] as fn_canon, f_codes[1] as fn_ph,
+            case when len(f_tokens) > 1 then f_canons end as fn_parts,
+            joined as sn, canons as sn_tokens, joined_canon as sn_canon,
+            joined_code as sn_ph,
+            case when len(tokens) > 1 then canons end as sn_parts,
             -- every canonical name token of the person, whichever field it was written in
-            list_sort(list_distinct(coalesce(f.canons, []) || coalesce(s.canons, [])))
+            list_sort(list_distinct(coalesce(f_canons, []) || coalesce(canons, [])))
                 as name_tokens,
-            nullif(list_sort(list_distinct(coalesce(f.key_codes, []) || coalesce(s.key_codes, []))),
+            nullif(list_sort(list_distinct(coalesce(f_key_codes, []) || coalesce(key_codes, []))),
                    []) as name_keys,
-            case when f.codes[1] is not null and s.joined_code is not null
-                then least(f.codes[1], s.joined_code) || ' ' || greatest(f.codes[1], s.joined_code)
+            case when f_codes[1] is not null and joined_code is not null
+                then least(f_codes[1], joined_code) || ' ' || greatest(f_codes[1], joined_code)
             end as name_pair,
-            case when f.tokens is not null and s.tokens is not null
-                then least(left(f.tokens[1], 1), left(s.joined, 1))
-                     || greatest(left(f.tokens[1], 1), left(s.joined, 1))
+            case when f_tokens is not null and tokens is not null
+                then least(left(f_tokens[1], 1), left(joined, 1))
+                     || greatest(left(f_tokens[1], 1), left(joined, 1))
             end as initials
-        from pairs p
-        left join _lk_names f on f.role = 'f' and f.raw = p.forename_raw
-        left join _lk_names s on s.role = 's' and s.raw = p.surname_raw"""
+        from f"""
     )
     # Check digits and letters once per distinct identifier (schemas/identifiers.py): only
     # two valid identifiers that differ are evidence of two children; a mistyped one usually

@@ -220,6 +220,8 @@ def population(children: int = 1500, seed: int = 7) -> list[tuple]:
     return rows
 
 
+NHS_2 = "9990000034"  # a valid NHS number (its check digit holds)
+
 # Hand-made children, each with a distinctive surname so only their own records can match.
 CASES = [
     # faults of real extracts: transliteration, date layouts, an impossible date, swapped names
@@ -238,6 +240,17 @@ CASES = [
     # record each and no identifier in common: the same family, not one child
     ("gtwin:a", "city", "Karolina", "Gorska", "2013-05-21", "F", "NG6 8AB", None, None),
     ("gtwin:b", "icb", "Kornel", "Gorski", "2013-05-21", "M", "NG6 8AB", None, None),
+    # a child known by two given names (an English and an Igbo one): two of her records carry
+    # one NHS number, so the two names are hers, and her records without a number are hers too,
+    # whichever name they use (without that, each looks like her twin)
+    ("twonames:1", "icb", "Precious", "Ugwudozie", "2016-06-15", "F", "NG3 5HH", None, NHS_2),
+    ("twonames:2", "icb", "Ifunanya", "Ugwudozie", "2016-06-15", "F", "NG3 5HH", None, NHS_2),
+    ("twonames:3", "city", "Ifunanya", "Ugwudozie", "2016-06-15", "F", "NG3 5HH", None, None),
+    ("twonames:4", "county", "Precious", "Ugwudozie", "2016-06-15", "F", "NG3 5HH", None, None),
+    # the whole name in the forename field, family name first, and the given name written as
+    # two words on the other record
+    ("ffirst:1", "icb", "Ouyang Weijia", "Ouyang", "2017-04-26", "M", "NG4 4NP", None, None),
+    ("ffirst:2", "city", "Wei-Jia", "Ouyang", "2017-04-26", "M", "NG4 4NP", None, None),
     # names in the other order, the forename a nickname (Kate: Katherine)
     ("swapnick:1", "county", "Kate", "Robinsworth", "2012-09-03", "F", "NG4 2LP", None, None),
     ("swapnick:2", "icb", "Robinsworth", "Kate", "2012-09-03", "F", "NG4 2LP", None, None),
@@ -528,7 +541,19 @@ def test_hand_made_cases(estimated):
     assert keys["usib:a1"] == keys["usib:a2"] != keys["usib:b"]
     assert keys["wrongsn:1"] == keys["wrongsn:2"] == keys["wrongsn:3"]
     assert keys["wrongmv:1"] == keys["wrongmv:2"] == keys["wrongmv:3"]
-    cases = ("nick", "swap", "swapnick", "swaptypo", "dm", "move", "typo", "wrongid", "dayname")
+    assert len({keys[f"twonames:{i}"] for i in range(1, 5)}) == 1
+    cases = (
+        "nick",
+        "swap",
+        "swapnick",
+        "swaptypo",
+        "dm",
+        "move",
+        "typo",
+        "wrongid",
+        "dayname",
+        "ffirst",
+    )
     for case in cases:
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
     assert keys["share:1"] == keys["share:2"]

@@ -95,6 +95,22 @@ def test_names_are_normalised_and_canonical():
     assert rows[1][0] == "ZOE" and rows[1][4] is None and rows[1][8] == "20142512"
 
 
+def test_a_forename_field_holding_the_family_name_first_gives_the_given_names():
+    con = _prepared(
+        [
+            ("1", "city", "ZHOU Wei-Jia", "Zhou", None, None, None),
+            ("2", "city", "Thomas James", "Smith", None, None, None),
+            ("3", "city", "Zhou", "Zhou", None, None, None),  # one name in both fields
+        ]
+    )
+    rows = con.execute(
+        "select fn, fn_tokens, fn_joined, name_tokens, initials from p order by record_id"
+    ).fetchall()
+    assert rows[0] == ("WEI", ["WEI", "JIA"], "WEIJIA", ["JIA", "WEI", "ZHOU"], "WZ")
+    assert rows[1][:3] == ("THOMAS", ["THOMAS", "JAMES"], "THOMASJAMES")
+    assert rows[2][:3] == ("ZHOU", ["ZHOU"], "ZHOU")
+
+
 def test_duplicate_record_ids_are_refused():
     with pytest.raises(LinkageInputError):
         _prepared([("1", "city", "A", "B", None, None, None)] * 2)
