@@ -507,8 +507,14 @@ def _cluster(
             where fn_a <> fn_b and identifiers_say is not null
             group by all having bool_and(identifiers_say = 'same')
         )"""
-        unwaived_twins = """ or (o.twins and (o.component, o.fn_a, o.fn_b) not in
-            (select component, fn_a, fn_b from known_names))"""
+        # (a forename written as its initial stands for a known name with that initial)
+        unwaived_twins = """ or (o.twins and not exists (
+            select 1 from known_names k where k.component = o.component and (
+                k.fn_a = o.fn_a and k.fn_b = o.fn_b
+                or length(o.fn_a) = 1 and o.fn_b in (k.fn_a, k.fn_b)
+                   and o.fn_a = left(case when o.fn_b = k.fn_a then k.fn_b else k.fn_a end, 1)
+                or length(o.fn_b) = 1 and o.fn_a in (k.fn_a, k.fn_b)
+                   and o.fn_b = left(case when o.fn_a = k.fn_a then k.fn_b else k.fn_a end, 1))))"""
     # A conflict over two values of an identifier is waived when either record is one child
     # (no conflict at all, with district and sex known and agreeing) with another record holding
     # the other's value: the same two values were judged there, and one child's records cannot

@@ -863,6 +863,34 @@ def test_wrong_identifiers_do_not_lower_certain_pairs():
     assert identifier_error_rate(bins[:1]) == 0.0  # nothing certain: no correction
 
 
+def test_an_initial_stands_for_a_forename_known_to_be_the_childs(estimated):
+    """A record with only the initial of one of a child's two known names (P. for Precious,
+    where Precious and Ifunanya share an NHS number) is hers: it looks like the twin of her
+    Ifunanya records, but the initial stands for a name known to be hers. The model is the
+    fixture's, with initials of one's own name learnt to be one child (as data can show)."""
+    con, _ = estimated
+    model = duckdb.connect()
+    model.execute("create schema params")
+    for table in ("parameters", "term_frequencies", "oversized_blocks"):
+        frame = con.sql(f"select * from params.{table}").pl()  # noqa: F841
+        model.execute(f"create table params.{table} as select * from frame")
+    forename = load_config().comparison("forename")
+    short_form = [level.label for level in forename.levels].index("short_form")
+    for label in (f"{short_form}", f"{short_form}|0"):
+        model.execute(
+            "insert into params.parameters select * replace (? as label, 0.99 as m)"
+            " from params.parameters where comparison = '__twins__' and label = '*'",
+            [label],
+        )
+    rows = [row for row in CASES if row[0].startswith("twonames:")]
+    rows.append(
+        ("twonames:5", "county", "P.", "Ugwudozie", "2016-06-15", "F", "NG3 5HH", None, None)
+    )
+    _table(model, "records", rows)
+    link(model, "records", key=SECRET, parameters="params")
+    assert len(set(_keys(model).values())) == 1
+
+
 def test_true_pairs_missed_between_children_are_counted_by_their_own_pairs(estimated):
     """Two children of three records each, joined by one weak candidate pair (probability 0.3)
     and no other: the estimate counts 0.3 true pairs missed between them, not 0.3 for each of
