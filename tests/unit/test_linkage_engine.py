@@ -251,6 +251,10 @@ CASES = [
     # two words on the other record
     ("ffirst:1", "icb", "Ouyang Weijia", "Ouyang", "2017-04-26", "M", "NG4 4NP", None, None),
     ("ffirst:2", "city", "Wei-Jia", "Ouyang", "2017-04-26", "M", "NG4 4NP", None, None),
+    # names in the other order, the forename a compound name (written as one in the surname
+    # field) and the surname mistyped
+    ("swapcomp:1", "county", "Evie-Rae", "Rosstead", "2010-03-13", "F", "NG6 0JH", None, None),
+    ("swapcomp:2", "icb", "Roosstead", "Evie-Rae", "2010-03-13", "F", "NG6 0JH", None, None),
     # names in the other order, the forename a nickname (Kate: Katherine)
     ("swapnick:1", "county", "Kate", "Robinsworth", "2012-09-03", "F", "NG4 2LP", None, None),
     ("swapnick:2", "icb", "Robinsworth", "Kate", "2012-09-03", "F", "NG4 2LP", None, None),
@@ -553,6 +557,7 @@ def test_hand_made_cases(estimated):
         "wrongid",
         "dayname",
         "ffirst",
+        "swapcomp",
     )
     for case in cases:
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
@@ -572,6 +577,11 @@ def test_hand_made_cases(estimated):
     levels = con.execute(
         "select forename_level, surname_level from identity.evidence"
         " where record_id_l = 'swaptypo:1' and record_id_r = 'swaptypo:2'"
+    ).fetchall()
+    assert levels == [("swapped_typo", "other_field")]
+    levels = con.execute(
+        "select forename_level, surname_level from identity.evidence"
+        " where record_id_l = 'swapcomp:1' and record_id_r = 'swapcomp:2'"
     ).fetchall()
     assert levels == [("swapped_typo", "other_field")]
     # a forename that is the other record's birthday name, and one that is not
