@@ -255,6 +255,9 @@ CASES = [
     # field) and the surname mistyped
     ("swapcomp:1", "county", "Evie-Rae", "Rosstead", "2010-03-13", "F", "NG6 0JH", None, None),
     ("swapcomp:2", "icb", "Roosstead", "Evie-Rae", "2010-03-13", "F", "NG6 0JH", None, None),
+    # names in the other order on one record, the forename an initial on the other
+    ("swapinit:1", "city", "Quorndon", "Bethany", "2020-05-24", "F", "NG6 8SA", None, None),
+    ("swapinit:2", "icb", "B", "Quorndon", "2020-05-24", "F", "NG6 8SA", None, None),
     # names in the other order, the forename a nickname (Kate: Katherine)
     ("swapnick:1", "county", "Kate", "Robinsworth", "2012-09-03", "F", "NG4 2LP", None, None),
     ("swapnick:2", "icb", "Robinsworth", "Kate", "2012-09-03", "F", "NG4 2LP", None, None),
@@ -558,6 +561,7 @@ def test_hand_made_cases(estimated):
         "dayname",
         "ffirst",
         "swapcomp",
+        "swapinit",
     )
     for case in cases:
         assert keys[f"{case}:1"] == keys[f"{case}:2"], case
@@ -584,6 +588,11 @@ def test_hand_made_cases(estimated):
         " where record_id_l = 'swapcomp:1' and record_id_r = 'swapcomp:2'"
     ).fetchall()
     assert levels == [("swapped_typo", "other_field")]
+    levels = con.execute(
+        "select forename_level, surname_level from identity.evidence"
+        " where record_id_l = 'swapinit:1' and record_id_r = 'swapinit:2'"
+    ).fetchall()
+    assert levels == [("swapped_other_form", "other_field")]
     # a forename that is the other record's birthday name, and one that is not
     day_levels = dict(
         con.execute(
