@@ -34,6 +34,10 @@ class BlockingPass:
     # (a common name pair) finds pairs that agree on much else for other reasons (sex, area), so
     # expectation-maximisation there mistakes "alike" for "one child".
     train: bool = True
+    # Comparisons on which this pass's pairs of two children agree as often as one child's
+    # records do, though its key does not force them (a sibling's number: family name and
+    # address): the other comparisons' m is estimated on its pairs without them.
+    train_without: tuple[str, ...] = ()
 
     @property
     def symmetric(self) -> bool:
@@ -206,6 +210,7 @@ def _pass(raw: dict) -> BlockingPass:
         fixes=None if fixes is None else tuple(str(f) for f in fixes),
         max_block_size=int(raw["max_block_size"]) if "max_block_size" in raw else None,
         train=bool(raw.get("train", True)),
+        train_without=tuple(str(c) for c in raw.get("train_without") or []),
     )
 
 
@@ -362,12 +367,13 @@ def _check(config: LinkageConfig) -> None:
     if len(passes) > 30:
         raise LinkageConfigError("at most 30 blocking passes (a pair's passes are a bitmask)")
     for blocking_pass in config.passes:
-        unknown = set(blocking_pass.fixes or ()) - set(names)
-        if unknown:
-            raise LinkageConfigError(
-                f"blocking pass {blocking_pass.name} fixes unknown comparison(s): "
-                f"{', '.join(sorted(unknown))}"
-            )
+        for option in ("fixes", "train_without"):
+            unknown = set(getattr(blocking_pass, option) or ()) - set(names)
+            if unknown:
+                raise LinkageConfigError(
+                    f"blocking pass {blocking_pass.name} {option}: unknown comparison(s) "
+                    f"{', '.join(sorted(unknown))}"
+                )
     if config.guards.merge_known_children not in MERGE_KNOWN_CHILDREN:
         raise LinkageConfigError(
             f"guards.merge_known_children must be one of {MERGE_KNOWN_CHILDREN}"

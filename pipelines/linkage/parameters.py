@@ -195,6 +195,18 @@ def estimate_m(
         m = {n: start[n] / start[n].sum() for n in free}
         m, _lam, used = _em(counts, gammas, m, u_arr, 0.5, config)
         iterations = max(iterations, used)
+        # Comparisons on which this pass's pairs of two children agree as often as one child's
+        # (a sibling's number: family name and address): with them in, EM counts those pairs as
+        # one child and the others' disagreement levels learn from them. The others are learnt
+        # again without them; theirs stand (the pairs agree on them either way).
+        others = [n for n in free if n not in blocking_pass.train_without]
+        if len(others) < len(free):
+            again = {n: start[n] / start[n].sum() for n in others}
+            again, _lam, used = _em(
+                counts, {n: gammas[n] for n in others}, again, u_arr, 0.5, config
+            )
+            iterations = max(iterations, used)
+            m.update(again)
         for n in free:
             if (gammas[n] >= 0).any():  # a comparison never made in a session learns nothing
                 sessions[n].append(m[n])
