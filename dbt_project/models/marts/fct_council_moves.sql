@@ -14,21 +14,58 @@ requests as (select * from {{ ref('int_ehc_requests_unioned') }} where child_key
 
 children as (select child_key, resident_council from {{ ref('dim_child') }}),
 
+quarantined as (select * from {{ ref('int_quarantined_records') }}),
+
+crosswalk as (select * from {{ ref('int_child_key_crosswalk') }}),
+
+city_requests as (select * from {{ ref('stg_city__requests') }}),
+
 -- What the contracts kept out of the receiving council that may be the child's plan there: a
--- county plan row of the child's own person record, begun (as far as its dates can be read)
--- after the plan that ceased; or a plan whose person record was kept out (its child unknown),
--- transferred in from the council the child left. A move with no plan found but such a record
--- is not known, never a gap (docs/marts.md).
+-- plan row of the child's own records, begun (as far as its dates can be read) after the plan
+-- that ceased (a county plan names the child's person record; a city plan reaches it through
+-- its assessment and request, so a city plan whose assessment row was kept out is the child's
+-- too); or a plan whose person record was kept out (its child unknown), transferred in from
+-- the council the child left. A move with no plan found but such a record is not known, never
+-- a gap (docs/marts.md).
 kept_out_plans as (
 
     select
         crosswalk.child_key,
         'county' as council,
         {{ parse_uk_date(json_text('kept_out.raw_row', "'$.StartDate'")) }} as start_date
-    from {{ ref('int_quarantined_records') }} as kept_out
-    inner join {{ ref('int_child_key_crosswalk') }} as crosswalk
-        on crosswalk.record_id = kept_out.parent_id
+    from quarantined as kept_out
+    inner join crosswalk on crosswalk.record_id = kept_out.parent_id
     where kept_out.table_name = 'county_plans'
+
+    union all
+
+    -- a city plan row kept out
+    select
+        crosswalk.child_key,
+        'city' as council,
+        {{ parse_blade_date(json_text('kept_out.raw_row', "'$.startdate'")) }} as start_date
+    from quarantined as kept_out
+    inner join {{ ref('stg_city__assessments') }} as assessments
+        on assessments.assessment_id = kept_out.parent_id
+    inner join city_requests as requests on requests.request_id = assessments.request_id
+    inner join crosswalk on crosswalk.record_id = requests.person_record_id
+    where kept_out.table_name = 'city_namedplan'
+
+    union all
+
+    -- a city plan whose assessment row was kept out
+    select
+        crosswalk.child_key,
+        'city' as council,
+        plans.start_date
+    from {{ ref('stg_city__named_plans') }} as plans
+    inner join quarantined as kept_out
+        on kept_out.table_name = 'city_assessment'
+       and {{ record_id('city', 'assessment',
+                        json_text('kept_out.raw_row', "'$.assessmenttableid'")) }}
+           = plans.assessment_id
+    inner join city_requests as requests on requests.request_id = kept_out.parent_id
+    inner join crosswalk on crosswalk.record_id = requests.person_record_id
 
 ),
 

@@ -24,6 +24,8 @@ parents (table_name, parent_prefix, parent_field) as (
         ('city_activeplans', 'city:request:', '$.requeststableid'),
         ('county_assessments', 'county:request:', '$.RequestID'),
         ('city_assessment', 'city:request:', '$.requeststableid'),
+        -- the city's plans reach their child through the assessment
+        ('city_namedplan', 'city:assessment:', '$.assessmenttableid'),
         -- a county plan kept out belongs to a person the other records may know
         ('county_plans', 'county:person:', '$.ClientID')
 
