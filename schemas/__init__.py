@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         CONTRACTS,
         contract,
         contract_columns,
+        identifying_columns,
         nullified_columns,
         required_columns,
     )
@@ -23,6 +24,7 @@ __all__ = [
     "CONTRACTS",
     "contract",
     "contract_columns",
+    "identifying_columns",
     "nullified_columns",
     "required_columns",
 ]

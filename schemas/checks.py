@@ -34,6 +34,7 @@ EARLIEST_YEAR = 1900
 
 ON_FAIL = "on_fail"
 NULLIFY = "nullify"
+IDENTIFYING = "identifying"
 
 
 _EXTRACT_DATE: ContextVar[date | None] = ContextVar("extract_date", default=None)
@@ -76,6 +77,15 @@ def _element_check(
         return data.lazyframe.select(pl.when(value.is_not_null()).then(test(value)))
 
     return pa.Check(check_fn, name=name, error=error, statistics=statistics or None)
+
+
+def present() -> pa.Check:
+    """The value is not blank: for a column whose blanks are warnings rather than errors."""
+
+    def check_fn(data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col(data.key).is_not_null())
+
+    return pa.Check(check_fn, name="present", error="is blank", ignore_na=False)
 
 
 def date_format(fmt: str) -> pa.Check:
@@ -240,21 +250,30 @@ def field(
     required: bool = False,
     unique: bool = False,
     nullify: bool = False,
+    identifying: bool = False,
 ) -> Any:
     """A contract column (always text) with its checks.
 
     ``required`` columns must be present and never blank; a failure quarantines the row.
     ``nullify`` marks an optional identifier-like column: a value failing its checks is set to
     null with a warning and the row is kept.
+    ``identifying`` marks a person's name, birth date or sex in a table whose rows the person's
+    other records hang on (the city's persons, the county's clients, the ICB's patients): the
+    column must be present, but a blank or failing value is a warning (set to null, row kept).
+    Quarantining the row would cut the child off from every request, assessment and plan that
+    names it, and linkage identifies a child with any one field missing or wrong.
     """
     if nullify and required:
         raise ValueError("a required column cannot be nullified")
-    info = pa.Field(
-        nullable=not required,
-        required=required,
-        unique=unique,
-        metadata={ON_FAIL: NULLIFY} if nullify else None,
-    )
+    if identifying and (required or nullify):
+        raise ValueError("an identifying column is neither required nor merely nullified")
+    metadata = None
+    if identifying:
+        checks = (*checks, present())
+        metadata = {ON_FAIL: NULLIFY, IDENTIFYING: True}
+    elif nullify:
+        metadata = {ON_FAIL: NULLIFY}
+    info = pa.Field(nullable=not required, required=required, unique=unique, metadata=metadata)
     for check in checks:
         info.checks.extend(check if isinstance(check, list) else [check])
     return info

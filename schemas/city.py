@@ -89,6 +89,8 @@ class CityPerson(ContractModel):
     forename: given name.
     personbirthdate: date of birth (2022-Sep-28 00:00:00), not after the extract date.
     sex: M, F or U (sex.csv, source city).
+    The four are identifying: a blank or failing one is nulled with a warning and the row kept,
+    as the person's requests, assessments and plans hang on it.
     ethnicity: CBDS ethnicity code (ethnicity.csv); a bad code is nulled.
     postcode: home postcode; a malformed postcode is nulled.
     upn: unique pupil number, check letter verified; a bad UPN is nulled.
@@ -101,11 +103,11 @@ class CityPerson(ContractModel):
     personorderseqcolumn: str = field(integer())
     sourceid: str = field()
     sen2tableid: str = field()
-    surname: str = field(required=True)
-    forename: str = field(required=True)
-    personbirthdate: str = field(_date(past=True), required=True)
+    surname: str = field(identifying=True)
+    forename: str = field(identifying=True)
+    personbirthdate: str = field(_date(past=True), identifying=True)
     sex: str = field(
-        in_code_list("sex", "a city sex code", "source_code", source="city"), required=True
+        in_code_list("sex", "a city sex code", "source_code", source="city"), identifying=True
     )
     ethnicity: str = field(in_code_list("ethnicity", "a CBDS ethnicity code"), nullify=True)
     postcode: str = field(postcode(), nullify=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pandera.polars import DataFrameModel
 
-from schemas.checks import NULLIFY, ON_FAIL
+from schemas.checks import IDENTIFYING, NULLIFY, ON_FAIL
 from schemas.city import (
     CityActivePlans,
     CityAssessment,
@@ -73,14 +73,29 @@ def contract_columns(table: str) -> list[str]:
 
 
 def required_columns(table: str) -> list[str]:
-    """Columns that must be present and never blank (bold in docs/source-extracts.md)."""
+    """Columns a file must have (bold in docs/source-extracts.md): never blank, except that an
+    identifying column's blank is a warning (``identifying_columns``)."""
     columns = contract(table).to_schema().columns
-    return [name for name, column in columns.items() if not column.nullable]
+    return [
+        name
+        for name, column in columns.items()
+        if not column.nullable or (column.metadata or {}).get(IDENTIFYING)
+    ]
+
+
+def identifying_columns(table: str) -> list[str]:
+    """A person's names, birth date and sex in a table other rows hang on: must be present, but
+    a blank or failing value is nulled with a warning and the row kept."""
+    columns = contract(table).to_schema().columns
+    return [name for name, column in columns.items() if (column.metadata or {}).get(IDENTIFYING)]
 
 
 def nullified_columns(table: str) -> list[str]:
     """Optional identifier-like columns whose bad values are set to null (row kept)."""
     columns = contract(table).to_schema().columns
     return [
-        name for name, column in columns.items() if (column.metadata or {}).get(ON_FAIL) == NULLIFY
+        name
+        for name, column in columns.items()
+        if (column.metadata or {}).get(ON_FAIL) == NULLIFY
+        and not (column.metadata or {}).get(IDENTIFYING)
     ]

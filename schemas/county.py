@@ -54,6 +54,8 @@ class CountyClients(ContractModel):
     GivenName: given name.
     DateOfBirth: date of birth (dd/mm/yyyy), not after the extract date.
     Gender: Male/Female/Unknown (sex.csv, source county).
+    The four are identifying: a blank or failing one is nulled with a warning and the row kept,
+    as the client's requests, assessments and plans hang on it.
     Ethnicity: ethnicity as text (county_ethnicity.csv); an unknown value is nulled.
     PostCode: home postcode; a malformed postcode is nulled.
     UPN: unique pupil number, check letter verified; a bad UPN is nulled.
@@ -63,10 +65,10 @@ class CountyClients(ContractModel):
     """
 
     ClientID: str = field(required=True, unique=True)
-    FamilyName: str = field(required=True)
-    GivenName: str = field(required=True)
-    DateOfBirth: str = field(_date(past=True), required=True)
-    Gender: str = field(_sex(), required=True)
+    FamilyName: str = field(identifying=True)
+    GivenName: str = field(identifying=True)
+    DateOfBirth: str = field(_date(past=True), identifying=True)
+    Gender: str = field(_sex(), identifying=True)
     Ethnicity: str = field(
         in_code_list("county_ethnicity", "a county ethnicity value"), nullify=True
     )

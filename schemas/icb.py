@@ -33,6 +33,8 @@ class IcbPatients(ContractModel):
     Surname: family name.
     PersonBirthDate: date of birth (YYYY-MM-DD), not after the extract date.
     Gender: 1 male, 2 female, 9 not stated, X not known (sex.csv, source icb).
+    Birth date and gender are identifying: a blank or failing one is nulled with a warning and
+    the row kept, as the patient's referrals and contacts hang on it.
     EthnicCategory: NHS ethnic category A-Z or 99 (nhs_ethnic_category.csv); a bad code is nulled.
     Postcode: home postcode, ZZ99 pseudo-postcodes allowed; a malformed postcode is nulled.
     GPPracticeCode: ODS code of the registered GP practice.
@@ -45,9 +47,9 @@ class IcbPatients(ContractModel):
     )
     Forename: str = field()
     Surname: str = field()
-    PersonBirthDate: str = field(_past_date(), required=True)
+    PersonBirthDate: str = field(_past_date(), identifying=True)
     Gender: str = field(
-        in_code_list("sex", "an NHS gender code", "source_code", source="icb"), required=True
+        in_code_list("sex", "an NHS gender code", "source_code", source="icb"), identifying=True
     )
     EthnicCategory: str = field(
         in_code_list("nhs_ethnic_category", "an NHS ethnic category code"), nullify=True

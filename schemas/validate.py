@@ -3,8 +3,8 @@
 The Pandera model in CONTRACTS is the definition of the rules; this module only runs it (lazily,
 so every failure is collected) and translates Pandera's failure cases into one issue per failed
 value, with the file's row number and a reason a person can act on. A row with any error is
-quarantined whole; a failure in an optional identifier-like column (Field metadata
-``on_fail: nullify``) is a warning: the value is set to null and the row is kept.
+quarantined whole; a failure in an optional identifier-like column or an identifying one (Field
+metadata ``on_fail: nullify``) is a warning: the value is set to null and the row is kept.
 """
 
 from __future__ import annotations
@@ -239,7 +239,10 @@ def _column_check_issues(
     if check.name == "not_after_extract_date":
         error = f"{error} {extract_date:%Y-%m-%d}"
     nullify = (column_schema.metadata or {}).get(ON_FAIL) == NULLIFY
-    reason = pl.concat_str([_quoted(column), pl.lit(f" {error}")])
+    if check.name == "present":  # the value is blank: nothing to quote
+        reason = pl.lit(f"{column} {error}")
+    else:
+        reason = pl.concat_str([_quoted(column), pl.lit(f" {error}")])
     return _issue_frame(cases, column, check.name, reason, "warning" if nullify else "error")
 
 

@@ -1,8 +1,10 @@
-"""Genuinely invalid rows, planted so that validation has something to quarantine.
+"""Genuinely invalid rows, planted so that validation has something to catch.
 
 About 0.2% of the rows of each table get one defect: a code outside its code list, a date that
 cannot be read, a required value left blank, a decision (or end) dated before the event it
-follows, or a date after the extract date. Each is recorded for the truth files.
+follows, or a date after the extract date. Each is recorded for the truth files. Most quarantine
+their row; a defect in a person's identifying field (name, birth date, sex of a person, client or
+patient row) nulls the value with a warning and keeps the row (docs/source-extracts.md).
 """
 
 from __future__ import annotations

@@ -53,18 +53,23 @@ def test_every_row_is_loaded_or_quarantined(landing, tmp_path, sample):
     )
 
 
-def test_quarantine_names_file_row_column_value_and_reason(landing, tmp_path):
-    db = tmp_path / "restricted.duckdb"
-    path = next((landing / "icb").glob("CSDS_CYP001_patients_*.csv"))
+def _set_fifth_value(landing: Path, pattern: str, column: str) -> Path:
+    """The ICB file's fifth data row (file row 6) given the impossible date 2031-02-30."""
+    path = next((landing / "icb").glob(pattern))
     frame = pl.read_csv(path, infer_schema=False)
-    frame = frame.with_columns(
+    frame.with_columns(
         pl.when(pl.int_range(pl.len()) == 4)
         .then(pl.lit("2031-02-30"))
-        .otherwise(pl.col("PersonBirthDate"))
-        .alias("PersonBirthDate")
-    )
-    frame.write_csv(path)
-    ingest_table(BY_TABLE["icb_patients"], landing, db)
+        .otherwise(pl.col(column))
+        .alias(column)
+    ).write_csv(path)
+    return path
+
+
+def test_quarantine_names_file_row_column_value_and_reason(landing, tmp_path):
+    db = tmp_path / "restricted.duckdb"
+    path = _set_fifth_value(landing, "CSDS_CYP101_referrals_*.csv", "ReferralRequestReceivedDate")
+    ingest_table(BY_TABLE["icb_referrals"], landing, db)
     rows = _query(
         db,
         "select file_path, source_row, column_name, value, reason, severity, raw_row "
@@ -73,9 +78,35 @@ def test_quarantine_names_file_row_column_value_and_reason(landing, tmp_path):
     assert len(rows) >= 1
     file_path, source_row, column, value, reason, severity, raw_row = rows[0]
     assert file_path.endswith(path.name) and source_row == 6  # data row 5 is file row 6
-    assert column == "PersonBirthDate" and severity == "error"
-    assert "PersonBirthDate" in reason and "2031-02-30" in reason
+    assert column == "ReferralRequestReceivedDate" and severity == "error"
+    assert "ReferralRequestReceivedDate" in reason and "2031-02-30" in reason
     assert "2031-02-30" in raw_row  # the whole row is kept for correction and re-delivery
+
+
+def test_a_patients_impossible_birth_date_is_nulled_and_the_patient_kept(landing, tmp_path):
+    """The patient row anchors the child's referrals and contacts: losing it would orphan them."""
+    db = tmp_path / "restricted.duckdb"
+    path = _set_fifth_value(landing, "CSDS_CYP001_patients_*.csv", "PersonBirthDate")
+    patient = pl.read_csv(path, infer_schema=False)["LocalPatientID"][4]
+    ingest_table(BY_TABLE["icb_patients"], landing, db)
+    rows = _query(
+        db,
+        "select source_row, column_name, reason, severity from audit.current_quarantine "
+        "where value = '2031-02-30'",
+    )
+    assert rows == [
+        (
+            6,
+            "PersonBirthDate",
+            "PersonBirthDate '2031-02-30' is not a date in the form 2022-09-28; "
+            "value set to null, row kept",
+            "warning",
+        )
+    ]
+    kept = _query(
+        db, 'select "PersonBirthDate" from raw.icb_patients where "LocalPatientID" = ?', [patient]
+    )
+    assert kept == [(None,)]
 
 
 def test_identical_redelivery_loads_nothing_twice(landing, tmp_path):

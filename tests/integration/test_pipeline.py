@@ -173,6 +173,56 @@ def test_every_person_record_maps_to_exactly_one_child(built):
     )
 
 
+def test_a_person_with_a_bad_identifying_field_keeps_their_case_records(built, sample):
+    """A person or client row with a planted blank name, impossible birth date or unknown sex is
+    kept with that value nulled: its requests still reach a child, and the child its record is
+    linked to is the one the same true child's other records reach."""
+    from schemas import identifying_columns
+
+    _, db = built
+    truth = sample / "truth"
+    planted = pl.read_parquet(truth / "planted_invalid_rows.parquet")
+    faulty = [
+        (row["table"], row["source_record_id"])
+        for row in planted.iter_rows(named=True)
+        if row["table"] in ("city_person", "county_clients")
+        and row["column"] in identifying_columns(row["table"])
+    ]
+    assert faulty
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute(
+            f"""create temp table keyed as
+            select t."table", t.source_record_id, t.true_child_id, c.child_key
+            from read_parquet('{truth / "record_truth.parquet"}') t
+            join linkage.int_person_records_unioned p
+              on p.source_table = t."table" and p.source_record_id = t.source_record_id
+            join linkage.int_child_key_crosswalk c using (record_id)"""
+        )
+        for table, record_id in faulty:
+            found = con.execute(
+                """select child_key, true_child_id from keyed
+                where "table" = ? and source_record_id = ?""",
+                [table, record_id],
+            ).fetchone()
+            assert found is not None, (table, record_id)
+            child_key, true_child = found
+            usual = con.execute(
+                """select mode(child_key) from keyed
+                where true_child_id = ? and not ("table" = ? and source_record_id = ?)""",
+                [true_child, table, record_id],
+            ).fetchone()[0]
+            assert usual is None or usual == child_key, (table, record_id)
+            council = "city" if table == "city_person" else "county"
+            unkeyed = con.execute(
+                f"""select count(*) from intermediate.int_ehc_requests_unioned r
+                join staging.stg_{council}__requests s using (request_id)
+                join staging.stg_{council}__persons p using (person_record_id)
+                where p.source_record_id = ? and r.child_key is null""",
+                [record_id],
+            ).fetchone()[0]
+            assert unkeyed == 0, (table, record_id)
+
+
 def test_linkage_quality_check_reports_scores_against_truth(built):
     result, _ = built
     (evaluation,) = [

@@ -16,6 +16,7 @@ from schemas import (
     CONTRACTS,
     contract,
     contract_columns,
+    identifying_columns,
     nullified_columns,
     required_columns,
 )
@@ -441,7 +442,7 @@ def test_a_row_with_only_required_values_passes(table):
 
 
 def test_result_frames_have_the_agreed_types():
-    result = run("city_person", {"sex": "Q"}, {"persontableid": "P2"})
+    result = run("city_person", {"personorderseqcolumn": "x"}, {"persontableid": "P2"})
     assert dict(result.issues.schema) == ISSUE_SCHEMA
     assert result.valid.schema == result.quarantined.schema
     assert result.valid["_source_row"].to_list() == [3]
@@ -460,14 +461,71 @@ def _assert_quarantined(result: ValidationResult, column: str, rule: str, reason
 
 
 def test_bad_date_format():
-    result = run("city_person", {"personbirthdate": "2025-Feb-30 00:00:00"})
+    result = run("city_requests", {"receiveddate": "2025-Feb-30 00:00:00"})
     _assert_quarantined(
         result,
-        "personbirthdate",
+        "receiveddate",
         "date_format",
-        "personbirthdate '2025-Feb-30 00:00:00' is not a date in the form 2022-Sep-28 00:00:00",
+        "receiveddate '2025-Feb-30 00:00:00' is not a date in the form 2022-Sep-28 00:00:00",
     )
     assert only_issue(result)["value"] == "2025-Feb-30 00:00:00"
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "rule", "reason"),
+    [
+        ("city_person", "surname", None, "present", "surname is blank"),
+        ("city_person", "forename", None, "present", "forename is blank"),
+        (
+            "city_person",
+            "personbirthdate",
+            "2025-Feb-30 00:00:00",
+            "date_format",
+            "personbirthdate '2025-Feb-30 00:00:00' is not a date in the form 2022-Sep-28 00:00:00",
+        ),
+        (
+            "city_person",
+            "personbirthdate",
+            "2026-Jan-01 00:00:00",
+            "not_after_extract_date",
+            "personbirthdate '2026-Jan-01 00:00:00' is after the extract date 2025-01-31",
+        ),
+        ("city_person", "sex", None, "present", "sex is blank"),
+        ("county_clients", "FamilyName", None, "present", "FamilyName is blank"),
+        (
+            "county_clients",
+            "Gender",
+            "Boy",
+            "code_list",
+            "Gender 'Boy' is not a county sex value (see schemas/codelists/sex.csv)",
+        ),
+        ("icb_patients", "PersonBirthDate", None, "present", "PersonBirthDate is blank"),
+    ],
+)
+def test_a_persons_bad_identifying_field_is_nulled_and_the_row_kept(
+    table, column, value, rule, reason
+):
+    """The row anchors the person's requests, plans or referrals: quarantining it would cut the
+    child off from all of them, and linkage works with one field missing."""
+    result = run(table, {column: value})
+    issue = only_issue(result)
+    assert (issue["column"], issue["rule"], issue["severity"]) == (column, rule, "warning")
+    assert issue["reason"] == f"{reason}; value set to null, row kept"
+    assert issue["source_row"] == 2
+    assert result.quarantined.height == 0
+    assert result.valid.row(0, named=True) == {**GOOD_ROWS[table], column: None, "_source_row": 2}
+
+
+def test_identifying_columns_are_the_persons_names_birth_date_and_sex():
+    assert identifying_columns("city_person") == ["surname", "forename", "personbirthdate", "sex"]
+    assert identifying_columns("county_clients") == [
+        "FamilyName",
+        "GivenName",
+        "DateOfBirth",
+        "Gender",
+    ]
+    assert identifying_columns("icb_patients") == ["PersonBirthDate", "Gender"]
+    assert not identifying_columns("city_sen_support")
 
 
 @pytest.mark.parametrize(
@@ -522,7 +580,7 @@ def test_unknown_code():
         ("county_topup_funding", "Band", "C"),
         ("icb_referrals", "OrgIDProv", "XYZ"),
         ("icb_care_contacts", "AttendedOrDidNotAttend", "1"),
-        ("county_clients", "Gender", "X"),
+        ("county_sen_support", "Sex", "X"),
         ("city_activeplans", "transferla", "E10000024"),
     ],
 )
@@ -533,10 +591,10 @@ def test_codes_are_checked_against_their_lists(table, column, value):
 
 def test_missing_required_value():
     _assert_quarantined(
-        run("city_person", {"surname": None}),
-        "surname",
+        run("city_sen_support", {"Surname": None}),
+        "Surname",
         "required",
-        "surname is blank but required",
+        "Surname is blank but required",
     )
 
 
@@ -597,7 +655,7 @@ def test_bad_optional_ethnicity_is_nulled():
 
 
 def test_a_warning_on_a_quarantined_row_says_so():
-    result = run("city_person", {"upn": "A801200005001", "sex": "Q"})
+    result = run("city_person", {"upn": "A801200005001", "personorderseqcolumn": "x"})
     assert result.valid.height == 0
     warning = result.issues.filter(pl.col("severity") == "warning").row(0, named=True)
     assert warning["reason"].endswith("but the row is quarantined for another failure")
@@ -699,9 +757,20 @@ def test_non_integer_urn():
 
 
 def test_every_failure_in_a_row_is_reported():
-    result = run("city_person", {"sex": "Q", "personbirthdate": "yesterday", "surname": None})
-    assert sorted(result.issues["column"].to_list()) == ["personbirthdate", "sex", "surname"]
+    result = run(
+        "city_person",
+        {"personorderseqcolumn": "x", "sex": "Q", "personbirthdate": "yesterday", "surname": None},
+    )
+    assert sorted(result.issues["column"].to_list()) == [
+        "personbirthdate",
+        "personorderseqcolumn",
+        "sex",
+        "surname",
+    ]
     assert result.quarantined.height == 1
+    warned = result.issues.filter(pl.col("severity") == "warning")["reason"].to_list()
+    assert len(warned) == 3
+    assert all(reason.endswith("the row is quarantined for another failure") for reason in warned)
 
 
 # --- file-level failures -------------------------------------------------------------------------
@@ -748,10 +817,11 @@ def test_non_text_columns_are_read_as_text():
 
 _CORRUPTIONS = {
     "city_person": [
-        ("personbirthdate", "2015-Sep-31 00:00:00", "error"),
-        ("personbirthdate", "2026-Jan-01 00:00:00", "error"),
-        ("sex", "X", "error"),
-        ("surname", None, "error"),
+        ("personbirthdate", "2015-Sep-31 00:00:00", "warning"),
+        ("personbirthdate", "2026-Jan-01 00:00:00", "warning"),
+        ("sex", "X", "warning"),
+        ("surname", None, "warning"),
+        ("personorderseqcolumn", "1.5", "error"),
         ("upn", "A801200005001", "warning"),
         ("postcode", "XX1", "warning"),
         ("uniquelearnernumber", "12", "warning"),
