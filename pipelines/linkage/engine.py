@@ -443,6 +443,28 @@ def _links(
     )
 
 
+def _given_name(this: str, other: str, column: str = "fn_canon") -> str:
+    """The record's given name in a pair (`fn_canon`, or `fn` as written): its forename, or its
+    surname when its forename field holds the family name the other record has as surname (and
+    its own surname is not that)."""
+    surname = "sn_canon" if column == "fn_canon" else "sn"
+    return f"""case when {this}.fn_canon = {other}.sn_canon and {this}.sn_canon <> {other}.sn_canon
+        then {this}.{surname} else {this}.{column} end"""
+
+
+def _stands_for(name: str, known: str, beside: str) -> str:
+    """SQL: a forename (o.fn_a or o.fn_b, canonical; o.fr_a, o.fr_b as written) written for a
+    known one: the same, its initial, or a typo of it as written or in its canonical form; a
+    typo only when the name is not itself within two edits of the pair's other name (`beside`):
+    twins Jack and Jake stay apart when one of Jack's records says Jakc."""
+    written, written_beside = name.replace(".fn_", ".fr_"), beside.replace(".fn_", ".fr_")
+    return f"""({name} = {known} or length({name}) = 1 and {name} = left({known}, 1)
+        or length({written}) > 2
+           and (within_one_edit({written}, {known}) or within_one_edit({name}, {known}))
+           and not within_two_edits({name}, {beside})
+           and not within_two_edits({written}, {written_beside}))"""
+
+
 def _cluster(
     con, scratch: Scratch, config: LinkageConfig, params, recs: Records, links: Links, scored: str
 ) -> cluster.ClusterResult:
@@ -495,11 +517,17 @@ def _cluster(
     # its component, records with these two forenames are one child by their identifiers (the
     # same NHS number or UPN, guards.twins.identifiers_say), and never two. A child known by
     # two names (Precious and Ifunanya, Eric and Changqiang) is then one child on every record,
-    # while twins, whose identifiers differ, stay apart.
+    # while twins, whose identifiers differ, stay apart. A record whose forename field holds
+    # the family name the other record has as its surname (names in the other order, Liu
+    # Jessica) is known by the name in its surname field.
     twins_waiver, unwaived_twins = "", ""
     if twins_rule is not None:
+        given_l, given_r = _given_name("l", "r"), _given_name("r", "l")
+        written_l, written_r = _given_name("l", "r", "fn"), _given_name("r", "l", "fn")
         flags += f""", {twins_rule} as twins, m.component,
-            least(l.fn_canon, r.fn_canon) as fn_a, greatest(l.fn_canon, r.fn_canon) as fn_b,
+            least({given_l}, {given_r}) as fn_a, greatest({given_l}, {given_r}) as fn_b,
+            case when {given_l} <= {given_r} then {written_l} else {written_r} end as fr_a,
+            case when {given_l} <= {given_r} then {written_r} else {written_l} end as fr_b,
             {config.guards.twins.identifiers_say} as identifiers_say"""
         twins_waiver = """,
         known_names as (
@@ -507,14 +535,15 @@ def _cluster(
             where fn_a <> fn_b and identifiers_say is not null
             group by all having bool_and(identifiers_say = 'same')
         )"""
-        # (a forename written as its initial stands for a known name with that initial)
-        unwaived_twins = """ or (o.twins and not exists (
-            select 1 from known_names k where k.component = o.component and (
-                k.fn_a = o.fn_a and k.fn_b = o.fn_b
-                or length(o.fn_a) = 1 and o.fn_b in (k.fn_a, k.fn_b)
-                   and o.fn_a = left(case when o.fn_b = k.fn_a then k.fn_b else k.fn_a end, 1)
-                or length(o.fn_b) = 1 and o.fn_a in (k.fn_a, k.fn_b)
-                   and o.fn_b = left(case when o.fn_a = k.fn_a then k.fn_b else k.fn_a end, 1))))"""
+        # One of the pair's forenames is one of the known two, and the other stands for the
+        # other known name: it is that name, its initial (P. for Precious) or a typo of it.
+        stands = " or ".join(
+            f"o.{mine} = k.{known} and {_stands_for(f'o.{other}', f'k.{known_other}', f'o.{mine}')}"
+            for mine, other in (("fn_a", "fn_b"), ("fn_b", "fn_a"))
+            for known, known_other in (("fn_a", "fn_b"), ("fn_b", "fn_a"))
+        )
+        unwaived_twins = f""" or (o.twins and not exists (
+            select 1 from known_names k where k.component = o.component and ({stands})))"""
     # A conflict over two values of an identifier is waived when either record is one child
     # (no conflict at all, with district and sex known and agreeing) with another record holding
     # the other's value: the same two values were judged there, and one child's records cannot

@@ -221,6 +221,9 @@ def population(children: int = 1500, seed: int = 7) -> list[tuple]:
 
 
 NHS_2 = "9990000034"  # a valid NHS number (its check digit holds)
+NHS_3 = "9990000069"
+NHS_4 = "9990000077"
+UPN_3 = "T892555000001"  # a valid UPN (its check letter holds)
 
 # Hand-made children, each with a distinctive surname so only their own records can match.
 CASES = [
@@ -247,6 +250,22 @@ CASES = [
     ("twonames:2", "icb", "Ifunanya", "Ugwudozie", "2016-06-15", "F", "NG3 5HH", None, NHS_2),
     ("twonames:3", "city", "Ifunanya", "Ugwudozie", "2016-06-15", "F", "NG3 5HH", None, None),
     ("twonames:4", "county", "Precious", "Ugwudozie", "2016-06-15", "F", "NG3 5HH", None, None),
+    # a child known by a Chinese and an English name, as twonames; the record that shares her
+    # NHS number with the Mei record has the English name mistyped (Mqggie), and the record
+    # without a number spells it right: a typo of a name known to be hers
+    ("ktypo:1", "icb", "Mei", "Yuenworth", "2014-09-28", "F", "NG6 8JH", None, NHS_3),
+    ("ktypo:2", "icb", "Mqggie", "Yuenworth", "2014-09-28", "F", "NG6 8JH", None, NHS_3),
+    ("ktypo:3", "county", "Maggie", "Yuenworth", "2014-09-28", "F", "NG6 8JH", None, None),
+    # the same, the record that shares the UPN with the Tingna record has its names in the other
+    # order (family name in the forename field): Jessica is the name known to be hers
+    ("kswap:1", "county", "Liuford", "Jessica", "2013-10-21", "F", "NG4 1PG", UPN_3, None),
+    ("kswap:2", "city", "Tingna", "Liuford", "2013-10-21", "F", "NG4 1PG", UPN_3, None),
+    ("kswap:3", "icb", "Jessica", "Liuford", "2013-10-21", "F", "NG4 1PG", None, None),
+    # twins Jack and Jake, and a record of Jack's (his NHS number) that says Jakc: a typo of
+    # Jack, but one edit from Jake too. Jake is not taken for a name known to be Jack's
+    ("jtwin:a1", "city", "Jack", "Quibbley", "2012-02-14", "M", "NG9 2AB", None, NHS_4),
+    ("jtwin:a2", "icb", "Jakc", "Quibbley", "2012-02-14", "M", "NG9 2AB", None, NHS_4),
+    ("jtwin:b", "county", "Jake", "Quibbley", "2012-02-14", "M", "NG9 2AB", None, None),
     # the whole name in the forename field, family name first, and the given name written as
     # two words on the other record
     ("ffirst:1", "icb", "Ouyang Weijia", "Ouyang", "2017-04-26", "M", "NG4 4NP", None, None),
@@ -549,6 +568,9 @@ def test_hand_made_cases(estimated):
     assert keys["wrongsn:1"] == keys["wrongsn:2"] == keys["wrongsn:3"]
     assert keys["wrongmv:1"] == keys["wrongmv:2"] == keys["wrongmv:3"]
     assert len({keys[f"twonames:{i}"] for i in range(1, 5)}) == 1
+    assert len({keys[f"ktypo:{i}"] for i in range(1, 4)}) == 1
+    assert len({keys[f"kswap:{i}"] for i in range(1, 4)}) == 1
+    assert keys["jtwin:a1"] == keys["jtwin:a2"] != keys["jtwin:b"]
     cases = (
         "nick",
         "swap",
