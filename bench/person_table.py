@@ -87,7 +87,8 @@ def table_folder(records: int, seed: int, results_dir: Path = RESULTS_DIR) -> Pe
 
 
 def _run_pipeline(landing: Path, warehouse: Path) -> None:
-    """Ingest every source table and build the dbt models up to the unioned person records.
+    """Ingest every source table and build the dbt models through the unioned person records
+    (the whole identity, commissioning and marts step that holds them, with its tests).
 
     Runs in a child process: the project's settings are read from the environment at import.
     """
@@ -120,15 +121,20 @@ def _pipeline_in_this_process() -> None:
     prepare_manifest()
     from pipelines.definitions import defs
 
-    target = next(
-        key
+    # The whole dbt step that holds the person records, and every staging group, with all they
+    # read: a part of a dbt step runs every test of its models, and those tests read tables
+    # (reference seeds, other staging and identity models) the person records do not.
+    linked = next(
+        asset
         for asset in defs.assets
-        for key in asset.keys
-        if key.path[-1] == "int_person_records_unioned"
+        if any(key.path[-1] == "int_person_records_unioned" for key in asset.keys)
     )
     result = dg.materialize(
         defs.assets,
-        selection=dg.AssetSelection.assets(target).upstream(),
+        selection=dg.AssetSelection.assets(*linked.keys).upstream()
+        | dg.AssetSelection.groups(
+            "reference_data", "city_staging", "county_staging", "icb_staging"
+        ).upstream(),
         resources=defs.resources,
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
