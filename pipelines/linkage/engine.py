@@ -443,26 +443,27 @@ def _links(
     )
 
 
-def _given_name(this: str, other: str, column: str = "fn_canon") -> str:
-    """The record's given name in a pair (`fn_canon`, or `fn` as written): its forename, or its
+def _given_name(this: str, other: str, written: bool = False) -> str:
+    """SQL: the record's given name in a pair, canonical (or as written): its forename, or its
     surname when its forename field holds the family name the other record has as surname (and
     its own surname is not that)."""
-    surname = "sn_canon" if column == "fn_canon" else "sn"
+    forename, surname = ("fn", "sn") if written else ("fn_canon", "sn_canon")
     return f"""case when {this}.fn_canon = {other}.sn_canon and {this}.sn_canon <> {other}.sn_canon
-        then {this}.{surname} else {this}.{column} end"""
+        then {this}.{surname} else {this}.{forename} end"""
 
 
-def _stands_for(name: str, known: str, beside: str) -> str:
-    """SQL: a forename (o.fn_a or o.fn_b, canonical; o.fr_a, o.fr_b as written) written for a
-    known one: the same, its initial, or a typo of it as written or in its canonical form; a
-    typo only when the name is not itself within two edits of the pair's other name (`beside`):
-    twins Jack and Jake stay apart when one of Jack's records says Jakc."""
-    written, written_beside = name.replace(".fn_", ".fr_"), beside.replace(".fn_", ".fr_")
+def _stands_for(side: str, beside: str, known: str) -> str:
+    """SQL: the pair's forename on `side` (a or b: o.fn_<side> canonical, o.fr_<side> as
+    written) written for the known name `known`: the same, its initial, or a typo of it as
+    written or in its canonical form; a typo only when the name is not itself within two edits
+    of the pair's other forename (on `beside`): twins Jack and Jake stay apart when one of
+    Jack's records says Jakc."""
+    name, written = f"o.fn_{side}", f"o.fr_{side}"
     return f"""({name} = {known} or length({name}) = 1 and {name} = left({known}, 1)
         or length({written}) > 2
            and (within_one_edit({written}, {known}) or within_one_edit({name}, {known}))
-           and not within_two_edits({name}, {beside})
-           and not within_two_edits({written}, {written_beside}))"""
+           and not within_two_edits({name}, o.fn_{beside})
+           and not within_two_edits({written}, o.fr_{beside}))"""
 
 
 def _cluster(
@@ -523,7 +524,7 @@ def _cluster(
     twins_waiver, unwaived_twins = "", ""
     if twins_rule is not None:
         given_l, given_r = _given_name("l", "r"), _given_name("r", "l")
-        written_l, written_r = _given_name("l", "r", "fn"), _given_name("r", "l", "fn")
+        written_l, written_r = _given_name("l", "r", True), _given_name("r", "l", True)
         flags += f""", {twins_rule} as twins, m.component,
             least({given_l}, {given_r}) as fn_a, greatest({given_l}, {given_r}) as fn_b,
             case when {given_l} <= {given_r} then {written_l} else {written_r} end as fr_a,
@@ -538,9 +539,9 @@ def _cluster(
         # One of the pair's forenames is one of the known two, and the other stands for the
         # other known name: it is that name, its initial (P. for Precious) or a typo of it.
         stands = " or ".join(
-            f"o.{mine} = k.{known} and {_stands_for(f'o.{other}', f'k.{known_other}', f'o.{mine}')}"
-            for mine, other in (("fn_a", "fn_b"), ("fn_b", "fn_a"))
-            for known, known_other in (("fn_a", "fn_b"), ("fn_b", "fn_a"))
+            f"o.fn_{mine} = k.fn_{known} and {_stands_for(other, mine, f'k.fn_{known_other}')}"
+            for mine, other in (("a", "b"), ("b", "a"))
+            for known, known_other in (("a", "b"), ("b", "a"))
         )
         unwaived_twins = f""" or (o.twins and not exists (
             select 1 from known_names k where k.component = o.component and ({stands})))"""

@@ -16,9 +16,29 @@ children as (select child_key, resident_council from {{ ref('dim_child') }}),
 
 quarantined as (select * from {{ ref('int_quarantined_records') }}),
 
-crosswalk as (select * from {{ ref('int_child_key_crosswalk') }}),
+-- A city plan reaches its child through its assessment's request: the city plan rows kept out,
+-- and the city plans whose assessment row was kept out, each with its request.
+kept_out_city_plans as (
 
-city_requests as (select * from {{ ref('stg_city__requests') }}),
+    select
+        assessments.request_id,
+        {{ parse_blade_date(json_text('kept_out.raw_row', "'$.startdate'")) }} as start_date
+    from quarantined as kept_out
+    inner join {{ ref('stg_city__assessments') }} as assessments
+        on assessments.assessment_id = kept_out.parent_id
+    where kept_out.table_name = 'city_namedplan'
+
+    union all
+
+    select kept_out.parent_id, plans.start_date
+    from {{ ref('stg_city__named_plans') }} as plans
+    inner join quarantined as kept_out
+        on kept_out.table_name = 'city_assessment'
+       and {{ record_id('city', 'assessment',
+                        json_text('kept_out.raw_row', "'$.assessmenttableid'")) }}
+           = plans.assessment_id
+
+),
 
 -- What the contracts kept out of the receiving council that may be the child's plan there: a
 -- plan row of the child's own records, begun (as far as its dates can be read) after the plan
@@ -34,38 +54,15 @@ kept_out_plans as (
         'county' as council,
         {{ parse_uk_date(json_text('kept_out.raw_row', "'$.StartDate'")) }} as start_date
     from quarantined as kept_out
-    inner join crosswalk on crosswalk.record_id = kept_out.parent_id
+    inner join {{ ref('int_child_key_crosswalk') }} as crosswalk
+        on crosswalk.record_id = kept_out.parent_id
     where kept_out.table_name = 'county_plans'
 
     union all
 
-    -- a city plan row kept out
-    select
-        crosswalk.child_key,
-        'city' as council,
-        {{ parse_blade_date(json_text('kept_out.raw_row', "'$.startdate'")) }} as start_date
-    from quarantined as kept_out
-    inner join {{ ref('stg_city__assessments') }} as assessments
-        on assessments.assessment_id = kept_out.parent_id
-    inner join city_requests as requests on requests.request_id = assessments.request_id
-    inner join crosswalk on crosswalk.record_id = requests.person_record_id
-    where kept_out.table_name = 'city_namedplan'
-
-    union all
-
-    -- a city plan whose assessment row was kept out
-    select
-        crosswalk.child_key,
-        'city' as council,
-        plans.start_date
-    from {{ ref('stg_city__named_plans') }} as plans
-    inner join quarantined as kept_out
-        on kept_out.table_name = 'city_assessment'
-       and {{ record_id('city', 'assessment',
-                        json_text('kept_out.raw_row', "'$.assessmenttableid'")) }}
-           = plans.assessment_id
-    inner join city_requests as requests on requests.request_id = kept_out.parent_id
-    inner join crosswalk on crosswalk.record_id = requests.person_record_id
+    select requests.child_key, 'city', city_plans.start_date
+    from kept_out_city_plans as city_plans
+    inner join requests on requests.request_id = city_plans.request_id
 
 ),
 
