@@ -112,6 +112,8 @@ class Prior:
 
     crosswalk: str  # record_id, child_key: the keys to keep (empty without an earlier run)
     history: str | None  # the key history so far (retired keys are never issued again)
+    # record_id, pc: the postcodes records had in earlier deliveries
+    addresses: str | None = None
     # An incremental run's previous state: prepared records, scored pairs, crosswalk, proposals.
     state: str | None = None
     prepared: str | None = None
@@ -130,17 +132,27 @@ def _read_prior(
     config: LinkageConfig,
     previous_state: str | None,
     previous_crosswalk: str | None,
+    addresses: str | None,
 ) -> Prior:
     history = None
     if previous_state is not None and exists(con, previous_state, "key_history"):
         history = scratch.table("prev_history", f"select * from {previous_state}.key_history")
+    state_addresses = previous_state is not None and exists(con, previous_state, "addresses")
+    if addresses is None and state_addresses:
+        addresses = f"{previous_state}.addresses"
+    if addresses is not None:  # copied: the state's table is replaced while still read
+        addresses = scratch.table(
+            "prev_addresses",
+            f"select cast(record_id as varchar) as record_id, "
+            f"nullif(upper(replace(cast(pc as varchar), ' ', '')), '') as pc from {addresses}",
+        )
     if previous_state is not None and not _state_matches(con, previous_state, config):
         # The configuration changed since the state was written, so its pair scores are not
         # comparable with new ones: link everything afresh, carrying keys and history over.
         crosswalk = scratch.table(
             "prior_crosswalk", f"select record_id, child_key from {previous_state}.crosswalk"
         )
-        return Prior(crosswalk=crosswalk, history=history)
+        return Prior(crosswalk=crosswalk, history=history, addresses=addresses)
     if previous_state is None:
         if previous_crosswalk is None:
             sql = "select null::varchar as record_id, null::varchar as child_key limit 0"
@@ -149,7 +161,9 @@ def _read_prior(
                 f"select cast(record_id as varchar) as record_id, cast(child_key as varchar) "
                 f"as child_key from {previous_crosswalk} where child_key is not null"
             )
-        return Prior(crosswalk=scratch.table("prior_crosswalk", sql), history=history)
+        return Prior(
+            crosswalk=scratch.table("prior_crosswalk", sql), history=history, addresses=addresses
+        )
     # The crosswalk is copied (it is replaced while still read); the prepared records and the
     # scored pairs, the bulk of the state, are updated where they are (_prepare_records, _score).
     crosswalk = scratch.table("prev_crosswalk", f"select * from {previous_state}.crosswalk")
@@ -159,6 +173,7 @@ def _read_prior(
     return Prior(
         crosswalk=scratch.table("prior_crosswalk", f"select record_id, child_key from {crosswalk}"),
         history=history,
+        addresses=addresses,
         state=previous_state,
         prepared=f"{previous_state}.prepared",
         scored_pairs=f"{previous_state}.scored_pairs",
@@ -216,6 +231,7 @@ def _prepare_records(
         config,
         known=prepared if prior.incremental else None,
         ids=ids if prior.incremental else None,
+        addresses=prior.addresses,
     )
     term_frequencies, oversized = scratch.name(model.TF_TABLE), scratch.name(model.OVERSIZED_TABLE)
     if model_source is None:
@@ -744,6 +760,13 @@ def _write_outputs(
     history = scratch.frame("history", keys.history_frame(assignment.history))
     earlier = f"select * from {prior.history} union all " if prior.history is not None else ""
     con.execute(f"create or replace table {schema}.key_history as {earlier}select * from {history}")
+    # Every postcode each record has had, for the next run's `pc_earlier`.
+    earlier = f"select * from {prior.addresses} union " if prior.addresses is not None else ""
+    con.execute(
+        f"""create or replace table {schema}.addresses as
+        select * from ({earlier}select record_id, pc from {recs.table} where pc is not null)
+        where pc is not null order by record_id, pc"""
+    )
     model.save(con, params, config, f"{schema}.{model.PARAMETER_TABLE}")
     for table, name in (
         (recs.term_frequencies, model.TF_TABLE),
@@ -819,6 +842,7 @@ def link(
     previous_state: str | None = None,
     decisions: str | None = None,
     parameters: str | None = None,
+    addresses: str | None = None,
     reestimate: bool = False,
     config: LinkageConfig | None = None,
     run_at: datetime | None = None,
@@ -835,6 +859,10 @@ def link(
     parameters: a schema holding `parameters`, `term_frequencies` and `oversized_blocks` (as
         written by an earlier run) to reuse instead of estimating; `reestimate` forces
         estimation in a full run.
+    addresses: a table (record_id, pc) of the postcodes records had in earlier deliveries (an
+        earlier run's `addresses` output; by default `previous_state`'s). A record's earlier
+        postcode agreeing with another record's counts as the same postcode: a family who
+        moved away is still the family the other records knew.
     """
     if len(key) < MIN_KEY_BYTES:
         raise ValueError(f"the child key secret must be at least {MIN_KEY_BYTES} bytes")
@@ -844,7 +872,7 @@ def link(
     con.execute(f"create schema if not exists {schema}")
     levels.register_macros(con)
     with Scratch(con) as scratch:
-        prior = _read_prior(con, scratch, config, previous_state, previous_crosswalk)
+        prior = _read_prior(con, scratch, config, previous_state, previous_crosswalk, addresses)
         if prior.incremental and reestimate:
             raise ValueError("parameters can only be estimated again in a full run")
         model_source = parameters or prior.state

@@ -270,9 +270,10 @@ def estimate_twins(
 
 
 def exact_column(config: LinkageConfig, comparison: str) -> str:
-    """The prepared column of a comparison's exact level (`l.x = r.x`)."""
+    """The prepared column of a comparison's exact level (`l.x = r.x`, perhaps followed by
+    `or` and other ways of agreeing on the same thing, such as an earlier postcode)."""
     when = config.comparison(comparison).levels[0].when
-    found = re.fullmatch(r"\s*l\.(\w+)\s*=\s*r\.(\w+)\s*", when)
+    found = re.fullmatch(r"\s*l\.(\w+)\s*=\s*r\.(\w+)\s*(or\s.*)?", when, re.DOTALL)
     if not found or found.group(1) != found.group(2):
         raise ValueError(f"{comparison}: its first level is not an exact agreement (l.x = r.x)")
     return found.group(1)

@@ -256,6 +256,16 @@ def _name_lookup(con: duckdb.DuckDBPyConnection, config: LinkageConfig) -> None:
         con.execute(f"drop table {table}")
 
 
+def _earlier_postcodes(addresses: str | None) -> str:
+    """SQL over a base record `b`: the other postcodes its record had in earlier deliveries
+    (sorted), or null. A family that moves away keeps the evidence of the address its child's
+    other records still give."""
+    if addresses is None:
+        return "cast(null as varchar[])"
+    return f"""(select list_sort(list(distinct a.pc)) from {addresses} a
+            where a.record_id = b.record_id and a.pc <> b.pc)"""
+
+
 def prepare(
     con: duckdb.DuckDBPyConnection,
     records: str,
@@ -264,6 +274,7 @@ def prepare(
     *,
     known: str | None = None,
     ids: str | None = None,
+    addresses: str | None = None,
 ) -> int:
     """Write the prepared form of `records` to temp table `target`; returns the row count.
 
@@ -274,6 +285,8 @@ def prepare(
     known: a table of records already prepared (record_id, content): those delivered again
         unchanged are left out of `target` (an incremental run keeps their prepared form).
     ids: a temp table to write every input record's (record_id, content) to.
+    addresses: a table (record_id, pc) of the postcodes records had in earlier deliveries:
+        each record's other postcodes become its `pc_earlier`.
     """
     check_input(con, records)
     present = input_columns(con, records)
@@ -368,7 +381,7 @@ def prepare(
             b.dob, b.dob_text, b.dob_swapped, b.dob_key, b.birth_year, b.sex,
             b.pc, b.pc_sector, b.pc_district, b.nhs_number, b.upn, b.uln,
             coalesce(cn.valid, false) as nhs_valid, coalesce(cu.valid, false) as upn_valid,
-            d.name as day_name
+            d.name as day_name, {_earlier_postcodes(addresses)} as pc_earlier
         from _lk_base b
         join _lk_person_names n on n.name_id = hash(b.forename_raw, b.surname_raw)
         left join _lk_checked cn on cn.kind = 'nhs_number' and cn.value = b.nhs_number
