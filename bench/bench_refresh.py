@@ -38,11 +38,11 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from pipelines.cli import DAGSTER_YAML
 from pipelines.linkage.evaluate import key_changes
+from pipelines.privacy.storage import open_database
 from pipelines.project import prepare_manifest
 from pipelines.synthetic.series import land, person_changes
 
@@ -75,7 +75,7 @@ def _assets(output: str) -> str:
 
 
 def _crosswalk(warehouse: Path) -> dict[str, str]:
-    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
         return dict(con.execute("select record_id, child_key from identity.crosswalk").fetchall())
 
 
@@ -162,7 +162,7 @@ def bench(children: int, workdir: Path, repeat: int = 1) -> dict:
         "unexplained_cells": int(cells["explanation"].is_null().sum()),
         "explanations": dict(cells.group_by("explanation").len().sort("explanation").iter_rows()),
     }
-    with duckdb.connect(str(workdir / "warehouse" / "restricted.duckdb"), read_only=True) as con:
+    with open_database(workdir / "warehouse" / "restricted.duckdb", read_only=True) as con:
         keys = key_changes(con, keys_january, landing.parent / "truth" / "record_truth.parquet")
     print(f"{children:>10,} person records delivered both months: {records}", flush=True)
     print(f"{children:>10,} child keys: {keys}", flush=True)

@@ -27,9 +27,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import polars as pl
+
+from pipelines.privacy.storage import open_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -145,7 +146,7 @@ def _pipeline_in_this_process() -> None:
 
 
 def _read_persons(restricted_db: Path, truth_path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
-    with duckdb.connect(str(restricted_db), read_only=True) as con:
+    with open_database(restricted_db, read_only=True) as con:
         schema = con.execute(
             "select table_schema from information_schema.tables "
             "where table_name = 'int_person_records_unioned'"

@@ -40,6 +40,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.privacy.storage import open_database
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results" / "recovery"
@@ -115,7 +117,7 @@ def _complete(world: Path, children: int, seed: int, as_at: str) -> bool:
     if not meta.get("run_complete"):
         return False
     try:
-        with duckdb.connect(str(restricted), read_only=True) as con:
+        with open_database(restricted, read_only=True) as con:
             for table in REQUIRED_TABLES:
                 con.execute(f"select 1 from {table} limit 1")
     except duckdb.Error:
@@ -133,7 +135,7 @@ def _score(world: Path) -> tuple[dict, dict]:
 
     truth = world / "truth"
     restricted = world / "warehouse" / "restricted.duckdb"
-    with duckdb.connect(str(restricted), read_only=True) as con:
+    with open_database(restricted, read_only=True) as con:
         by_type = compare_with_truth(con, truth)
         linkage = pipeline_pairwise(con, truth / "record_truth.parquet")
     return by_type, linkage

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.privacy.scan import scan_for_identifiers
+from pipelines.privacy.storage import attach, open_database
 
 IDENTITY = """
     select crosswalk.child_key, any_value(persons.surname) as surname,
@@ -49,7 +50,7 @@ LEAKS = [
 
 
 def _plant(con: duckdb.DuckDBPyConnection, restricted: Path) -> None:
-    con.execute(f"attach '{restricted}' as restricted (read_only)")
+    attach(con, restricted, "restricted")
     for _kind, table, column, value, share, text in LEAKS:
         people = IDENTITY.format(column=value)
         picked = f"using sample {share * 100:.0f} percent (bernoulli, 7)" if share else "limit 1"
@@ -75,7 +76,7 @@ def main() -> None:
                 if planted:
                     _plant(con, restricted)
                 started = time.perf_counter()
-                with duckdb.connect(str(restricted), read_only=True) as zone:
+                with open_database(restricted, read_only=True) as zone:
                     findings = scan_for_identifiers(con, zone)
                 seconds = time.perf_counter() - started
             found = {(f.table, f.column, f.kind): f.rows for f in findings}

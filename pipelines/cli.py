@@ -120,9 +120,8 @@ def _warehouse(landing: Path | None = None, warehouse: Path | None = None):
 def _key_for(key_file: Path, database: Path | None, keys_in: Path | None = None) -> None:
     """The pseudonymisation key is there (from the environment or the key file) and is the one
     `database` (a warehouse or linkage state) was keyed with; a new demo key only where nothing
-    was keyed yet. Refused with a one-line reason otherwise."""
-    import duckdb
-
+    was keyed yet. So is the storage key `database` is encrypted with. Refused with a one-line
+    reason otherwise."""
     from pipelines.privacy.pseudonymise import (
         PseudonymisationKeyError,
         check_key,
@@ -130,15 +129,18 @@ def _key_for(key_file: Path, database: Path | None, keys_in: Path | None = None)
         holds_keys,
         load_key,
     )
+    from pipelines.privacy.storage import StorageKeyError, key_for, open_database
 
     try:
+        if database is not None:
+            key_for(database)  # a demo storage key only for a database not made yet
         if database is not None and holds_keys(database):
             keys_in = database
         ensure_demo_key(key_file, keyed=keys_in)
         if database is not None and database.exists():
-            with duckdb.connect(str(database), read_only=True) as con:
+            with open_database(database, read_only=True) as con:
                 check_key(con, load_key(key_file))
-    except PseudonymisationKeyError as error:
+    except (PseudonymisationKeyError, StorageKeyError) as error:
         _fail(str(error))
 
 
@@ -261,6 +263,53 @@ def _refresh(settings, folders: dict, source: list[str] | None, full: bool) -> N
 
 
 @app.command()
+def encrypt(
+    warehouse: Path | None = typer.Option(None, help="Warehouse folder (default data/warehouse)."),
+    database: Path | None = typer.Option(
+        None, help="Another restricted-zone database instead (a linkage state file)."
+    ),
+    old_key_file: Path | None = typer.Option(
+        None, help="The key it is encrypted with now (rotation); none: it is not encrypted yet."
+    ),
+) -> None:
+    """Encrypt the restricted warehouse with the storage key (SEND_STORAGE_KEY or its key file):
+    a warehouse made before the restricted zone was encrypted, or, with --old-key-file, one
+    encrypted with a key being retired (rotation, docs/privacy.md). The database is replaced
+    only once its encrypted copy is complete."""
+    import duckdb
+
+    from pipelines.privacy.storage import (
+        DEFAULT_KEY_FILE,
+        StorageKeyError,
+        key_file_from_environment,
+        load_key,
+        open_database,
+        replace_encrypted,
+    )
+
+    target = database or _warehouse(warehouse=warehouse).settings().restricted_db
+    if not target.exists():
+        _fail(f"{target} does not exist")
+    if old_key_file is not None and not old_key_file.is_file():
+        _fail(f"the old key file {old_key_file} does not exist")
+    try:
+        old = old_key_file.read_text().strip() if old_key_file is not None else None
+        new = load_key(key_file_from_environment(DEFAULT_KEY_FILE))  # a demo key if none
+        if new == old:
+            _fail("the storage key is the old key: point SEND_STORAGE_KEY_FILE at the new key")
+        replace_encrypted(target, new, source_key=old)
+        with open_database(target, read_only=True) as con:
+            tables = con.execute(
+                "select count(*) from duckdb_tables() where database_name = 'restricted'"
+            ).fetchall()[0][0]
+    except StorageKeyError as error:
+        _fail(str(error))
+    except duckdb.Error as error:
+        _fail(f"{target}: {str(error).splitlines()[0]}")
+    console.print(f"[green]encrypted[/] {target} with the storage key ({tables} tables)")
+
+
+@app.command()
 def accept(
     extract: Path = typer.Argument(..., help="The landing file held back for its volume."),
     warehouse: Path | None = typer.Option(None, help="Warehouse folder (default data/warehouse)."),
@@ -372,7 +421,8 @@ def link(
         None,
         help="A DuckDB file keeping the engine's state between runs: when it holds an earlier "
         "run, link incrementally against it (the model is reused, only new records are "
-        "scored). Holds identifiable data: keep it in the restricted zone.",
+        "scored). Holds identifiable data: encrypted with the storage key (SEND_STORAGE_KEY "
+        "or its key file), kept in the restricted zone.",
         dir_okay=False,
     ),
     report: Path | None = typer.Option(

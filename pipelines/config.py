@@ -91,14 +91,19 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 @contextmanager
 def dbt_environment(settings: Settings) -> Iterator[None]:
-    """The variables dbt's profile reads (profiles.yml: the restricted warehouse's path and
-    DuckDB's memory limit), set for the dbt invocations inside the block and restored after.
+    """The variables dbt's profile reads (profiles.yml: the restricted warehouse's path, its
+    storage key, DuckDB's extension folder and memory limit), set for the dbt invocations
+    inside the block and restored after.
     dbt runs as a subprocess that dagster-dbt hands this process's environment; a variable,
     unlike --vars, leaves dbt's parse of its project intact (project.reused_parse keeps one per
     warehouse)."""
+    from pipelines.privacy.storage import extension_directory, key_for
+
     wanted = {
         "SEND_RESTRICTED_DB": str(settings.restricted_db),
         "SEND_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
+        "SEND_DUCKDB_EXTENSIONS": str(extension_directory()),
+        "DBT_ENV_SECRET_STORAGE_KEY": key_for(settings.restricted_db),
     }
     before = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)

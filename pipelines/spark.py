@@ -29,6 +29,7 @@ from pipelines.config import dbt_environment, get_settings
 from pipelines.linkage.engine import DEFAULT_SCHEMA as IDENTITY_SCHEMA
 from pipelines.linkage.run import resolve_identity
 from pipelines.privacy.pseudonymise import load_key
+from pipelines.privacy.storage import open_database
 from pipelines.project import DBT_PROJECT_DIR
 
 # the schemas of the dbt sources: the loaded extracts and the quarantine's current view
@@ -118,7 +119,7 @@ def build_on_spark(spark, restricted_db: Path, target_path: Path, key: bytes | N
     docstring; returns identity resolution's run log row. A second call with a later
     delivery's warehouse refreshes the Spark warehouse as a monthly run does."""
     with dbt_environment(get_settings()):
-        with duckdb.connect(str(restricted_db), read_only=True) as con:
+        with open_database(restricted_db, read_only=True) as con:
             copy_to_spark(spark, con, SOURCE_SCHEMAS)
         dbt_on_spark(["seed"], target_path)
         dbt_on_spark(["run", "--select", "+int_person_records_unioned"], target_path)

@@ -31,6 +31,7 @@ def _isolated_environment(tmp_path_factory):
     shutil.copyfile(DAGSTER_YAML, home / "dagster.yaml")  # the instance users run
     os.environ["DAGSTER_HOME"] = str(home)
     os.environ["SEND_PSEUDONYMISATION_KEY"] = "ab" * 32
+    os.environ["SEND_STORAGE_KEY"] = "5e" * 32
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     os.environ.setdefault("SEND_WAREHOUSE_DIR", str(tmp_path_factory.mktemp("default_warehouse")))
     yield

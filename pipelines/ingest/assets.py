@@ -13,13 +13,13 @@ from datetime import date
 from hashlib import sha256
 
 import dagster as dg
-import duckdb
 
 from pipelines.code_versions import source_digest
 from pipelines.ingest.catalogue import SOURCE_TABLES, SourceTable
 from pipelines.ingest.deliveries import Delivery, delivery
 from pipelines.ingest.load import LoadOutcome, ingest_table, newest_extract, sha256_of
 from pipelines.ingest.sen2_header import HEADER, MODULES, check_header
+from pipelines.privacy.storage import open_database
 from pipelines.resources import WarehouseResource
 from schemas.common import ContractError
 
@@ -298,7 +298,7 @@ def build_return_asset(source: str) -> dg.AssetsDefinition:
     ),
 )
 def sen2_header(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with duckdb.connect(str(warehouse.settings().restricted_db), read_only=True) as con:
+    with open_database(warehouse.settings().restricted_db, read_only=True) as con:
         report = check_header(con)
     return dg.AssetCheckResult(
         passed=report.passed,

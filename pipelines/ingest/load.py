@@ -19,6 +19,7 @@ import polars as pl
 
 from pipelines.ingest.catalogue import SourceTable
 from pipelines.ingest.read import ROW_COLUMN, cut_off, read_extract
+from pipelines.privacy.storage import open_database
 from schemas.common import ContractError
 from schemas.sen2_versions import version_label, versions_of
 
@@ -101,7 +102,7 @@ def sha256_of(path: Path) -> str:
 
 def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
+    con = open_database(db_path)
     con.execute(AUDIT_DDL)
     return con
 

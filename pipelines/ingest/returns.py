@@ -24,6 +24,7 @@ import duckdb
 import xlsxwriter
 
 from pipelines.ingest.catalogue import BY_TABLE
+from pipelines.privacy.storage import open_database
 from schemas.common import RULE_WORDS
 
 # Each rule (in words: schemas.checks.RULE_WORDS): how the supplier fixes it at source.
@@ -64,7 +65,7 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[tuple]
 def write_return(restricted_db: Path, source: str, out_dir: Path) -> tuple[Path, int]:
     """The workbook for one supplier (city, county or icb), from its current extracts only;
     returns its path and the number of rows it lists."""
-    with duckdb.connect(str(restricted_db), read_only=True) as con:
+    with open_database(restricted_db, read_only=True) as con:
         extract_date = _rows(
             con,
             "select max(extract_date) from audit.current_loads where source = ?",

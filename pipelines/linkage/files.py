@@ -13,6 +13,7 @@ import duckdb
 
 from pipelines.linkage.config import LinkageConfig, load_config
 from pipelines.linkage.engine import DEFAULT_SCHEMA, LinkResult, exists, link
+from pipelines.privacy.storage import open_database
 
 READERS = {
     ".csv": "read_csv({path}, header = true, all_varchar = true)",
@@ -126,7 +127,7 @@ def link_file(
         working.unlink(missing_ok=True)
         if state_path.exists():
             shutil.copyfile(state_path, working)
-        con = duckdb.connect(str(working))
+        con = open_database(working)
     if memory_limit is not None:
         con.execute("set memory_limit = ?", [memory_limit])
     succeeded = False

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.privacy.storage import open_database
 from schemas.identifiers import normalise_nhs_number
 
 KEY_ENV = "SEND_PSEUDONYMISATION_KEY"
@@ -60,7 +61,7 @@ def holds_keys(database: Path) -> bool:
     """Whether a DuckDB file holds keys made with a pseudonymisation key."""
     if not database.exists():
         return False
-    with duckdb.connect(str(database), read_only=True) as con:
+    with open_database(database, read_only=True) as con:
         found = con.execute(
             "select count(*) from duckdb_tables() where table_name in ?", [list(KEYED_TABLES)]
         ).fetchall()[0][0]

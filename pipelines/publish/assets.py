@@ -8,6 +8,7 @@ import duckdb
 from pipelines.code_versions import source_digest
 from pipelines.ingest.load import delivery_label
 from pipelines.privacy.analysts_tier import RiskTooHigh, load_policy
+from pipelines.privacy.storage import open_database
 from pipelines.project import send_dbt_project
 from pipelines.publish.warehouse import IdentifiersFound, publish
 from pipelines.resources import WarehouseResource
@@ -90,7 +91,7 @@ def analytics_warehouse(
         raise dg.Failure(description=str(error)) from error
     policy = load_policy()
     worst = max(published.risks, key=lambda r: r.share_below_k)
-    with duckdb.connect(str(settings.restricted_db), read_only=True) as con:
+    with open_database(settings.restricted_db, read_only=True) as con:
         deliveries = delivery_label(con)
     context.log.info(
         f"published {len(published.tables)} tables to {published.database} "

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.privacy.storage import open_database
+
 # Each table's description and its columns', as comments in the analysts' warehouse.
 TABLES = {
     "quality_quarantine": {
@@ -73,7 +75,7 @@ def publish_quality(con: duckdb.DuckDBPyConnection, restricted_db: Path, truth: 
     if truth is not None and (truth / "record_truth.parquet").exists():
         from pipelines.linkage.evaluate import pipeline_pairwise
 
-        with duckdb.connect(str(restricted_db), read_only=True) as restricted:
+        with open_database(restricted_db, read_only=True) as restricted:
             scores = pipeline_pairwise(restricted, truth / "record_truth.parquet")
     con.execute(
         """create table main.quality_linkage as

@@ -31,6 +31,7 @@ from pipelines.privacy.analysts_tier import (
     suppress_small_groups,
 )
 from pipelines.privacy.scan import Finding, scan_for_identifiers
+from pipelines.privacy.storage import attach, open_database
 from pipelines.publish.quality import TABLES as QUALITY_TABLES
 from pipelines.publish.quality import publish_quality
 
@@ -129,7 +130,7 @@ def publish(
     try:
         config = {"memory_limit": memory_limit} if memory_limit else {}
         with duckdb.connect(str(staging), config=config) as con:
-            con.execute(f"attach {_quote(str(restricted_db))} as restricted (read_only)")
+            attach(con, restricted_db, "restricted")
             marts = [
                 row[0]
                 for row in con.execute(
@@ -191,7 +192,7 @@ def publish(
                             f"comment on column main.{name}.{column} is {_quote(described)}"
                         )
             con.execute("detach restricted")
-            with duckdb.connect(str(restricted_db), read_only=True) as restricted:
+            with open_database(restricted_db, read_only=True) as restricted:
                 findings = scan_for_identifiers(con, restricted)
             result.columns_scanned = con.execute(
                 "select count(*) from duckdb_columns() where schema_name = 'main'"

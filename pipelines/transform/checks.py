@@ -4,10 +4,10 @@ are synthetic; the review load) and on the marts' recovery of the synthetic trut
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from pipelines.ingest.load import deliveries_in_force, delivery_label
 from pipelines.linkage.evaluate import pipeline_pairwise
+from pipelines.privacy.storage import open_database
 from pipelines.resources import WarehouseResource
 
 CROSSWALK = dg.AssetKey(["linkage", "int_child_key_crosswalk"])
@@ -31,7 +31,7 @@ def truth_file(landing_dir: Path) -> Path:
 def linkage_quality(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     settings = warehouse.settings()
     truth = truth_file(settings.landing_dir)
-    with duckdb.connect(str(settings.restricted_db), read_only=True) as con:
+    with open_database(settings.restricted_db, read_only=True) as con:
         review = con.execute("select count(*) from linkage.int_review_queue").fetchall()[0][0]
         children = con.execute(
             "select count(distinct child_key) from linkage.int_child_key_crosswalk"
@@ -96,7 +96,7 @@ def overlaps_and_gaps_match_truth(warehouse: WarehouseResource) -> dg.AssetCheck
         return dg.AssetCheckResult(
             passed=True, metadata={"truth": "none (real data): recovery cannot be measured"}
         )
-    with duckdb.connect(str(settings.restricted_db), read_only=True) as con:
+    with open_database(settings.restricted_db, read_only=True) as con:
         if len(set(deliveries_in_force(con).values())) > 1:
             # The truth describes one delivery of the world; after one source's delivery the
             # others are a month behind it, and every difference would read as a miss.

@@ -20,6 +20,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pipelines.code_versions import source_digest
 from pipelines.config import dbt_environment
 from pipelines.ingest.load import delivery_label
+from pipelines.privacy.storage import open_database
 from pipelines.project import reused_parse, send_dbt_project
 from pipelines.resources import WarehouseResource
 
@@ -128,7 +129,7 @@ def with_row_counts(
     counts: dict[str, int] = {}
     deliveries = ""
     try:
-        with duckdb.connect(str(database), read_only=True) as con:
+        with open_database(database, read_only=True) as con:
             for uid, relation in relations.items():
                 counts[uid] = con.execute(f"select count(*) from {relation}").fetchone()[0]
             deliveries = delivery_label(con)

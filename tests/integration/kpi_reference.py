@@ -12,9 +12,9 @@ import math
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
+from pipelines.privacy.storage import open_database
 from schemas.codes import code_list
 
 CITY, COUNTY = "city", "county"
@@ -53,7 +53,7 @@ def _nearest_rank(values: list[float], q: float) -> float | None:
 
 
 def reference_kpis(restricted_db: Path, truth_dir: Path, as_at: date) -> pl.DataFrame:
-    with duckdb.connect(str(restricted_db), read_only=True) as con:
+    with open_database(restricted_db, read_only=True) as con:
         raw = {
             name: con.sql(f"select * from raw.{name}").pl()
             for name in (

@@ -18,12 +18,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
 from pipelines.ingest.catalogue import BY_TABLE
 from pipelines.ingest.load import ingest_table
+from pipelines.privacy.storage import open_database
 from schemas.validate import ContractError
 
 SPEC = BY_TABLE["icb_referrals"]
@@ -258,7 +258,7 @@ def test_each_fault_has_its_documented_outcome(sample, tmp_path, name, write, ou
             if says:
                 assert says in result.reasons, result.reasons
             state = (result.rows_loaded, newer)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_database(db, read_only=True) as con:
         rows = con.execute(f"select count(*) from raw.{SPEC.table}").fetchone()[0]
         current = con.execute(
             "select file_path from audit.current_loads where table_name = ?", [SPEC.table]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
 from pipelines.ingest import load as load_module
 from pipelines.ingest.catalogue import BY_TABLE
 from pipelines.ingest.load import ingest_table
+from pipelines.privacy.storage import open_database
 from schemas.validate import ContractError
 
 
@@ -24,7 +24,7 @@ def landing(sample, tmp_path) -> Path:
 
 
 def _query(db: Path, sql: str, params=None):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_database(db, read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
 
 

@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.privacy.storage import open_database
 from tests.integration.kpi_reference import reference_kpis
 from tests.libreoffice import CSV_EVERY_SHEET, libreoffice_convert
 
@@ -73,7 +74,7 @@ def test_every_dbt_model_shows_its_row_count_in_dagster(default_build):
             assert "dagster/row_count" in metadata, event.asset_key
             counted[event.asset_key.path[-1]] = metadata["dagster/row_count"].value
     assert {"stg_city__persons", "int_child_key_crosswalk", "mart_gaps"} <= set(counted)
-    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
         for model in ("stg_city__persons", "int_child_key_crosswalk", "mart_gaps"):
             schema = con.execute(
                 "select schema_name from duckdb_tables() where table_name = ? union all "
@@ -88,7 +89,7 @@ def test_every_overlap_and_gap_type_is_recovered(default_build):
     from pipelines.transform.truth import MATCHING_KEYS, TARGET, compare_with_truth
 
     _, out, warehouse = default_build
-    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
         scores = compare_with_truth(con, out / "truth")
     assert set(scores) == set(MATCHING_KEYS)
     for issue_type, s in scores.items():
@@ -207,7 +208,7 @@ def test_the_analysts_warehouse_holds_no_direct_identifier(default_build):
     _, _, warehouse = default_build
     with (
         duckdb.connect(str(warehouse / "analytics.duckdb"), read_only=True) as analytics,
-        duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as restricted,
+        open_database(warehouse / "restricted.duckdb", read_only=True) as restricted,
     ):
         assert scan_for_identifiers(analytics, restricted) == []
         columns = {
@@ -337,7 +338,7 @@ def test_the_report_is_built_from_the_analysts_tier_alone(default_build, tmp_pat
     assert tables == {t.key: t.rows for s in beside.sections for t in s.tables}
     assert alone.warnings == beside.warnings and "Synthetic data" in alone.warnings[0]
     # the data-quality figures are the restricted zone's, counted by the publish step
-    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
         linked, quarantined = con.execute(
             "select (select count(*) from linkage.int_child_key_crosswalk), "
             "(select sum(rows_quarantined) from audit.current_loads)"
@@ -404,7 +405,7 @@ def test_a_publish_that_finds_an_identifier_leaves_the_last_good_warehouse(defau
     parquet = tmp_path / "marts"
     publish(restricted, analytics, parquet)
     good = analytics.read_bytes()
-    with duckdb.connect(str(restricted)) as con:  # a mart that leaks the children's names
+    with open_database(restricted) as con:  # a mart that leaks the children's names
         con.execute(
             """create or replace table marts.dim_child as
             select d.*, c.surname as family from marts.dim_child d
@@ -768,7 +769,7 @@ def _report_rules():
 def _restricted_marts(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """The marts at full detail (exact dates), as the restricted zone holds them: the analysts'
     tier publishes event dates by month, so the marts' logic is checked here."""
-    con = duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True)
+    con = open_database(warehouse / "restricted.duckdb", read_only=True)
     con.execute("set schema = 'marts'")
     con.execute("create temp view about as select * from intermediate.int_reporting_dates")
     return con
@@ -1237,7 +1238,7 @@ def test_the_report_and_workbook_name_no_child(default_build):
     text += "\n".join(
         cell for rows in _workbook_cells(workbook).values() for row in rows for cell in row
     )
-    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
         keys = {
             k
             for (k,) in con.execute(
@@ -1294,7 +1295,7 @@ def test_each_supplier_gets_a_data_quality_return_of_its_own_rows_only(default_b
 
     _, out, warehouse = default_build
     counts = {}
-    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
         for source in ("city", "county", "icb"):
             counts[source] = con.execute(
                 "select severity, count(*) from audit.current_quarantine where source = ? "
@@ -1317,7 +1318,7 @@ def test_each_supplier_gets_a_data_quality_return_of_its_own_rows_only(default_b
     restricted = tmp_path / "restricted.duckdb"
     shutil.copy(warehouse / "restricted.duckdb", restricted)
     planted = '=HYPERLINK("http://example.org","click")'
-    with duckdb.connect(str(restricted)) as con:
+    with open_database(restricted) as con:
         con.execute(
             """insert into audit.quarantine
             select load_id, source, table_name, file_path, 99999, 'PersonName', ?, 'required',

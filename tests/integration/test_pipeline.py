@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import polars as pl
 import pytest
 
 from pipelines.ingest.catalogue import SOURCE_TABLES
+from pipelines.privacy.storage import open_database
 
 pytestmark = pytest.mark.integration
 
@@ -68,7 +68,7 @@ def built(sample, tmp_path_factory):
 
 
 def _scalar(db: Path, sql: str):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_database(db, read_only=True) as con:
         return con.execute(sql).fetchone()[0]
 
 
@@ -129,7 +129,7 @@ def test_every_planted_invalid_value_is_caught_and_nothing_else(built, sample):
     _, db = built
     planted = pl.read_parquet(sample / "truth" / "planted_invalid_rows.parquet")
     assert planted.height > 0
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_database(db, read_only=True) as con:
         issues = con.execute(
             "select table_name, source_row, column_name, severity, raw_row "
             "from audit.current_quarantine"
@@ -156,7 +156,7 @@ def test_every_planted_invalid_value_is_caught_and_nothing_else(built, sample):
 
 
 def _crosswalk(db: Path) -> dict[str, str]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_database(db, read_only=True) as con:
         return dict(
             con.execute(
                 "select record_id, child_key from linkage.int_child_key_crosswalk"
@@ -189,7 +189,7 @@ def test_a_person_with_a_bad_identifying_field_keeps_their_case_records(built, s
         and row["column"] in identifying_columns(row["table"])
     ]
     assert faulty
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_database(db, read_only=True) as con:
         con.execute(
             f"""create temp table keyed as
             select t."table", t.source_record_id, t.true_child_id, c.child_key
@@ -241,7 +241,7 @@ def test_cli_link_gives_the_pipelines_keys_for_the_same_records(built, tmp_path)
 
     _, db = built
     persons = tmp_path / "persons.parquet"
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_database(db, read_only=True) as con:
         con.execute(
             "copy (select record_id, source, forename, surname, dob, sex, postcode, upn, "
             f"nhs_number from linkage.int_person_records_unioned) to '{persons}' (format parquet)"
@@ -306,7 +306,7 @@ def test_a_new_delivery_links_incrementally_and_keeps_existing_keys(built, sampl
 
     after = _crosswalk(db)
     assert set(before) < set(after)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_database(db, read_only=True) as con:
         moved_keys = {
             k for (k,) in con.execute("select old_key from identity.key_history").fetchall()
         }
@@ -366,3 +366,45 @@ def test_the_warehouse_builds_within_duckdbs_configured_memory(tmp_path):
         shown.wait()
         log = (target / "dbt.log").read_text()
     assert "1.4 GiB" in log  # DuckDB's way of writing 1536 MB
+
+
+def _landing_values(landing: Path, per_kind: int = 100) -> dict[str, list[str]]:
+    """Names, NHS numbers, UPNs and postcodes as the city's and the ICB's extracts deliver them."""
+    city = pl.read_csv(next((landing / "city").glob("*_person.csv")), infer_schema=False)
+    icb = pl.read_csv(next((landing / "icb").glob("*_patients_*.csv")), infer_schema=False)
+
+    def some(values: pl.Series) -> list[str]:
+        kept = values.drop_nulls().unique(maintain_order=True)
+        return kept.filter(kept.str.len_chars() >= 6).head(per_kind).to_list()
+
+    postcodes = some(pl.concat([city["postcode"], icb["Postcode"]]))
+    return {
+        "surname": some(pl.concat([city["surname"], icb["Surname"]])),
+        "nhs_number": some(icb["NHSNumber"]),
+        "upn": some(city["upn"]),
+        "postcode": postcodes + [p.replace(" ", "") for p in postcodes],
+    }
+
+
+def test_the_restricted_zone_is_encrypted_at_rest(sample, built):
+    """restricted.duckdb does not open without the storage key, and no name, NHS number, UPN
+    or postcode of the landing files is readable as bytes in any file the run wrote."""
+    import duckdb
+
+    _, db = built
+    with pytest.raises(duckdb.Error, match="without a key"):
+        duckdb.connect(str(db), read_only=True)
+    assert _scalar(db, "select count(*) from raw.city_person") > 0  # with the key it opens
+    values = _landing_values(sample / "landing")
+    assert all(len(found) >= 20 for found in values.values())
+    files = [p for p in db.parent.rglob("*") if p.is_file()]
+    assert db in files and any(p.suffix == ".xlsx" for p in files)  # the suppliers' returns too
+    readable = {
+        (kind, value, path.name)
+        for path in files
+        for data in [path.read_bytes()]
+        for kind, found in values.items()
+        for value in found
+        if value.encode() in data
+    }
+    assert not readable, sorted(readable)[:10]

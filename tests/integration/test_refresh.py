@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from pipelines.cli import app
 from pipelines.linkage.evaluate import key_changes
+from pipelines.privacy.storage import open_database
 from pipelines.synthetic import generate
 from pipelines.synthetic.series import land, replay
 from tests.conftest import SAMPLE_CHILDREN, SAMPLE_SEED
@@ -56,7 +57,7 @@ def _statuses() -> dict[dg.AssetKey, str]:
 
 
 def _crosswalk(warehouse: Path) -> dict[str, str]:
-    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
         return dict(con.execute("select record_id, child_key from identity.crosswalk").fetchall())
 
 
@@ -158,7 +159,7 @@ def test_a_delivery_from_one_source_rebuilds_that_source_and_what_depends_on_it(
     assert _materialisations(STG_CITY) == city_before  # the city's models were not touched
     assert _materialisations(STG_ICB) == icb_before
     assert _materialisations(MART) == mart_before + 1
-    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
         rows = con.execute("select count(*) from staging.stg_county__sen_support_pupils").fetchone()
         loaded = con.execute(
             "select rows_loaded, rows_read from audit.current_loads "
@@ -223,7 +224,7 @@ def test_a_second_monthly_delivery_keeps_every_childs_key(series, first_run):
     land(series, FEBRUARY, landing)
     _run(landing, warehouse)
 
-    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
         changes = key_changes(con, keys_before, landing.parent / "truth" / "record_truth.parquet")
     assert changes["records_in_both"] > 0.9 * changes["records_first_run"]
     assert changes["new_records"] > 0  # February brought new records
@@ -239,7 +240,7 @@ def test_a_corrected_re_delivery_replaces_the_months_file_and_is_counted_once(se
     landing, warehouse, _, _ = first_run
 
     def loads():
-        with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+        with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
             return con.execute(
                 "select rows_read, rows_loaded, rows_quarantined from audit.current_loads "
                 "where table_name = 'city_sen_support'"
@@ -318,7 +319,7 @@ def _warehouse_tables(warehouse: Path) -> dict[str, list[tuple]]:
     import polars as pl
 
     tables = {}
-    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
         names = [
             f"{schema}.{table}"
             for schema, table in con.execute(
@@ -380,7 +381,7 @@ def test_a_child_whose_only_record_is_withdrawn_leaves_the_resolved_children(fir
     changed, and a child the crosswalk no longer holds is dropped, not left behind."""
     _, warehouse, _, _ = first_run
     db = _copy(warehouse, tmp_path) / "restricted.duckdb"
-    with duckdb.connect(str(db)) as con:
+    with open_database(db) as con:
         child, patient = con.execute(
             """select c.child_key, p.source_record_id
             from linkage.int_children_resolved c
@@ -392,7 +393,7 @@ def test_a_child_whose_only_record_is_withdrawn_leaves_the_resolved_children(fir
         con.execute("delete from raw.icb_patients where LocalPatientID = ?", [patient])
     selected = "int_person_records_unioned int_identity_resolution int_children_resolved"
     _dbt(tmp_path, "run", "--select", selected)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_database(db, read_only=True) as con:
         resolved = set(con.sql("select child_key from linkage.int_children_resolved").pl()[:, 0])
         known = set(con.sql("select child_key from identity.crosswalk").pl()[:, 0])
         mode = con.execute(

@@ -6,13 +6,13 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import polars as pl
 import pytest
 
 from pipelines.ingest.catalogue import BY_TABLE
 from pipelines.ingest.load import ingest_table
 from pipelines.ingest.sen2_header import MODULES, check_header
+from pipelines.privacy.storage import open_database
 from tests.conftest import SAMPLE_CHILDREN, SAMPLE_SEED
 
 pytestmark = pytest.mark.integration
@@ -47,7 +47,7 @@ def _city_staging(landing: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
 
 
 def _staged(warehouse: Path) -> dict[str, int]:
-    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
         tables = con.execute(
             "select table_name from information_schema.tables "
             "where table_schema = 'staging' and table_name like 'stg_city%' order by 1"
@@ -58,7 +58,7 @@ def _staged(warehouse: Path) -> dict[str, int]:
 
 
 def _versions(warehouse: Path) -> dict[str, str]:
-    with duckdb.connect(str(warehouse / "restricted.duckdb"), read_only=True) as con:
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
         return dict(
             con.execute(
                 "select table_name, spec_version from audit.current_loads where source = 'city'"
@@ -105,15 +105,16 @@ def test_a_v1_1_and_a_v1_3_export_of_the_same_children_stage_alike(sample, tmp_p
     assert staged["1.1"] == staged["1.3"]
     assert staged["1.3"]["stg_city__persons"] > 0 and len(staged["1.3"]) >= 8
     # The people are the same people: v1.1's gendercurrent codes are read as the same sex.
-    with duckdb.connect() as con:
-        for version in ("1.1", "1.3"):
-            db = tmp_path / f"warehouse-{version}" / "restricted.duckdb"
-            con.execute(f"attach '{db}' as v{version[-1]} (read_only)")
-        differing = con.execute(
-            "select count(*) from (select person_record_id, sex from v1.staging.stg_city__persons "
-            "except select person_record_id, sex from v3.staging.stg_city__persons)"
-        ).fetchone()[0]
-    assert differing == 0
+    sexes = {}
+    for version in ("1.1", "1.3"):
+        # each warehouse on its own: its views name their own catalogue, `restricted`
+        with open_database(tmp_path / f"warehouse-{version}" / "restricted.duckdb") as con:
+            sexes[version] = set(
+                con.execute(
+                    "select person_record_id, sex from staging.stg_city__persons"
+                ).fetchall()
+            )
+    assert sexes["1.1"] == sexes["1.3"]
 
 
 @pytest.fixture()
@@ -129,7 +130,7 @@ def _load_city(landing: Path, db: Path) -> None:
 
 
 def _findings(db: Path) -> list[str]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_database(db, read_only=True) as con:
         return check_header(con).findings
 
 

@@ -21,10 +21,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
+from pipelines.privacy.storage import open_database
 from tests.portable_sql import ENGINE_ONLY, PORTABLE, calls
 
 pytest.importorskip("pyspark")
@@ -108,7 +108,7 @@ def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _tables(duckdb_warehouse: Path) -> list[str]:
-    with duckdb.connect(str(duckdb_warehouse), read_only=True) as con:
+    with open_database(duckdb_warehouse, read_only=True) as con:
         found = con.execute(
             "select schema_name || '.' || table_name from duckdb_tables() "
             f"where schema_name in {COMPARED_SCHEMAS} order by 1"
@@ -120,7 +120,7 @@ def test_every_mart_and_seed_is_identical_row_for_row(duckdb_warehouse, spark_wa
     session, _ = spark_warehouse
     differing = {}
     tables = _tables(duckdb_warehouse)
-    with duckdb.connect(str(duckdb_warehouse), read_only=True) as con:
+    with open_database(duckdb_warehouse, read_only=True) as con:
         for table in tables:
             on_duckdb = _comparable(con.sql(f"select * from {table}").pl())
             on_spark = _comparable(pl.from_arrow(session.table(table).toArrow()))
@@ -134,14 +134,14 @@ def test_every_mart_and_seed_is_identical_row_for_row(duckdb_warehouse, spark_wa
                 )
     assert len(tables) > 40  # the 36 seeds, 17 marts, crosswalk and children
     assert not differing, differing
-    with duckdb.connect(str(duckdb_warehouse), read_only=True) as con:  # both months compared
+    with open_database(duckdb_warehouse, read_only=True) as con:  # both months compared
         months = con.execute("select count(distinct delivery_as_at) from marts.hist_kpis")
         assert months.fetchone()[0] == 2
 
 
 def test_every_record_has_the_same_child_key(duckdb_warehouse, spark_warehouse):
     session, _ = spark_warehouse
-    with duckdb.connect(str(duckdb_warehouse), read_only=True) as con:
+    with open_database(duckdb_warehouse, read_only=True) as con:
         on_duckdb = dict(
             con.execute("select record_id, child_key from identity.crosswalk").fetchall()
         )
@@ -170,16 +170,19 @@ def test_every_compiled_model_calls_only_portable_or_its_engines_functions(
 
 def _compile_on_duckdb(restricted_db: Path, tmp_path: Path) -> Path:
     """Every model compiled for DuckDB against a copy of the warehouse (dbt holds a lock)."""
+    from dataclasses import replace
+
     from dbt.cli.main import dbtRunner
 
+    from pipelines.config import dbt_environment, get_settings
     from pipelines.project import DBT_PROJECT_DIR
 
     copy = tmp_path / "restricted.duckdb"
     copy.write_bytes(restricted_db.read_bytes())
-    os.environ["SEND_RESTRICTED_DB"] = str(copy)
-    result = dbtRunner().invoke(
-        ["compile", "--select", "resource_type:model", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")]
-    )  # fmt: skip
+    with dbt_environment(replace(get_settings(), warehouse_dir=tmp_path)):  # the copy, its key
+        result = dbtRunner().invoke(
+            ["compile", "--select", "resource_type:model", "--project-dir", str(DBT_PROJECT_DIR),
+             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")]
+        )  # fmt: skip
     assert result.success, result.exception
     return tmp_path / "target" / "compiled"

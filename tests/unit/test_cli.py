@@ -1,6 +1,8 @@
+import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
+from pipelines.privacy.storage import open_database
 
 runner = CliRunner()
 
@@ -56,6 +58,13 @@ def test_link_with_state_links_the_second_delivery_against_the_first(tmp_path, m
         )
         assert result.exit_code == 0, result.output
     assert f"against {state}" in result.output and "merges" in result.output
+    # the state holds the records as delivered: encrypted with the storage key
+    import duckdb
+
+    surname = people["surname"][0].encode()
+    assert surname in (tmp_path / "first.csv").read_bytes() and surname not in state.read_bytes()
+    with pytest.raises(duckdb.Error, match="without a key"):
+        duckdb.connect(str(state), read_only=True)
     # the memory limit reaches DuckDB: one far too small fails the run with DuckDB's message
     result = runner.invoke(
         app,
@@ -70,7 +79,6 @@ def test_link_with_state_links_the_second_delivery_against_the_first(tmp_path, m
 def test_run_refuses_to_mint_a_key_for_a_warehouse_built_with_another(tmp_path, monkeypatch):
     """SEND_PSEUDONYMISATION_KEY_FILE naming a file that is not there: a clear refusal before
     anything runs, never a new key (which would change every child's and event's key)."""
-    import duckdb
 
     monkeypatch.delenv("SEND_PSEUDONYMISATION_KEY", raising=False)
     missing = tmp_path / "secrets" / "moved.key"
@@ -80,7 +88,7 @@ def test_run_refuses_to_mint_a_key_for_a_warehouse_built_with_another(tmp_path, 
     (tmp_path / "landing").mkdir()
     warehouse = tmp_path / "wh"
     warehouse.mkdir()
-    with duckdb.connect(str(warehouse / "restricted.duckdb")) as con:
+    with open_database(warehouse / "restricted.duckdb") as con:
         con.execute("create schema identity")
         con.execute("create table identity.crosswalk (record_id varchar, child_key varchar)")
     result = runner.invoke(
@@ -92,7 +100,7 @@ def test_run_refuses_to_mint_a_key_for_a_warehouse_built_with_another(tmp_path, 
     # the key of another warehouse: refused too, before anything runs
     from pipelines.privacy.pseudonymise import event_key_salt
 
-    with duckdb.connect(str(warehouse / "restricted.duckdb")) as con:
+    with open_database(warehouse / "restricted.duckdb") as con:
         salt = event_key_salt(bytes.fromhex("11" * 32))
         con.execute("create table identity.event_key_salt as select ? as salt", [salt])
     monkeypatch.setenv("SEND_PSEUDONYMISATION_KEY", "22" * 32)

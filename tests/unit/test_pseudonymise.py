@@ -1,6 +1,5 @@
 import stat
 
-import duckdb
 import polars as pl
 import pytest
 from hypothesis import given
@@ -17,6 +16,7 @@ from pipelines.privacy.pseudonymise import (
     pseudonymise,
     pseudonymise_column,
 )
+from pipelines.privacy.storage import open_database
 
 KEY = bytes.fromhex("11" * 32)
 OTHER_KEY = bytes.fromhex("22" * 32)
@@ -89,7 +89,7 @@ def test_demo_key_is_created_once_and_private(tmp_path, monkeypatch):
 
 
 def _keyed_warehouse(path, key: bytes):
-    with duckdb.connect(str(path)) as con:
+    with open_database(path) as con:
         con.execute("create schema identity")
         con.execute(
             "create table identity.event_key_salt as select ? as salt", [event_key_salt(key)]
@@ -101,7 +101,7 @@ def test_a_missing_key_file_is_refused_once_a_warehouse_holds_keys(tmp_path, mon
     """A mistyped key-file path must not mint a new key: every key would change with it."""
     monkeypatch.delenv(KEY_ENV, raising=False)
     empty = tmp_path / "empty.duckdb"
-    duckdb.connect(str(empty)).close()
+    open_database(empty).close()
     assert not holds_keys(empty) and not holds_keys(tmp_path / "absent.duckdb")
     # the first run of an empty warehouse: a demo key is made
     assert ensure_demo_key(tmp_path / "first.key", keyed=None).exists()
@@ -117,9 +117,9 @@ def test_a_missing_key_file_is_refused_once_a_warehouse_holds_keys(tmp_path, mon
 
 def test_only_the_key_the_keys_were_made_with_is_accepted(tmp_path):
     warehouse = _keyed_warehouse(tmp_path / "restricted.duckdb", KEY)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_database(warehouse, read_only=True) as con:
         check_key(con, KEY)
         with pytest.raises(PseudonymisationKeyError, match="not the key"):
             check_key(con, OTHER_KEY)
-    with duckdb.connect(str(tmp_path / "new.duckdb")) as con:
+    with open_database(tmp_path / "new.duckdb") as con:
         check_key(con, OTHER_KEY)  # nothing keyed yet: any key

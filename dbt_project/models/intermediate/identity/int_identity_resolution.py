@@ -16,7 +16,15 @@ def model(dbt, session):
     from pipelines.linkage.run import resolve_identity
     from pipelines.privacy.pseudonymise import load_key
 
+    # The encrypted restricted warehouse is attached to dbt's connection, not opened by it
+    # (profiles.yml): its tables are this cursor's default, as on every other dbt cursor.
+    from pipelines.privacy.storage import ALIAS
+
+    session.execute(f"use {ALIAS}")
     dbt.ref("int_person_records_unioned").create_view("_identity_records", replace=True)
     dbt.ref("clerical_decisions").create_view("_identity_decisions", replace=True)
     key = load_key(get_settings().key_file)
-    return resolve_identity(session, "_identity_records", "_identity_decisions", key)
+    run_log = resolve_identity(session, "_identity_records", "_identity_decisions", key)
+    # as a relation of this cursor, so dbt writes it where the cursor works (a data frame would
+    # be written through a fresh cursor of dbt's, outside the restricted database)
+    return session.from_arrow(run_log.to_arrow())

@@ -59,22 +59,22 @@ current_overlaps as (
 ),
 
 gaps_now as (
-    select * except (delivery_as_at) from open_gaps
+    select kind, child_key, organisation, service, since from open_gaps
     where delivery_as_at = (select as_at from dates)
 ),
 
 gaps_then as (
-    select * except (delivery_as_at) from open_gaps
+    select kind, child_key, organisation, service, since from open_gaps
     where delivery_as_at = (select previous_as_at from previous)
 ),
 
 overlaps_now as (
-    select * except (delivery_as_at) from current_overlaps
+    select kind, child_key, organisation, service, since from current_overlaps
     where delivery_as_at = (select as_at from dates)
 ),
 
 overlaps_then as (
-    select * except (delivery_as_at) from current_overlaps
+    select kind, child_key, organisation, service, since from current_overlaps
     where delivery_as_at = (select previous_as_at from previous)
 ),
 
