@@ -547,7 +547,7 @@ def _cluster(
             case when {given_l} <= {given_r} then {written_r} else {written_l} end as fr_b,
             {config.guards.twins.identifiers_say} as identifiers_say"""
         twins_waiver = """,
-        known_names as (
+        known_names as materialized (
             select component, fn_a, fn_b from ruled
             where fn_a <> fn_b and identifiers_say is not null
             group by all having bool_and(identifiers_say = 'same')
@@ -578,11 +578,11 @@ def _cluster(
             for c in columns
         )
         waivers = f""",
-        both_ways as (
+        both_ways as materialized (
             select rid_l as x, rid_r as y, {clean} as clean from ruled
             union all select rid_r, rid_l, {clean} from ruled
         ),
-        clean_values as ({held})"""
+        clean_values as materialized ({held})"""
         # A value is contested on a record that shares it with a record the pair's evidence
         # does not link, the shared value notwithstanding (another child's number carried by
         # mistake): what it says of that record cannot separate it from the records its other
@@ -624,7 +624,7 @@ def _cluster(
             select {compare.scored_columns(config)} from {known_scores}
             union all select {compare.scored_columns(config)} from ({score})
         ),
-        ruled as (
+        ruled as materialized (
             select s.rid_l, s.rid_r, {hard} as hard {flags},
                 -- judged with the address and sex known on both sides: strong enough to carry
                 coalesce(l.pc_district = r.pc_district and l.sex = r.sex, false) as known
