@@ -97,3 +97,21 @@ def test_a_demo_key_is_made_only_for_a_database_not_made_yet(tmp_path, monkeypat
     key_file.write_text("abcd\n")
     with pytest.raises(storage.StorageKeyError, match="at least 32 bytes"):
         storage.load_key(key_file, database)
+
+
+def test_dbt_sets_the_encrypted_spill_folder_once_when_duckdb_starts():
+    """dbt applies `settings` again on every cursor, and DuckDB refuses to move its temporary
+    folder once it has spilled (a 2,000,000-child build failed so): the spill folder and its
+    encryption are start-up options of the profile."""
+    import yaml
+
+    from pipelines.project import DBT_PROJECT_DIR
+
+    profile = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())
+    dev = profile["send"]["outputs"]["dev"]
+    assert {"temp_directory", "temp_file_encryption"} <= set(dev["config_options"])
+    assert not {"temp_directory", "temp_file_encryption"} & set(dev.get("settings", {}))
+    assert (
+        dev["attach"][0]["alias"] == storage.ALIAS
+        and "encryption_key" in dev["attach"][0]["options"]
+    )
