@@ -116,10 +116,9 @@ def link_file(
     config = config or load_config()
     spill = None
     if state_path is None:
-        con = duckdb.connect()
         # DuckDB would otherwise spill an in-memory database into ./.tmp
         spill = tempfile.TemporaryDirectory(prefix="linkage-spill-")
-        con.execute("set temp_directory = ?", [spill.name])
+        con = duckdb.connect(config={"temp_directory": spill.name})
     else:
         # The run works on a copy of the state, which replaces it only when the run succeeds.
         state_path = Path(state_path)
