@@ -76,6 +76,7 @@ def load_key(key_file: Path, database: Path | None = None) -> str:
         value = key_file.read_text().strip()
     if not value:
         if database is not None and database.exists():
+            _refuse_unreadable(database)
             raise StorageKeyError(
                 f"no storage key: {database} is encrypted, and neither {KEY_ENV} nor the key "
                 f"file {key_file} ({KEY_FILE_ENV}) is there. Restore the key file from its "
@@ -92,6 +93,34 @@ def load_key(key_file: Path, database: Path | None = None) -> str:
     if len(raw) < MIN_KEY_BYTES:
         raise StorageKeyError(f"the storage key must be at least {MIN_KEY_BYTES} bytes (hex)")
     return value
+
+
+NEWER_DUCKDB = (
+    "{database} was written by a newer DuckDB than this pipeline's {version} (a warehouse from "
+    "before the restricted zone was encrypted, written by DuckDB 2.0): copy it over with "
+    "DuckDB 2.0's EXPORT DATABASE and this DuckDB's IMPORT DATABASE, then `send-pipeline "
+    "encrypt` (docs/privacy.md), or delete it and run again"
+)
+NOT_ENCRYPTED = (
+    "{database} is not encrypted (made before the restricted zone was): encrypt it with "
+    "`send-pipeline encrypt`, or delete it and run again"
+)
+
+
+def _refuse_unreadable(database: Path) -> None:
+    """Without a key: say why an existing database is not what a missing key would explain
+    (a plain file from before encryption, or one a newer DuckDB wrote)."""
+    try:
+        duckdb.connect(str(database), read_only=True).close()
+    except duckdb.IOException as error:
+        if "newer version" in str(error):
+            raise StorageKeyError(
+                NEWER_DUCKDB.format(database=database, version=duckdb.__version__)
+            ) from None
+        return
+    except duckdb.Error:  # encrypted: a key is what is missing
+        return
+    raise StorageKeyError(NOT_ENCRYPTED.format(database=database))
 
 
 def _quoted(text: str) -> str:
@@ -130,9 +159,13 @@ def connect(
                 f"or {KEY_FILE_ENV}"
             ) from None
         if "is not encrypted" in message:
+            raise StorageKeyError(NOT_ENCRYPTED.format(database=database)) from None
+        raise
+    except duckdb.IOException as error:
+        con.close()
+        if "newer version" in str(error):
             raise StorageKeyError(
-                f"{database} is not encrypted (made before the restricted zone was): encrypt it "
-                "with `send-pipeline encrypt-restricted`, or delete it and run again"
+                NEWER_DUCKDB.format(database=database, version=duckdb.__version__)
             ) from None
         raise
     return con

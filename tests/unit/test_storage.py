@@ -47,12 +47,16 @@ def test_pages_spilled_to_disk_are_encrypted_and_stay_beside_the_database(tmp_pa
     }
 
 
-def test_a_plain_database_is_refused_then_encrypted_in_place(tmp_path):
+def test_a_plain_database_is_refused_then_encrypted_in_place(tmp_path, monkeypatch):
     database = tmp_path / "restricted.duckdb"
     with duckdb.connect(str(database)) as con:
         con.execute(f"create table t as select '{NAME}' as surname")
-    with pytest.raises(storage.StorageKeyError, match="not encrypted"):
+    with pytest.raises(storage.StorageKeyError, match="not encrypted.*`send-pipeline encrypt`"):
         storage.connect(database, KEY)
+    # without any key, the reason is still the plain file, not a missing key
+    monkeypatch.delenv(storage.KEY_ENV)
+    with pytest.raises(storage.StorageKeyError, match="not encrypted"):
+        storage.load_key(tmp_path / "absent.key", database)
     storage.replace_encrypted(database, KEY)
     assert NAME.encode() not in database.read_bytes()
     with storage.connect(database, KEY, read_only=True) as con:
