@@ -126,20 +126,20 @@ def _key_for(key_file: Path, database: Path | None, keys_in: Path | None = None)
         PseudonymisationKeyError,
         check_key,
         ensure_demo_key,
-        holds_keys,
+        keyed,
         load_key,
     )
     from pipelines.privacy.storage import StorageKeyError, key_for, open_database
 
     try:
-        if database is not None:
-            key_for(database)  # a demo storage key only for a database not made yet
-        if database is not None and holds_keys(database):
-            keys_in = database
-        ensure_demo_key(key_file, keyed=keys_in)
-        if database is not None and database.exists():
-            with open_database(database, read_only=True) as con:
-                check_key(con, load_key(key_file))
+        if database is None or not database.exists():
+            if database is not None:
+                key_for(database)  # a demo storage key, for a database not made yet
+            ensure_demo_key(key_file, keyed=keys_in)
+            return
+        with open_database(database, read_only=True) as con:
+            ensure_demo_key(key_file, keyed=database if keyed(con) else keys_in)
+            check_key(con, load_key(key_file))
     except (PseudonymisationKeyError, StorageKeyError) as error:
         _fail(str(error))
 

@@ -141,11 +141,7 @@ def _read_prior(
     if addresses is None and state_addresses:
         addresses = f"{previous_state}.addresses"
     if addresses is not None:  # copied: the state's table is replaced while still read
-        addresses = scratch.table(
-            "prev_addresses",
-            f"select cast(record_id as varchar) as record_id, "
-            f"nullif(upper(replace(cast(pc as varchar), ' ', '')), '') as pc from {addresses}",
-        )
+        addresses = scratch.table("prev_addresses", f"select record_id, pc from {addresses}")
     if previous_state is not None and not _state_matches(con, previous_state, config):
         # The configuration changed since the state was written, so its pair scores are not
         # comparable with new ones: link everything afresh, carrying keys and history over.
@@ -764,7 +760,7 @@ def _write_outputs(
     earlier = f"select * from {prior.addresses} union " if prior.addresses is not None else ""
     con.execute(
         f"""create or replace table {schema}.addresses as
-        select * from ({earlier}select record_id, pc from {recs.table} where pc is not null)
+        select * from ({earlier}select record_id, pc from {recs.table})
         where pc is not null order by record_id, pc"""
     )
     model.save(con, params, config, f"{schema}.{model.PARAMETER_TABLE}")
@@ -859,8 +855,9 @@ def link(
     parameters: a schema holding `parameters`, `term_frequencies` and `oversized_blocks` (as
         written by an earlier run) to reuse instead of estimating; `reestimate` forces
         estimation in a full run.
-    addresses: a table (record_id, pc) of the postcodes records had in earlier deliveries (an
-        earlier run's `addresses` output; by default `previous_state`'s). A record's earlier
+    addresses: a table (record_id, pc: as prepared, no spaces) of the postcodes records had
+        in earlier deliveries (an earlier run's `addresses` output; by default
+        `previous_state`'s). A record's earlier
         postcode agreeing with another record's counts as the same postcode: a family who
         moved away is still the family the other records knew.
     """

@@ -62,9 +62,14 @@ def holds_keys(database: Path) -> bool:
     if not database.exists():
         return False
     with open_database(database, read_only=True) as con:
-        found = con.execute(
-            "select count(*) from duckdb_tables() where table_name in ?", [list(KEYED_TABLES)]
-        ).fetchall()[0][0]
+        return keyed(con)
+
+
+def keyed(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database of `con` holds keys made with a pseudonymisation key."""
+    found = con.execute(
+        "select count(*) from duckdb_tables() where table_name in ?", [list(KEYED_TABLES)]
+    ).fetchall()[0][0]
     return found > 0
 
 

@@ -19,6 +19,7 @@ with what to do. Rotation (a new key without losing the data): `rotate` and docs
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import shutil
@@ -37,6 +38,7 @@ class StorageKeyError(RuntimeError):
     """The storage key of the restricted zone is missing, too short or not this database's."""
 
 
+@functools.cache
 def extension_directory() -> Path:
     """A DuckDB extension directory holding httpfs from its PyPI package, laid out as DuckDB
     expects (<dir>/v<version>/<platform>/httpfs.duckdb_extension); made once per environment."""
@@ -107,24 +109,53 @@ NOT_ENCRYPTED = (
 )
 
 
+def _refusal(error: duckdb.Error, database: Path) -> StorageKeyError | None:
+    """What DuckDB's refusal to open `database` means for the one who runs the pipeline."""
+    message = str(error)
+    if "Wrong encryption key" in message:
+        return StorageKeyError(
+            f"the key given is not the key {database} was encrypted with: check {KEY_ENV} "
+            f"or {KEY_FILE_ENV} (when rotating, --old-key-file)"
+        )
+    if "is not encrypted" in message:
+        return StorageKeyError(NOT_ENCRYPTED.format(database=database))
+    if "newer version" in message:
+        return StorageKeyError(NEWER_DUCKDB.format(database=database, version=duckdb.__version__))
+    return None
+
+
 def _refuse_unreadable(database: Path) -> None:
     """Without a key: say why an existing database is not what a missing key would explain
     (a plain file from before encryption, or one a newer DuckDB wrote)."""
     try:
         duckdb.connect(str(database), read_only=True).close()
-    except duckdb.IOException as error:
-        if "newer version" in str(error):
-            raise StorageKeyError(
-                NEWER_DUCKDB.format(database=database, version=duckdb.__version__)
-            ) from None
-        return
-    except duckdb.Error:  # encrypted: a key is what is missing
+    except duckdb.Error as error:  # encrypted (a key is what is missing), or a newer DuckDB's
+        refusal = _refusal(error, database)
+        if refusal is not None:
+            raise refusal from None
         return
     raise StorageKeyError(NOT_ENCRYPTED.format(database=database))
 
 
 def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _attach(
+    con: duckdb.DuckDBPyConnection, database: Path, alias: str, key: str | None, read_only: bool
+) -> None:
+    """ATTACH `database` as `alias` (encrypted with `key`, or plain without one)."""
+    options = ([f"encryption_key {_quoted(key)}"] if key else []) + (
+        ["read_only"] if read_only else []
+    )
+    clause = f" ({', '.join(options)})" if options else ""
+    try:
+        con.execute(f"attach {_quoted(str(database))} as {alias}{clause}")
+    except duckdb.Error as error:
+        refusal = _refusal(error, database)
+        if refusal is not None:
+            raise refusal from None
+        raise
 
 
 def connect(
@@ -139,34 +170,20 @@ def connect(
     encrypted, when it does not exist and `read_only` is false). Pages spilled to disk are
     encrypted too, in `<database>.tmp` beside it."""
     database = Path(database)
-    config = {"extension_directory": str(extension_directory())}
+    config = {
+        "extension_directory": str(extension_directory()),
+        "temp_file_encryption": True,
+        "temp_directory": str(database) + ".tmp",
+    }
     if memory_limit:
         config["memory_limit"] = memory_limit
     con = duckdb.connect(config=config)
     try:
         con.execute("load httpfs")
-        con.execute("set temp_file_encryption = true")
-        con.execute(f"set temp_directory = {_quoted(str(database) + '.tmp')}")
-        options = f"encryption_key {_quoted(key)}" + (", read_only" if read_only else "")
-        con.execute(f"attach {_quoted(str(database))} as {alias} ({options})")
+        _attach(con, database, alias, key, read_only)
         con.execute(f"use {alias}")
-    except (duckdb.InvalidInputException, duckdb.CatalogException) as error:
+    except Exception:
         con.close()
-        message = str(error)
-        if "Wrong encryption key" in message:
-            raise StorageKeyError(
-                f"the storage key is not the key {database} was encrypted with: check {KEY_ENV} "
-                f"or {KEY_FILE_ENV}"
-            ) from None
-        if "is not encrypted" in message:
-            raise StorageKeyError(NOT_ENCRYPTED.format(database=database)) from None
-        raise
-    except duckdb.IOException as error:
-        con.close()
-        if "newer version" in str(error):
-            raise StorageKeyError(
-                NEWER_DUCKDB.format(database=database, version=duckdb.__version__)
-            ) from None
         raise
     return con
 
@@ -175,8 +192,7 @@ def encrypt_copy(source: Path, target: Path, key: str, source_key: str | None = 
     """Write `target`, encrypted with `key`, holding every table and view of `source` (plain,
     or encrypted with `source_key`). Key rotation and the encryption of a plain database."""
     with connect(target, key) as con:
-        options = f"encryption_key {_quoted(source_key)}, " if source_key else ""
-        con.execute(f"attach {_quoted(str(source))} as source ({options}read_only)")
+        _attach(con, source, "source", source_key, read_only=True)
         con.execute(f"copy from database source to {ALIAS}")
         con.execute("detach source")
 
@@ -212,6 +228,4 @@ def attach(
 ) -> None:
     """Attach a restricted-zone database to another connection (the publish step reads the
     marts from it into the analysts' warehouse), with the environment's storage key."""
-    key = key_for(database)
-    options = f"encryption_key {_quoted(key)}" + (", read_only" if read_only else "")
-    con.execute(f"attach {_quoted(str(database))} as {alias} ({options})")
+    _attach(con, Path(database), alias, key_for(database), read_only)
