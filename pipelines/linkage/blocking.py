@@ -30,7 +30,7 @@ class BlockingResult:
     table: str
     pairs: int
     by_pass: dict[str, int]
-    # Per pass: oversized keys, the pairs their blocks held, and how many of those pairs the
+    # Per pass: oversized keys whose blocks held pairs, those pairs, and how many of them the
     # refinements compared (the rest were never compared by this pass).
     lost: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -89,6 +89,33 @@ def _pairs_sql(left: str, right: str, symmetric: bool, new_only: bool, bit: int)
     ]
 
 
+def _block_counts(sides: dict[str, str]) -> str:
+    """SQL aggregates over key rows tagged with their `side`: records (n) and new records (new)
+    of the block on each side (a symmetric pass has the left side only)."""
+    return ", ".join(
+        f"count(*) filter (where side = '{name}') as n_{name}, "
+        f"count(*) filter (where side = '{name}' and is_new) as new_{name}"
+        for name in ("left", "right")
+    )
+
+
+def _block_pairs(symmetric: bool, new_only: bool) -> str:
+    """SQL over `_block_counts`: the pairs a block holds (touching a new record with
+    `new_only`). An asymmetric pass pairs each left record with each right one: a block with no
+    record on one side holds none, however many the other side has."""
+    if symmetric:
+        n, new = "n_left", "new_left"
+        return (
+            f"{new} * ({n} - {new}) + {new} * ({new} - 1) / 2"
+            if new_only
+            else f"{n} * ({n} - 1) / 2"
+        )
+    every = "n_left * n_right"
+    if not new_only:
+        return every
+    return f"{every} - (n_left - new_left) * (n_right - new_right)"
+
+
 def _find_oversized(
     con, oversized: str, blocking_pass: BlockingPass, index: int, level: int, keys: str, limit: int
 ) -> None:
@@ -140,20 +167,21 @@ def _pass_pairs(
         _find_oversized(con, oversized, blocking_pass, index, 0, every_key, limit)
     # Pairs held by this pass's oversized blocks (touching a new record, in an incremental run).
     lost = {"oversized_keys": 0, "pairs_in_oversized_blocks": 0, "refined_pairs": 0}
+    tagged = " union all ".join(
+        f"select '{name}' as side, key, is_new from {table}" for name, table in sides.items()
+    )
     row = con.execute(
         f"""with sized as (
-            select key, count(*) as n, count(*) filter (where is_new) as new
-            from ({every_key}) where key in (select key from {oversized}
-                                             where pass_index = {index} and level = 0)
+            select key, {_block_counts(sides)}
+            from ({tagged})
+            where key in (select key from {oversized} where pass_index = {index} and level = 0)
             group by key
         )
-        select count(*), coalesce(sum({
-            "new * (n - new) + new * (new - 1) / 2" if new_only else "n * (n - 1) / 2"
-        }), 0)
-        from sized"""
+        select count(*), coalesce(sum(pairs), 0), count(*) filter (where pairs > 0)
+        from (select {_block_pairs(blocking_pass.symmetric, new_only)} as pairs from sized)"""
     ).fetchall()[0]
-    lost["oversized_keys"], lost["pairs_in_oversized_blocks"] = int(row[0]), int(row[1])
-    if lost["oversized_keys"]:
+    present, lost["pairs_in_oversized_blocks"], lost["oversized_keys"] = map(int, row)
+    if present:
         for level, refine in enumerate(blocking_pass.refine, start=1):
             for name, side in sides.items():
                 con.execute(

@@ -11,9 +11,21 @@ from __future__ import annotations
 
 import math
 
-from pipelines.linkage.config import Comparison, LinkageConfig
+from pipelines.linkage.config import Comparison, Dependency, LinkageConfig
 from pipelines.linkage.levels import gamma_sql
 from pipelines.linkage.parameters import Parameters
+
+
+def _tf_weight(comparison: Comparison, index: int, parameters: Parameters) -> str:
+    """SQL: the weight of an exact level with a term frequency, from the left record's
+    `l.tf_<column>` (the value is the same on both sides)."""
+    level = comparison.levels[index]
+    m = parameters.m[comparison.name][index]
+    floor = parameters.tf_floor
+    weight = f"log2({m!r} / greatest(coalesce(l.tf_{level.tf}, {floor!r}), {floor!r}))"
+    if level.min_weight is not None:
+        weight = f"greatest({weight}, {float(level.min_weight)!r})"
+    return weight
 
 
 def _weight_expression(comparison: Comparison, parameters: Parameters) -> str:
@@ -25,12 +37,7 @@ def _weight_expression(comparison: Comparison, parameters: Parameters) -> str:
     tf_levels = []
     for index, level in enumerate(comparison.levels):
         if level.tf:
-            m = parameters.m[comparison.name][index]
-            floor = parameters.tf_floor
-            tf_weight = f"log2({m!r} / greatest(coalesce(l.tf_{level.tf}, {floor!r}), {floor!r}))"
-            if level.min_weight is not None:
-                tf_weight = f"greatest({tf_weight}, {float(level.min_weight)!r})"
-            tf_levels.append((index, tf_weight))
+            tf_levels.append((index, _tf_weight(comparison, index, parameters)))
             weights.append("0.0")
         else:
             weights.append(repr(float(parameters.weight(comparison.name, index))))
@@ -39,6 +46,28 @@ def _weight_expression(comparison: Comparison, parameters: Parameters) -> str:
     for index, tf_weight in tf_levels:
         expression = f"case when {level} = {index} then {tf_weight} else {expression} end"
     return f"cast({expression} as double)"
+
+
+def dependency_weight(dependency: Dependency, config: LinkageConfig, parameters: Parameters) -> str:
+    """SQL over a pair's level columns (and `l.tf_<column>`): the weight a dependency adds when
+    all its comparisons are at their exact level, else 0.
+
+    The correction turns the single agreements' weights into the joint rate of different
+    children counted over all values. Without `value_frequencies`, an exact level that weighs
+    by its value's frequency is brought back to its average weight as well: the joint rate
+    already says how often different children agree on all of them, whatever the value."""
+    correction = parameters.dependencies.get(dependency.name)
+    if not correction:
+        return "0.0"
+    added = [repr(correction)]
+    if not dependency.value_frequencies:
+        by_name = {c.name: c for c in config.comparisons}
+        for name in dependency.comparisons:
+            if by_name[name].levels[0].tf:
+                average = parameters.weight(name, 0)
+                added.append(f"({average!r} - {_tf_weight(by_name[name], 0, parameters)})")
+    agree = " and ".join(f"g_{name} = 0" for name in dependency.comparisons)
+    return f"case when {agree} then {' + '.join(added)} else 0.0 end"
 
 
 def _log_odds(probability: float) -> float:
@@ -71,10 +100,8 @@ def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> st
         weight_expressions(config, parameters).values()
     )
     for dependency in config.dependencies:
-        correction = parameters.dependencies.get(dependency.name)
-        if correction:
-            agree = " and ".join(f"g_{name} = 0" for name in dependency.comparisons)
-            total += f" + case when {agree} then {correction!r} else 0.0 end"
+        if parameters.dependencies.get(dependency.name):
+            total += f" + {dependency_weight(dependency, config, parameters)}"
     levels = ", ".join(f"g_{c.name}" for c in config.comparisons)
     twins = config.guards.twins
     if twins is not None and parameters.twins_same:

@@ -149,6 +149,9 @@ class Dependency:
 
     name: str
     comparisons: tuple[str, ...]
+    # False: when all agree, their average weights are used, not the agreed values' frequencies
+    # (the joint rate is counted over all values; see linkage.yml)
+    value_frequencies: bool = True
 
 
 @dataclass(frozen=True)
@@ -328,6 +331,7 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
             Dependency(
                 name=str(_require(d, "name", "dependency")),
                 comparisons=tuple(str(c) for c in _require(d, "comparisons", "dependency")),
+                value_frequencies=bool(d.get("value_frequencies", True)),
             )
             for d in raw.get("dependencies") or []
         ),
