@@ -50,7 +50,7 @@ def _weight_expression(comparison: Comparison, parameters: Parameters) -> str:
 
 def dependency_weight(dependency: Dependency, config: LinkageConfig, parameters: Parameters) -> str:
     """SQL over a pair's level columns (and `l.tf_<column>`): the weight a dependency adds when
-    all its comparisons are at their exact level, else 0.
+    every comparison it lists is at one of its levels (`Dependency.applies`), else 0.
 
     The correction turns the single agreements' weights into the joint rate of different
     children counted over all values. Without `value_frequencies`, an exact level that weighs
@@ -65,9 +65,9 @@ def dependency_weight(dependency: Dependency, config: LinkageConfig, parameters:
         for name in dependency.comparisons:
             if by_name[name].levels[0].tf:
                 average = parameters.weight(name, 0)
-                added.append(f"({average!r} - {_tf_weight(by_name[name], 0, parameters)})")
-    agree = " and ".join(f"g_{name} = 0" for name in dependency.comparisons)
-    return f"case when {agree} then {' + '.join(added)} else 0.0 end"
+                tf_weight = _tf_weight(by_name[name], 0, parameters)
+                added.append(f"case when g_{name} = 0 then {average!r} - {tf_weight} else 0.0 end")
+    return f"case when {dependency.applies()} then {' + '.join(added)} else 0.0 end"
 
 
 def _log_odds(probability: float) -> float:

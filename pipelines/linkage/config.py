@@ -152,6 +152,17 @@ class Dependency:
     # False: when all agree, their average weights are used, not the agreed values' frequencies
     # (the joint rate is counted over all values; see linkage.yml)
     value_frequencies: bool = True
+    # The levels (indices) of each comparison at which the correction applies; by default the
+    # exact level of each. Counted on exact agreement, applied to these.
+    levels: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    def applies(self) -> str:
+        """SQL over a pair's level columns: every comparison is at one of its levels."""
+        levels = dict(self.levels)
+        return " and ".join(
+            f"g_{name} in ({', '.join(map(str, levels.get(name, (0,))))})"
+            for name in self.comparisons
+        )
 
 
 @dataclass(frozen=True)
@@ -262,6 +273,21 @@ def _alike_levels(
     return tuple(alike)
 
 
+def _dependency(raw: dict, comparisons: tuple[Comparison, ...]) -> Dependency:
+    name = str(_require(raw, "name", "dependency"))
+    levels = ()
+    if "levels" in raw:
+        levels = _alike_levels(raw["levels"], comparisons, f"dependency {name}: levels")
+        if any(index < 0 for _, indices in levels for index in indices):
+            raise LinkageConfigError(f"dependency {name}: levels cannot include null")
+    return Dependency(
+        name=name,
+        comparisons=tuple(str(c) for c in _require(raw, "comparisons", "dependency")),
+        value_frequencies=bool(raw.get("value_frequencies", True)),
+        levels=levels,
+    )
+
+
 def _conflict(raw: dict, comparisons: tuple[Comparison, ...]) -> Conflict:
     """A conflict rule: `when` (SQL over the pair's records `l`, `r` and its score `s`) and, if
     given, `levels` the pair must reach (as in `looks_alike`), both required."""
@@ -327,14 +353,7 @@ def load_config(path: Path | str | None = None) -> LinkageConfig:
             review_low=float(thresholds["review_low"]),
             review_high=float(thresholds["review_high"]),
         ),
-        dependencies=tuple(
-            Dependency(
-                name=str(_require(d, "name", "dependency")),
-                comparisons=tuple(str(c) for c in _require(d, "comparisons", "dependency")),
-                value_frequencies=bool(d.get("value_frequencies", True)),
-            )
-            for d in raw.get("dependencies") or []
-        ),
+        dependencies=tuple(_dependency(d, comparisons) for d in raw.get("dependencies") or []),
         guards=Guards(
             conflict_odds=float(guards.get("conflict_odds", 100.0)),
             conflicts=tuple(_conflict(c, comparisons) for c in guards.get("conflicts") or []),
@@ -386,6 +405,10 @@ def _check(config: LinkageConfig) -> None:
         if len(dependency.comparisons) < 2 or set(dependency.comparisons) - set(names):
             raise LinkageConfigError(
                 f"dependency {dependency.name}: needs two or more known comparisons"
+            )
+        if {name for name, _ in dependency.levels} - set(dependency.comparisons):
+            raise LinkageConfigError(
+                f"dependency {dependency.name}: levels given for a comparison it does not list"
             )
     for conflict in config.guards.conflicts:
         if conflict.identifier is not None and conflict.identifier not in IDENTIFIER_COLUMNS:

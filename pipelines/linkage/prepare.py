@@ -235,16 +235,25 @@ def _name_lookup(con: duckdb.DuckDBPyConnection, config: LinkageConfig) -> None:
         """create or replace temp table _lk_names as
         with coded as (
             select t.*, c.code from _lk_tokens t left join _lk_codes_view c on c.word = t.canon
+        ),
+        -- one ordered aggregate per name, its lists taken from it: six ordered aggregates took
+        -- 2.0 s at 1M records, this 0.8 s
+        parts as (
+            select role, raw, list({'token': token, 'canon': canon, 'code': code} order by pos) as p
+            from coded group by role, raw
         )
         select role, raw,
-            list(token order by pos) as tokens,
-            list(canon order by pos) as canons,
-            list(code order by pos) as codes,
+            list_transform(p, lambda x: x.token) as tokens,
+            list_transform(p, lambda x: x.canon) as canons,
+            list_transform(p, lambda x: x.code) as codes,
             -- single letters (initials) are too common to meet on
-            list(code order by pos) filter (where length(token) >= 2) as key_codes,
-            string_agg(token, '' order by pos) as joined,
-            string_agg(canon, '' order by pos) as joined_canon
-        from coded group by role, raw"""
+            nullif(
+                list_transform(list_filter(p, lambda x: length(x.token) >= 2), lambda x: x.code),
+                []
+            ) as key_codes,
+            array_to_string(list_transform(p, lambda x: x.token), '') as joined,
+            array_to_string(list_transform(p, lambda x: x.canon), '') as joined_canon
+        from parts"""
     )
     con.execute(
         """create or replace temp table _lk_names as

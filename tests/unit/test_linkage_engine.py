@@ -693,7 +693,9 @@ def test_evidence_explains_a_linked_pair(estimated):
         .row(0, named=True)
     )
     assert row["same_child"] and row["forename_level"] == "variant"
-    parts = sum(row[f"{c.name}_weight"] for c in config.comparisons) + row["prior_weight"]
+    assert row["dependency_weight"] < 0  # a nickname and one surname: the full-name correction
+    parts = sum(row[f"{c.name}_weight"] for c in config.comparisons)
+    parts += row["dependency_weight"] + row["prior_weight"]
     assert parts == pytest.approx(row["match_weight"])
     assert row["probability"] == pytest.approx(1 / (1 + 2 ** -row["match_weight"]))
 
@@ -1430,3 +1432,36 @@ def test_a_large_address_is_paired_within_a_birth_year_not_dropped():
     assert lost["pairs_in_oversized_blocks"] == 70 * 69 // 2
     # ten children in each birth year: 7 x 45 pairs (a shared part of the date adds no other)
     assert lost["refined_pairs"] == 7 * 45
+
+
+def test_a_corrected_typo_never_weakens_a_pair(estimated):
+    """Names go together (a naming tradition), written right or a typo away: the full-name
+    correction applies to a forename one typo away as it does to the same forename, so a
+    supplier correcting "lOiver" to "Oliver" never lowers the pair's weight below what the typo
+    had (and so never splits the child)."""
+    from pipelines.linkage.compare import weight_sql
+    from pipelines.linkage.parameters import load
+
+    con, _ = estimated
+    config = load_config()
+    parameters = replace(load(con, "identity.parameters", config), dependencies={"full_name": -2.4})
+    forename = config.comparison("forename")
+    typo = next(i for i, level in enumerate(forename.levels) if level.label == "typo")
+    exact_share = 2.0 ** -parameters.weight("forename", typo) * parameters.m["forename"][0]
+    rows = []
+    for level in (0, typo):
+        pair = {c.name: -1 for c in config.comparisons}
+        pair.update(forename=level, surname=0, dob=0)
+        columns = ", ".join(f"{v} as g_{k}" for k, v in pair.items())
+        # the name is as common as makes its exact weight equal to the typo level's
+        rows.append(
+            f"select {level} as rid_l, 0 as rid_r, 1 as passes, {columns}, "
+            f"null::varchar as twins, {exact_share} as tf_fn, 0.01 as tf_sn"
+        )
+    con.execute(f"create or replace temp table corrected_pairs as {' union all '.join(rows)}")
+    weights = dict(
+        con.execute(
+            f"select rid_l, match_weight from ({weight_sql('corrected_pairs', config, parameters)})"
+        ).fetchall()
+    )
+    assert weights[0] == pytest.approx(weights[typo])

@@ -49,6 +49,24 @@ def test_a_conflict_on_an_unknown_level_is_rejected(tmp_path):
         load_config(path)
 
 
+def test_a_dependency_on_an_unknown_level_is_rejected(tmp_path):
+    path = _edited_config(
+        tmp_path, "surname: [exact, variant, typo]}", "surname: [exact, misspelt]}"
+    )
+    with pytest.raises(LinkageConfigError, match=r"full_name: levels.surname: unknown levels"):
+        load_config(path)
+
+
+def test_a_dependency_applies_at_its_levels():
+    config = load_config()
+    (full_name,) = [d for d in config.dependencies if d.name == "full_name"]
+    labels = [level.label for level in config.comparison("forename").levels]
+    near = ", ".join(str(labels.index(label)) for label in ("exact", "variant", "typo"))
+    assert f"g_forename in ({near})" in full_name.applies()
+    (household,) = [d for d in config.dependencies if d.name == "household"]
+    assert household.applies() == "g_surname in (0) and g_postcode in (0)"
+
+
 def test_a_conflict_requires_its_levels_and_its_condition():
     (rule,) = [c.when for c in load_config().guards.conflicts if c.name == "boy_and_girl"]
     config = load_config()
