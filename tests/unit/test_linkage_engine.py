@@ -1346,34 +1346,51 @@ def test_a_rare_twin_like_combination_borrows_its_share_from_its_forename_level(
     assert shares["2|1"] > 0.8 and "7" not in shares and "7|0" not in shares
 
 
+def _match_weights(con, dependencies: dict[str, float], pairs: list[dict]) -> list[float]:
+    """The match weight of each pair given as its levels (`{comparison: level}`, the others
+    null) and its left record's term frequencies (`tf_fn`, `tf_sn`), with the estimated
+    parameters and these dependency corrections."""
+    from pipelines.linkage.compare import weight_sql
+    from pipelines.linkage.parameters import load
+
+    config = load_config()
+    parameters = replace(load(con, "identity.parameters", config), dependencies=dependencies)
+    rows = []
+    for index, given in enumerate(pairs):
+        pair = {c.name: -1 for c in config.comparisons} | given
+        columns = ", ".join(f"{pair[c.name]} as g_{c.name}" for c in config.comparisons)
+        rows.append(
+            f"select {index} as rid_l, 0 as rid_r, 1 as passes, {columns}, "
+            f"null::varchar as twins, {pair['tf_fn']} as tf_fn, {pair['tf_sn']} as tf_sn"
+        )
+    con.execute(f"create or replace temp table weighed_pairs as {' union all '.join(rows)}")
+    weights = dict(
+        con.execute(
+            f"select rid_l, match_weight from ({weight_sql('weighed_pairs', config, parameters)})"
+        ).fetchall()
+    )
+    return [weights[index] for index in range(len(pairs))]
+
+
 def test_a_rare_surname_counts_once_within_a_household(estimated):
     """A rare surname says "this family": shared with a record at the same address, its rarity
     adds nothing to the household's evidence (brothers and sisters share it however rare), so
     the pair weighs the same whatever the surname. At different addresses the rare one still
     weighs more."""
-    from pipelines.linkage.compare import weight_sql
-    from pipelines.linkage.parameters import load
-
     con, _ = estimated
     config = load_config()
+    different = len(config.comparison("forename").levels) - 1
+    moved = len(config.comparison("postcode").levels) - 1
     # (the small population's households are too few to estimate the correction: given here)
-    parameters = replace(load(con, "identity.parameters", config), dependencies={"household": -5.0})
-    levels = {c.name: -1 for c in config.comparisons}
-    levels.update(forename=len(config.comparison("forename").levels) - 1, surname=0, sex=0)
-    rows = []
-    for postcode in (0, len(config.comparison("postcode").levels) - 1):
-        for share in (1e-6, 0.01):
-            pair = {**levels, "postcode": postcode}
-            columns = ", ".join(f"{v} as g_{k}" for k, v in pair.items())
-            rows.append(
-                f"select {len(rows)} as rid_l, 0 as rid_r, 1 as passes, {columns}, "
-                f"null::varchar as twins, {share} as tf_sn, 0.01 as tf_fn"
-            )
-    con.execute(f"create or replace temp table household_pairs as {' union all '.join(rows)}")
-    weights = dict(
-        con.execute(
-            f"select rid_l, match_weight from ({weight_sql('household_pairs', config, parameters)})"
-        ).fetchall()
+    weights = _match_weights(
+        con,
+        {"household": -5.0},
+        [
+            {"forename": different, "surname": 0, "sex": 0, "postcode": postcode}
+            | {"tf_sn": share, "tf_fn": 0.01}
+            for postcode in (0, moved)
+            for share in (1e-6, 0.01)
+        ],
     )
     assert weights[0] == pytest.approx(weights[1])  # one address: rare and common alike
     assert weights[2] > weights[3] + 5  # different addresses: the rare surname counts
@@ -1439,29 +1456,21 @@ def test_a_corrected_typo_never_weakens_a_pair(estimated):
     correction applies to a forename one typo away as it does to the same forename, so a
     supplier correcting "lOiver" to "Oliver" never lowers the pair's weight below what the typo
     had (and so never splits the child)."""
-    from pipelines.linkage.compare import weight_sql
     from pipelines.linkage.parameters import load
 
     con, _ = estimated
     config = load_config()
-    parameters = replace(load(con, "identity.parameters", config), dependencies={"full_name": -2.4})
-    forename = config.comparison("forename")
-    typo = next(i for i, level in enumerate(forename.levels) if level.label == "typo")
-    exact_share = 2.0 ** -parameters.weight("forename", typo) * parameters.m["forename"][0]
-    rows = []
-    for level in (0, typo):
-        pair = {c.name: -1 for c in config.comparisons}
-        pair.update(forename=level, surname=0, dob=0)
-        columns = ", ".join(f"{v} as g_{k}" for k, v in pair.items())
-        # the name is as common as makes its exact weight equal to the typo level's
-        rows.append(
-            f"select {level} as rid_l, 0 as rid_r, 1 as passes, {columns}, "
-            f"null::varchar as twins, {exact_share} as tf_fn, 0.01 as tf_sn"
-        )
-    con.execute(f"create or replace temp table corrected_pairs as {' union all '.join(rows)}")
-    weights = dict(
-        con.execute(
-            f"select rid_l, match_weight from ({weight_sql('corrected_pairs', config, parameters)})"
-        ).fetchall()
+    parameters = load(con, "identity.parameters", config)
+    labels = [level.label for level in config.comparison("forename").levels]
+    typo = labels.index("typo")
+    # a name as common as makes its exact weight equal to the typo level's
+    share = 2.0 ** -parameters.weight("forename", typo) * parameters.m["forename"][0]
+    exact, typed = _match_weights(
+        con,
+        {"full_name": -2.4},
+        [
+            {"forename": level, "surname": 0, "dob": 0, "tf_fn": share, "tf_sn": 0.01}
+            for level in (0, typo)
+        ],
     )
-    assert weights[0] == pytest.approx(weights[typo])
+    assert exact == pytest.approx(typed)
