@@ -255,8 +255,9 @@ def field(
     """A contract column (always text) with its checks.
 
     ``required`` columns must be present and never blank; a failure quarantines the row.
-    ``nullify`` marks an optional identifier-like column: a value failing its checks is set to
-    null with a warning and the row is kept.
+    ``nullify`` marks an optional column whose bad value does not make the row unusable (an
+    identifier-like value, an ethnicity, a plan's reason for ending): a value failing its checks
+    is set to null with a warning and the row is kept.
     ``identifying`` marks a person's name, birth date or sex in a table whose rows the person's
     other records hang on (the city's persons, the county's clients, the ICB's patients): the
     column must be present, but a blank or failing value is a warning (set to null, row kept).

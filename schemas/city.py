@@ -199,7 +199,8 @@ class CityNamedPlan(ContractModel):
     oa: personal budget through organised arrangements (1/0).
     dp: personal budget through direct payments (1/0).
     ceasedate: date the plan ceased; not before startdate.
-    ceasereason: why the plan ceased, 1-9 (cease_reason.csv).
+    ceasereason: why the plan ceased, 1-9 (cease_reason.csv); an unknown code is nulled with a
+        warning and the plan kept (it still ceased: losing it would drop a real plan).
     """
 
     namedplantableid: str = field(required=True, unique=True)
@@ -214,7 +215,7 @@ class CityNamedPlan(ContractModel):
     oa: str = field(_flag())
     dp: str = field(_flag())
     ceasedate: str = field(_date())
-    ceasereason: str = field(in_code_list("cease_reason", "a SEN2 cease reason code"))
+    ceasereason: str = field(in_code_list("cease_reason", "a SEN2 cease reason code"), nullify=True)
 
     _ceased_after_start = dates_in_order("startdate", "ceasedate", BLADE_DATE)
 

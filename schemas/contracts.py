@@ -91,7 +91,8 @@ def identifying_columns(table: str) -> list[str]:
 
 
 def nullified_columns(table: str) -> list[str]:
-    """Optional identifier-like columns whose bad values are set to null (row kept)."""
+    """Optional columns whose bad values are set to null (row kept): identifier-like values,
+    ethnicity, and a plan's reason for ending."""
     columns = contract(table).to_schema().columns
     return [
         name

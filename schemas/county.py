@@ -127,7 +127,9 @@ class CountyPlans(ContractModel):
     ClientID: the client the plan is for.
     StartDate: date the plan started, not after the extract date.
     EndDate: date the plan ended; not before StartDate.
-    EndReason: why the plan ended, as text (county_end_reason.csv).
+    EndReason: why the plan ended, as text (county_end_reason.csv); an unknown one is nulled with
+        a warning and the plan kept (the plan still ended: losing it would drop a real plan
+        from every count).
     TransferredFromLA: three-digit code of the LA a transferred plan came from.
     PersonalBudget: personal budget taken up (Y/N).
     """
@@ -137,7 +139,9 @@ class CountyPlans(ContractModel):
     ClientID: str = field(required=True)
     StartDate: str = field(_date(past=True), required=True)
     EndDate: str = field(_date())
-    EndReason: str = field(in_code_list("county_end_reason", "a county plan end reason"))
+    EndReason: str = field(
+        in_code_list("county_end_reason", "a county plan end reason"), nullify=True
+    )
     TransferredFromLA: str = field(la_code())
     PersonalBudget: str = field(_flag())
 

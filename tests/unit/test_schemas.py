@@ -380,7 +380,7 @@ def test_contracts_are_readable_and_well_formed():
             assert check.statistics["column"] in schema.columns, f"{table}: {check}"
 
 
-def test_nullified_columns_are_optional_identifier_like_columns():
+def test_nullified_columns_are_optional_identifier_like_columns_and_end_reasons():
     assert nullified_columns("city_person") == [
         "ethnicity",
         "postcode",
@@ -394,6 +394,8 @@ def test_nullified_columns_are_optional_identifier_like_columns():
         "EthnicCategory",
         "Postcode",
     ]
+    assert nullified_columns("county_plans") == ["EndReason"]
+    assert nullified_columns("city_namedplan") == ["ceasereason"]
     for table in CONTRACTS:
         assert not set(nullified_columns(table)) & set(required_columns(table))
 
@@ -652,6 +654,20 @@ def test_bad_optional_ethnicity_is_nulled():
     result = run("county_clients", {"Ethnicity": "British"})
     assert only_issue(result)["severity"] == "warning"
     assert result.valid["Ethnicity"].to_list() == [None]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [("county_plans", "EndReason", "Left for Mars"), ("city_namedplan", "ceasereason", "12")],
+)
+def test_a_plan_with_an_unknown_end_reason_is_kept_without_it(table, column, value):
+    """The plan is real (it ended, for a reason the code list does not know): quarantining it
+    would drop it from every count, so the reason is nulled with a warning instead."""
+    result = run(table, {column: value})
+    issue = only_issue(result)
+    assert (issue["column"], issue["severity"]) == (column, "warning")
+    assert result.quarantined.height == 0
+    assert result.valid[column].to_list() == [None]
 
 
 def test_a_warning_on_a_quarantined_row_says_so():
