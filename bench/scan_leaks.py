@@ -50,7 +50,7 @@ LEAKS = [
 
 
 def _plant(con: duckdb.DuckDBPyConnection, restricted: Path) -> None:
-    attach(con, restricted, "restricted")
+    attach(con, restricted)
     for _kind, table, column, value, share, text in LEAKS:
         people = IDENTITY.format(column=value)
         picked = f"using sample {share * 100:.0f} percent (bernoulli, 7)" if share else "limit 1"

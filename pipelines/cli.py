@@ -279,10 +279,8 @@ def encrypt(
     import duckdb
 
     from pipelines.privacy.storage import (
-        DEFAULT_KEY_FILE,
         StorageKeyError,
-        key_file_from_environment,
-        load_key,
+        key_for,
         open_database,
         replace_encrypted,
     )
@@ -294,7 +292,7 @@ def encrypt(
         _fail(f"the old key file {old_key_file} does not exist")
     try:
         old = old_key_file.read_text().strip() if old_key_file is not None else None
-        new = load_key(key_file_from_environment(DEFAULT_KEY_FILE))  # a demo key if none
+        new = key_for()  # a demo key if none
         if new == old:
             _fail("the storage key is the old key: point SEND_STORAGE_KEY_FILE at the new key")
         replace_encrypted(target, new, source_key=old)

@@ -48,7 +48,9 @@ def _weight_expression(comparison: Comparison, parameters: Parameters) -> str:
     return f"cast({expression} as double)"
 
 
-def dependency_weight(dependency: Dependency, config: LinkageConfig, parameters: Parameters) -> str:
+def _dependency_weight(
+    dependency: Dependency, config: LinkageConfig, parameters: Parameters
+) -> str:
     """SQL over a pair's level columns (and `l.tf_<column>`): the weight a dependency adds when
     every comparison it lists is at one of its levels (`Dependency.applies`), else 0.
 
@@ -56,10 +58,7 @@ def dependency_weight(dependency: Dependency, config: LinkageConfig, parameters:
     children counted over all values. Without `value_frequencies`, an exact level that weighs
     by its value's frequency is brought back to its average weight as well: the joint rate
     already says how often different children agree on all of them, whatever the value."""
-    correction = parameters.dependencies.get(dependency.name)
-    if not correction:
-        return "0.0"
-    added = [repr(correction)]
+    added = [repr(parameters.dependencies[dependency.name])]
     if not dependency.value_frequencies:
         by_name = {c.name: c for c in config.comparisons}
         for name in dependency.comparisons:
@@ -68,6 +67,17 @@ def dependency_weight(dependency: Dependency, config: LinkageConfig, parameters:
                 tf_weight = _tf_weight(by_name[name], 0, parameters)
                 added.append(f"case when g_{name} = 0 then {average!r} - {tf_weight} else 0.0 end")
     return f"case when {dependency.applies()} then {' + '.join(added)} else 0.0 end"
+
+
+def dependency_weights(config: LinkageConfig, parameters: Parameters) -> str:
+    """SQL: the weight all the dependencies add to a pair (`_dependency_weight` of each that has
+    an estimated correction), "0.0" if none."""
+    parts = [
+        _dependency_weight(d, config, parameters)
+        for d in config.dependencies
+        if parameters.dependencies.get(d.name)
+    ]
+    return " + ".join(parts) or "0.0"
 
 
 def _log_odds(probability: float) -> float:
@@ -99,9 +109,7 @@ def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> st
     total = f"{prior_weight(parameters)!r} + " + " + ".join(
         weight_expressions(config, parameters).values()
     )
-    for dependency in config.dependencies:
-        if parameters.dependencies.get(dependency.name):
-            total += f" + {dependency_weight(dependency, config, parameters)}"
+    total += f" + {dependency_weights(config, parameters)}"
     levels = ", ".join(f"g_{c.name}" for c in config.comparisons)
     twins = config.guards.twins
     if twins is not None and parameters.twins_same:

@@ -788,8 +788,6 @@ def _write_evidence(con, schema: str, config: LinkageConfig, params: model.Param
         labels.append(f"case s.g_{c.name} {cases} else 'null' end as {c.name}_level")
         labels.append(f"{weights[c.name]} as {c.name}_weight")
     passes = blocking.pass_names_sql(config, "s.passes")
-    # agreements that go together (config.dependencies): the weight their correction added
-    together = " + ".join(compare.dependency_weight(d, config, params) for d in config.dependencies)
     # A view: the explanation of any pair is computed when it is asked for, so a run does not
     # spend time writing explanations nobody reads.
     if exists(con, schema, "evidence", kind="table"):  # a table in states written earlier
@@ -798,7 +796,8 @@ def _write_evidence(con, schema: str, config: LinkageConfig, params: model.Param
         f"""create or replace view {schema}.evidence as
         select l.record_id as record_id_l, r.record_id as record_id_r,
             {", ".join(labels)},
-            cast({together or "0.0"} as double) as dependency_weight,
+            -- agreements that go together (config.dependencies): what their corrections added
+            cast({compare.dependency_weights(config, params)} as double) as dependency_weight,
             cast({compare.prior_weight(params)!r} as double) as prior_weight,
             s.match_weight, s.probability,
             {passes} as blocking_passes,

@@ -118,7 +118,8 @@ def link_file(
     if state_path is None:
         # DuckDB would otherwise spill an in-memory database into ./.tmp
         spill = tempfile.TemporaryDirectory(prefix="linkage-spill-")
-        con = duckdb.connect(config={"temp_directory": spill.name})
+        limit = {"memory_limit": memory_limit} if memory_limit is not None else {}
+        con = duckdb.connect(config={"temp_directory": spill.name, **limit})
     else:
         # The run works on a copy of the state, which replaces it only when the run succeeds.
         state_path = Path(state_path)
@@ -126,9 +127,7 @@ def link_file(
         working.unlink(missing_ok=True)
         if state_path.exists():
             shutil.copyfile(state_path, working)
-        con = open_database(working)
-    if memory_limit is not None:
-        con.execute("set memory_limit = ?", [memory_limit])
+        con = open_database(working, memory_limit=memory_limit)
     succeeded = False
     try:
         con.execute(f"create temp view _lk_file_input as select * from {_read(input_path)}")

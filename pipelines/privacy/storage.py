@@ -14,7 +14,8 @@ database attached as `restricted` (the catalogue name dbt and every model use) a
 The key is `SEND_STORAGE_KEY` (hex) or the key file `SEND_STORAGE_KEY_FILE` (default
 data/secrets/storage.key, outside git). As with the pseudonymisation key, a demo key is made only
 while the database does not exist; a missing or wrong key for an existing database is refused
-with what to do. Rotation (a new key without losing the data): `rotate` and docs/privacy.md.
+with what to do. Rotation (a new key without losing the data): `replace_encrypted`, which
+`send-pipeline encrypt --old-key-file` calls, and docs/privacy.md.
 """
 
 from __future__ import annotations
@@ -60,11 +61,6 @@ def extension_directory() -> Path:
         shutil.copyfile(found[0], partial)
         partial.replace(target)
     return folder
-
-
-def key_file_from_environment(default: Path) -> Path:
-    value = os.environ.get(KEY_FILE_ENV)
-    return Path(value).expanduser().resolve() if value else default
 
 
 def load_key(key_file: Path, database: Path | None = None) -> str:
@@ -210,10 +206,13 @@ def replace_encrypted(database: Path, key: str, source_key: str | None = None) -
 DEFAULT_KEY_FILE = Path(__file__).resolve().parents[2] / "data" / "secrets" / "storage.key"
 
 
-def key_for(database: Path | str) -> str:
+def key_for(database: Path | str | None = None) -> str:
     """The storage key of the environment (`SEND_STORAGE_KEY`, or the key file of
-    `SEND_STORAGE_KEY_FILE`, default data/secrets/storage.key) for `database`."""
-    return load_key(key_file_from_environment(DEFAULT_KEY_FILE), Path(database))
+    `SEND_STORAGE_KEY_FILE`, default data/secrets/storage.key) for `database`; without one (or
+    for a database not made yet) a demo key is made when none is there."""
+    value = os.environ.get(KEY_FILE_ENV)
+    key_file = Path(value).expanduser().resolve() if value else DEFAULT_KEY_FILE
+    return load_key(key_file, None if database is None else Path(database))
 
 
 def open_database(

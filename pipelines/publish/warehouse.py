@@ -130,7 +130,7 @@ def publish(
     try:
         config = {"memory_limit": memory_limit} if memory_limit else {}
         with duckdb.connect(str(staging), config=config) as con:
-            attach(con, restricted_db, "restricted")
+            attach(con, restricted_db)
             marts = [
                 row[0]
                 for row in con.execute(
