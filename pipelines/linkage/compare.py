@@ -12,17 +12,20 @@ from __future__ import annotations
 import math
 
 from pipelines.linkage.config import Comparison, Dependency, LinkageConfig
-from pipelines.linkage.levels import gamma_sql
+from pipelines.linkage.levels import gamma_sql, pair_tf_column, pair_tf_columns
 from pipelines.linkage.parameters import Parameters
 
 
 def _tf_weight(comparison: Comparison, index: int, parameters: Parameters) -> str:
-    """SQL: the weight of an exact level with a term frequency, from the left record's
-    `l.tf_<column>` (the value is the same on both sides)."""
+    """SQL: the weight of a level weighed by a frequency instead of the average u:
+    log2(m / frequency). An exact level (`tf`) reads its value's frequency from the left
+    record's `l.tf_<column>` (the value is the same on both sides); a `tf_tokens` level reads
+    the pair's own column (`levels.pair_tf_column`, unqualified: it is the pair's)."""
     level = comparison.levels[index]
     m = parameters.m[comparison.name][index]
     floor = parameters.tf_floor
-    weight = f"log2({m!r} / greatest(coalesce(l.tf_{level.tf}, {floor!r}), {floor!r}))"
+    frequency = f"l.tf_{level.tf}" if level.tf else pair_tf_column(comparison, index)
+    weight = f"log2({m!r} / greatest(coalesce({frequency}, {floor!r}), {floor!r}))"
     if level.min_weight is not None:
         weight = f"greatest({weight}, {float(level.min_weight)!r})"
     return weight
@@ -36,7 +39,7 @@ def _weight_expression(comparison: Comparison, parameters: Parameters) -> str:
     weights = ["0.0"]
     tf_levels = []
     for index, level in enumerate(comparison.levels):
-        if level.tf:
+        if level.tf or level.tf_tokens:
             tf_levels.append((index, _tf_weight(comparison, index, parameters)))
             weights.append("0.0")
         else:
@@ -93,7 +96,8 @@ def prior_weight(parameters: Parameters) -> float:
 def scored_columns(config: LinkageConfig) -> str:
     """The columns of a scored pair, in order."""
     levels = ", ".join(f"g_{c.name}" for c in config.comparisons)
-    return f"rid_l, rid_r, passes, {levels}, twin_like, match_weight, probability"
+    tfs = pair_tf_columns(config)
+    return f"rid_l, rid_r, passes, {levels}{tfs}, twin_like, match_weight, probability"
 
 
 def weight_expressions(config: LinkageConfig, parameters: Parameters) -> dict[str, str]:
@@ -111,6 +115,8 @@ def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> st
     )
     total += f" + {dependency_weights(config, parameters)}"
     levels = ", ".join(f"g_{c.name}" for c in config.comparisons)
+    # (a tf_tokens level's frequency is the pair's: kept with its score for the evidence)
+    tfs = pair_tf_columns(config)
     twins = config.guards.twins
     if twins is not None and parameters.twins_same:
         # A pair that looks like twins, unsettled by identifiers: the share of such pairs with
@@ -122,10 +128,11 @@ def weight_sql(gammas: str, config: LinkageConfig, parameters: Parameters) -> st
             f"{total}) else {total} end"
         )
     return f"""
-        select rid_l, rid_r, passes, {levels}, coalesce(twins = 'unsettled', false) as twin_like,
-            match_weight, cast(1.0 / (1.0 + pow(2.0, -match_weight)) as double) as probability
+        select rid_l, rid_r, passes, {levels}{tfs},
+            coalesce(twins = 'unsettled', false) as twin_like, match_weight,
+            cast(1.0 / (1.0 + pow(2.0, -match_weight)) as double) as probability
         from (
-            select rid_l, rid_r, passes, {levels}, twins, {total} as match_weight
+            select rid_l, rid_r, passes, {levels}{tfs}, twins, {total} as match_weight
             from {gammas} l
         )"""
 

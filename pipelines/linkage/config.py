@@ -50,6 +50,10 @@ class Level:
     when: str
     m_start: float
     tf: str | None = None  # prepared column whose value frequency adjusts this exact level
+    # (tokens, found_in): list columns. The level weighs by the rarest token of one record's
+    # `tokens` found in the other record's `found_in`, at that token's share of the records
+    # holding it in `found_in` (a shared Khan says less than a shared Okonkwo).
+    tf_tokens: tuple[str, str] | None = None
     min_weight: float | None = None
 
 
@@ -228,19 +232,33 @@ def _pass(raw: dict) -> BlockingPass:
     )
 
 
+def _tf_tokens(raw: object, where: str) -> tuple[str, str] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) != {"tokens", "found_in"}:
+        raise LinkageConfigError(f"{where}: tf_tokens is {{tokens: <column>, found_in: <column>}}")
+    return str(raw["tokens"]), str(raw["found_in"])
+
+
+def _level(raw: dict, where: str) -> Level:
+    label = _require(raw, "label", where)
+    level = Level(
+        label=label,
+        when=str(_require(raw, "when", where)),
+        m_start=float(_require(raw, "m_start", where)),
+        tf=raw.get("tf"),
+        tf_tokens=_tf_tokens(raw.get("tf_tokens"), f"{where} level {label}"),
+        min_weight=raw.get("min_weight"),
+    )
+    if level.tf and level.tf_tokens:
+        raise LinkageConfigError(f"{where} level {label}: tf or tf_tokens, not both")
+    return level
+
+
 def _comparison(raw: dict) -> Comparison:
     name = _require(raw, "name", "comparison")
     where = f"comparison {name}"
-    levels = tuple(
-        Level(
-            label=_require(level, "label", where),
-            when=str(_require(level, "when", where)),
-            m_start=float(_require(level, "m_start", where)),
-            tf=level.get("tf"),
-            min_weight=level.get("min_weight"),
-        )
-        for level in _require(raw, "levels", where)
-    )
+    levels = tuple(_level(level, where) for level in _require(raw, "levels", where))
     if len(levels) < 2 or len({level.label for level in levels}) != len(levels):
         raise LinkageConfigError(f"{where}: needs at least two levels with distinct labels")
     return Comparison(name=name, null_when=str(_require(raw, "null_when", where)), levels=levels)

@@ -252,7 +252,7 @@ def _prepare_records(
             from {input_table}"""
         con.execute(
             f"insert into {prepared} by name "
-            f"{_with_frequencies(numbered, config, term_frequencies)}"
+            f"{_with_frequencies(numbered, input_table, config, term_frequencies)}"
         )
     else:
         # Numbered in record id order (sorting the ids alone, then joining, is much cheaper
@@ -266,7 +266,7 @@ def _prepare_records(
             select ids.rid, i.*, true as is_new from {input_table} i join ids using (record_id)"""
         con.execute(
             f"create or replace table {prepared} as "
-            f"{_with_frequencies(numbered, config, term_frequencies)}"
+            f"{_with_frequencies(numbered, input_table, config, term_frequencies)}"
         )
     scratch.drop(input_table)
     return Records(
@@ -280,8 +280,13 @@ def _prepare_records(
     )
 
 
-def _with_frequencies(records_sql: str, config: LinkageConfig, frequencies: str) -> str:
-    """SQL: the records plus the term frequency of each of their term-frequency values."""
+def _with_frequencies(
+    records_sql: str, source: str, config: LinkageConfig, frequencies: str
+) -> str:
+    """SQL: the records plus the term frequency of each of their term-frequency values, and
+    for each `tf_tokens` level's token list the frequency of each of its tokens, in order
+    (`tf_<tokens>`; 0 for a token not counted), looked up once per distinct list in `source`
+    (the prepared records `records_sql` numbers)."""
     columns = levels.tf_columns(config)
     joins = "".join(
         f" left join (select value, frequency from {frequencies} "
@@ -289,6 +294,19 @@ def _with_frequencies(records_sql: str, config: LinkageConfig, frequencies: str)
         for c in columns
     )
     select = "".join(f", t_{c}.frequency as tf_{c}" for c in columns)
+    for tokens, found_in in levels.token_tf_columns(config):
+        joins += f""" left join (
+            select {tokens}, list(coalesce(f.frequency, 0.0) order by i) as tf_{tokens}
+            from (
+                select {tokens}, unnest({tokens}) as token,
+                    generate_subscripts({tokens}, 1) as i
+                from (select distinct {tokens} from {source})
+            ) x
+            left join (select value, frequency from {frequencies}
+                where column_name = '{found_in}') f on f.value = x.token
+            group by {tokens}
+        ) k_{tokens} on k_{tokens}.{tokens} = p.{tokens}"""
+        select += f", k_{tokens}.tf_{tokens}"
     return f"select p.*{select} from ({records_sql}) p{joins}"
 
 

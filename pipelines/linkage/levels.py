@@ -87,6 +87,46 @@ def tf_columns(config: LinkageConfig) -> list[str]:
     return sorted({level.tf for c in config.comparisons for level in c.levels if level.tf})
 
 
+def token_tf_levels(config: LinkageConfig) -> list[tuple[Comparison, int]]:
+    """The levels weighed by the rarest shared token (`tf_tokens`), as (comparison, index)."""
+    return [
+        (c, index)
+        for c in config.comparisons
+        for index, level in enumerate(c.levels)
+        if level.tf_tokens
+    ]
+
+
+def token_tf_columns(config: LinkageConfig) -> list[tuple[str, str]]:
+    """(tokens, found_in) of every `tf_tokens` level: each record gets `tf_<tokens>`, the share
+    of records holding each of its tokens in `found_in`."""
+    return sorted({c.levels[i].tf_tokens for c, i in token_tf_levels(config)})
+
+
+def pair_tf_column(comparison: Comparison, index: int) -> str:
+    """The scored pair's column holding the frequency a `tf_tokens` level weighs by."""
+    return f"tf_{comparison.name}_{comparison.levels[index].label}"
+
+
+def _pair_tf(comparison: Comparison, index: int, level_sql: str) -> str:
+    """SQL over a pair's records: for a pair at a `tf_tokens` level, the share of records
+    holding the rarest token of either record's `tokens` found in the other's `found_in`."""
+    tokens, found_in = comparison.levels[index].tf_tokens
+    sides = [
+        f"list_filter({a}.tf_{tokens}, lambda f, i: list_contains({b}.{found_in}, {a}.{tokens}[i]))"
+        for a, b in (("l", "r"), ("r", "l"))
+    ]
+    return (
+        f"cast(case when {level_sql} = {index} then list_min(list_concat({', '.join(sides)})) "
+        f"end as double) as {pair_tf_column(comparison, index)}"
+    )
+
+
+def pair_tf_columns(config: LinkageConfig) -> str:
+    """ ", <column>" for each `tf_tokens` level's column (see `pair_tf_column`)."""
+    return "".join(f", {pair_tf_column(c, i)}" for c, i in token_tf_levels(config))
+
+
 def level_patterns(pairs: str, records: str, config: LinkageConfig) -> str:
     """SQL: the levels of every pair in `pairs` (rid_l, rid_r) against `records` (rid, ...)."""
     return f"""
@@ -97,14 +137,22 @@ def level_patterns(pairs: str, records: str, config: LinkageConfig) -> str:
 
 
 def columns_read(comparison: Comparison) -> set[str]:
-    """The prepared columns a comparison's conditions read (`l.x` or `r.x`)."""
+    """The prepared columns a comparison's conditions read (`l.x` or `r.x`), and those its
+    `tf_tokens` levels read (their tokens' frequencies depend on the tokens alone)."""
     text = " ".join([comparison.null_when] + [level.when for level in comparison.levels])
-    return set(re.findall(r"\b[lr]\.(\w+)", text))
+    read = set(re.findall(r"\b[lr]\.(\w+)", text))
+    for level in comparison.levels:
+        if level.tf_tokens:
+            tokens, found_in = level.tf_tokens
+            read |= {tokens, found_in, f"tf_{tokens}"}
+    return read
 
 
 def by_names(config: LinkageConfig) -> list[Comparison]:
     """The comparisons that read the names alone (computed once per distinct pair of names)."""
-    return [c for c in config.comparisons if columns_read(c) <= NAME_COLUMNS]
+    # (a name column's token frequencies depend on the name alone too)
+    names = NAME_COLUMNS | {f"tf_{column}" for column in NAME_COLUMNS}
+    return [c for c in config.comparisons if columns_read(c) <= names]
 
 
 def identifiers_column(config: LinkageConfig, named: list[Comparison]) -> str:
@@ -144,21 +192,29 @@ def gamma_sql(pairs: str, records: str, config: LinkageConfig) -> str:
     forenames and surnames recur across millions of candidate pairs."""
     carried = "".join(f", l.tf_{column}" for column in tf_columns(config))
     named = by_names(config)
+    pair_tf = pair_tf_columns(config)
     others = [c for c in config.comparisons if c not in named]
     ordered = ", ".join(f"g_{c.name}" for c in config.comparisons)
     tf = "".join(f", tf_{column}" for column in tf_columns(config))
     if not named:
+        tfs = "".join(
+            f", {_pair_tf(c, i, gamma_expression(c))}" for c, i in token_tf_levels(config)
+        )
         return f"""
-            select rid_l, rid_r, passes, {ordered}, {twins_column(config, [])}{tf}
+            select rid_l, rid_r, passes, {ordered}, {twins_column(config, [])}{tf}{pair_tf}
             from (
                 select p.rid_l, p.rid_r, p.passes, {gamma_columns(config)},
-                    {identifiers_column(config, [])}{carried}
+                    {identifiers_column(config, [])}{carried}{tfs}
                 from {pairs} p
                 join {records} l on l.rid = p.rid_l
                 join {records} r on r.rid = p.rid_r
             )"""
     read = sorted(set().union(*(columns_read(c) for c in named)))
     name_gammas = ", ".join(f"{gamma_expression(c)} as g_{c.name}" for c in named)
+    # (a name comparison's tf_tokens level: its frequency is the two names', computed here)
+    name_gammas += "".join(
+        f", {_pair_tf(c, i, gamma_expression(c))}" for c, i in token_tf_levels(config)
+    )
     other_gammas = "".join(f", {gamma_expression(c)} as g_{c.name}" for c in others)
     return f"""
         with records_named as materialized (
@@ -186,5 +242,5 @@ def gamma_sql(pairs: str, records: str, config: LinkageConfig) -> str:
             join names l on l.name_id = n.name_l
             join names r on r.name_id = n.name_r
         )
-        select p.rid_l, p.rid_r, p.passes, {ordered}, {twins_column(config, named)}{tf}
+        select p.rid_l, p.rid_r, p.passes, {ordered}, {twins_column(config, named)}{tf}{pair_tf}
         from records_named p join name_levels using (name_l, name_r)"""

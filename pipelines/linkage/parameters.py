@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.linkage.config import LinkageConfig
-from pipelines.linkage.levels import level_patterns, tf_columns
+from pipelines.linkage.levels import level_patterns, tf_columns, token_tf_columns
 
 PARAMETER_TABLE = "parameters"
 TF_TABLE = "term_frequencies"
@@ -335,6 +335,14 @@ def estimate_term_frequencies(
             count(*) / sum(count(*)) over () as frequency
         from {records} where {column} is not null group by {column}"""
         for column in tf_columns(config)
+    ]
+    # a token's share of the records holding it among their `found_in` tokens
+    parts += [
+        f"""select '{found_in}' as column_name, value,
+            count(*) / (select count(*) from {records} where len({found_in}) > 0) as frequency
+        from (select unnest(list_distinct({found_in})) as value from {records})
+        group by value"""
+        for found_in in sorted({f for _, f in token_tf_columns(config)})
     ]
     if not parts:
         parts = ["select '' as column_name, '' as value, 0.0 as frequency where false"]

@@ -275,6 +275,9 @@ CASES = [
     # field) and the surname mistyped
     ("swapcomp:1", "county", "Evie-Rae", "Rosstead", "2010-03-13", "F", "NG6 0JH", None, None),
     ("swapcomp:2", "icb", "Roosstead", "Evie-Rae", "2010-03-13", "F", "NG6 0JH", None, None),
+    # a double family name on one record, one part of it on the other (shared_token)
+    ("dbl:1", "city", "Amara", "Okoroafor-Mensworth", "2016-11-04", "F", "NG8 3QE", None, None),
+    ("dbl:2", "county", "Amara", "Mensworth", "2016-11-04", "F", "NG8 3QE", None, None),
     # names in the other order on one record, the forename an initial on the other
     ("swapinit:1", "city", "Quorndon", "Bethany", "2020-05-24", "F", "NG6 8SA", None, None),
     ("swapinit:2", "icb", "B", "Quorndon", "2020-05-24", "F", "NG6 8SA", None, None),
@@ -534,22 +537,26 @@ def test_parameters_are_estimated(estimated):
 
 def test_each_level_weighs_its_estimated_weight(estimated):
     """The SQL weight of every level of every comparison is the estimated log2(m / u) of that
-    level (a term-frequency level: of the value's share), and the null level weighs nothing."""
+    level (a term-frequency level: of the value's share; a shared-token level: of its pair's
+    rarest shared token's share), and the null level weighs nothing."""
     from pipelines.linkage.compare import weight_expressions
+    from pipelines.linkage.levels import pair_tf_columns
     from pipelines.linkage.parameters import load
 
     con, _ = estimated
     config = load_config()
     parameters = load(con, "identity.parameters", config)
     expressions = weight_expressions(config, parameters)
+    share = 0.01
+    pair_shares = "".join(f", {share} as {c}" for c in pair_tf_columns(config)[2:].split(", "))
+    assert "tf_surname_shared_token" in pair_shares
     for comparison in config.comparisons:
         for level in range(-1, len(comparison.levels)):
-            share = 0.01
             got = con.execute(
                 f"select {expressions[comparison.name]} from (select {level} as "
-                f"g_{comparison.name}, {share} as tf_fn, {share} as tf_sn) l"
+                f"g_{comparison.name}, {share} as tf_fn, {share} as tf_sn{pair_shares}) l"
             ).fetchall()[0][0]
-            if level >= 0 and comparison.levels[level].tf:
+            if level >= 0 and (comparison.levels[level].tf or comparison.levels[level].tf_tokens):
                 expected = math.log2(parameters.m[comparison.name][level] / share)
             else:
                 expected = parameters.weight(comparison.name, level)
@@ -681,19 +688,27 @@ def test_quality_on_the_population(estimated):
     assert precision > 0.98 and recall > 0.97
 
 
-def test_evidence_explains_a_linked_pair(estimated):
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        ("nick:1", "nick:2", ("forename", "variant")),
+        ("dbl:1", "dbl:2", ("surname", "shared_token")),
+    ],
+)
+def test_evidence_explains_a_linked_pair(estimated, left, right, level):
     con, _ = estimated
     config = load_config()
     row = (
         con.sql(
             "select * from identity.evidence"
-            " where record_id_l = 'nick:1' and record_id_r = 'nick:2'"
+            f" where record_id_l = '{left}' and record_id_r = '{right}'"
         )
         .pl()
         .row(0, named=True)
     )
-    assert row["same_child"] and row["forename_level"] == "variant"
-    assert row["dependency_weight"] < 0  # a nickname and one surname: the full-name correction
+    assert row["same_child"] and row[f"{level[0]}_level"] == level[1]
+    if left == "nick:1":  # a nickname and one surname: the full-name correction
+        assert row["dependency_weight"] < 0
     parts = sum(row[f"{c.name}_weight"] for c in config.comparisons)
     parts += row["dependency_weight"] + row["prior_weight"]
     assert parts == pytest.approx(row["match_weight"])
@@ -1017,7 +1032,8 @@ def test_true_pairs_missed_between_children_are_counted_by_their_own_pairs(estim
     prepare(con, "q_records", "q_prepared", config)
     con.execute(
         "create table q.prepared as select row_number() over () as rid, *,"
-        " 0.001 as tf_fn, 0.001 as tf_sn, false as is_new from q_prepared"
+        " 0.001 as tf_fn, 0.001 as tf_sn, [0.001] as tf_sn_tokens, false as is_new"
+        " from q_prepared"
     )
     con.execute(
         "create table q.crosswalk as select record_id, 'K' || split_part(record_id, ':', 1)"
@@ -1348,7 +1364,8 @@ def test_a_rare_twin_like_combination_borrows_its_share_from_its_forename_level(
 
 def _match_weights(con, dependencies: dict[str, float], pairs: list[dict]) -> list[float]:
     """The match weight of each pair given as its levels (`{comparison: level}`, the others
-    null) and its left record's term frequencies (`tf_fn`, `tf_sn`), with the estimated
+    null), its left record's term frequencies (`tf_fn`, `tf_sn`) and its rarest shared
+    surname token's (`tf_surname_shared_token`, null unless given), with the estimated
     parameters and these dependency corrections."""
     from pipelines.linkage.compare import weight_sql
     from pipelines.linkage.parameters import load
@@ -1361,7 +1378,8 @@ def _match_weights(con, dependencies: dict[str, float], pairs: list[dict]) -> li
         columns = ", ".join(f"{pair[c.name]} as g_{c.name}" for c in config.comparisons)
         rows.append(
             f"select {index} as rid_l, 0 as rid_r, 1 as passes, {columns}, "
-            f"null::varchar as twins, {pair['tf_fn']} as tf_fn, {pair['tf_sn']} as tf_sn"
+            f"null::varchar as twins, {pair['tf_fn']} as tf_fn, {pair['tf_sn']} as tf_sn, "
+            f"{pair.get('tf_surname_shared_token', 'null')}::double as tf_surname_shared_token"
         )
     con.execute(f"create or replace temp table weighed_pairs as {' union all '.join(rows)}")
     weights = dict(
@@ -1474,3 +1492,65 @@ def test_a_corrected_typo_never_weakens_a_pair(estimated):
         ],
     )
     assert exact == pytest.approx(typed)
+
+
+def test_a_shared_family_name_token_weighs_by_its_rarity(estimated):
+    """A double family name sharing one token with the other record's name (a part of a double
+    surname, a patronymic) is at the `shared_token` level. A shared Khan, held by one record in
+    a hundred, is a common coincidence; a shared Okonkwo, held by one in a hundred thousand, is
+    not: the level weighs log2(m / share) of the rarest token the two names share, from the
+    pair's own column, as the exact level weighs its value's share."""
+    from pipelines.linkage.compare import weight_sql
+    from pipelines.linkage.engine import _with_frequencies
+    from pipelines.linkage.levels import gamma_sql, register_macros
+    from pipelines.linkage.parameters import load
+    from pipelines.linkage.prepare import prepare
+
+    config = load_config()
+    parameters = load(estimated[0], "identity.parameters", config)
+    con = duckdb.connect()
+    register_macros(con)
+    rows = [
+        ("khan:1", "city", "Aisha", "Begum-Khan", "2014-02-03", "F", "NG5 1AB", None, None),
+        ("khan:2", "icb", "Aisha", "Khan", "2014-02-03", "F", "NG7 2CD", None, None),
+        ("okon:1", "city", "Aisha", "Adeyemi-Okonkwo", "2014-02-03", "F", "NG5 1AB", None, None),
+        ("okon:2", "icb", "Aisha", "Okonkwo", "2014-02-03", "F", "NG7 2CD", None, None),
+        # both tokens shared, written the other way round: the rarer one counts
+        ("both:1", "city", "Aisha", "Khan-Okonkwo", "2014-02-03", "F", "NG5 1AB", None, None),
+        ("both:2", "icb", "Aisha", "Okonkwo Khan", "2014-02-03", "F", "NG7 2CD", None, None),
+    ]
+    _table(con, "t_records", rows)
+    prepare(con, "t_records", "t_input", config)
+    con.execute(
+        """create table t_frequencies as select * from (values
+            ('name_tokens', 'KHAN', 0.01), ('name_tokens', 'OKONKWO', 0.00001),
+            ('name_tokens', 'AISHA', 0.01), ('name_tokens', 'BEGUM', 0.01),
+            ('name_tokens', 'ADEYEMI', 0.001)) v(column_name, value, frequency)"""
+    )
+    numbered = "select row_number() over (order by record_id) as rid, * from t_input"
+    con.execute(
+        "create table t_prepared as "
+        + _with_frequencies(numbered, "t_input", config, "t_frequencies")
+    )
+    con.execute(
+        """create table t_pairs as select l.rid as rid_l, r.rid as rid_r, 1 as passes
+        from t_prepared l join t_prepared r
+            on split_part(l.record_id, ':', 1) = split_part(r.record_id, ':', 1)
+        where l.record_id like '%:1' and r.record_id like '%:2'"""
+    )
+    con.execute(f"create table t_gammas as {gamma_sql('t_pairs', 't_prepared', config)}")
+    scored = con.sql(
+        f"""select split_part(p.record_id, ':', 1) as pair, s.g_surname,
+            s.tf_surname_shared_token, s.match_weight
+        from ({weight_sql("t_gammas", config, parameters)}) s
+        join t_prepared p on p.rid = s.rid_l"""
+    ).pl()
+    by_pair = {row["pair"]: row for row in scored.iter_rows(named=True)}
+    surname = config.comparison("surname")
+    shared = [level.label for level in surname.levels].index("shared_token")
+    assert {row["g_surname"] for row in by_pair.values()} == {shared}
+    assert by_pair["khan"]["tf_surname_shared_token"] == pytest.approx(0.01)
+    assert by_pair["okon"]["tf_surname_shared_token"] == pytest.approx(0.00001)
+    assert by_pair["both"]["tf_surname_shared_token"] == pytest.approx(0.00001)
+    rarer = by_pair["okon"]["match_weight"] - by_pair["khan"]["match_weight"]
+    assert rarer == pytest.approx(math.log2(0.01 / 0.00001))

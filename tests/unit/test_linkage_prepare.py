@@ -57,6 +57,21 @@ def test_a_dependency_on_an_unknown_level_is_rejected(tmp_path):
         load_config(path)
 
 
+def test_a_malformed_token_frequency_is_rejected(tmp_path):
+    path = _edited_config(
+        tmp_path, "tf_tokens: {tokens: sn_tokens, found_in: name_tokens}", "tf_tokens: sn_tokens"
+    )
+    with pytest.raises(LinkageConfigError, match=r"surname level shared_token: tf_tokens is"):
+        load_config(path)
+    path = _edited_config(
+        tmp_path,
+        "tf_tokens: {tokens: sn_tokens, found_in: name_tokens}",
+        "tf_tokens: {tokens: sn_tokens, found_in: name_tokens}\n        tf: sn",
+    )
+    with pytest.raises(LinkageConfigError, match=r"tf or tf_tokens, not both"):
+        load_config(path)
+
+
 def test_a_dependency_applies_at_its_levels():
     config = load_config()
     (full_name,) = [d for d in config.dependencies if d.name == "full_name"]
