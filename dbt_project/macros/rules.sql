@@ -2,9 +2,12 @@
     The marts' rules about dates and codes, each written once (docs/marts.md defines them).
 #}
 
-{# An EHC plan still runs after `on`: not ceased, or ceased later. #}
+{# An EHC plan still runs after `on`: not ceased, or ceased later. Written as one comparison
+   (a plan not ceased runs to the end of the calendar), not as "is null or later": in a join's
+   condition DuckDB can then pair the plans by hash and compare after; an `or` there made it
+   compare every plan with every other (7 s for 30,000 moves at 1,000,000 children, 0.1 s now). #}
 {% macro running_after(plan, on) -%}
-    ({{ plan }}.cease_date is null or {{ plan }}.cease_date > {{ on }})
+    (coalesce({{ plan }}.cease_date, date '9999-12-31') > {{ on }})
 {%- endmacro %}
 
 {# An EHC plan is in force on `on`: started by then and still running after it. #}

@@ -838,6 +838,39 @@ def test_each_move_between_the_councils_is_one_row_and_its_gap_follows_from_it(d
     # never a gap (docs/marts.md)
 
 
+def test_moves_meet_the_receiving_councils_plans_by_hash_not_by_every_pair(default_build):
+    """fct_council_moves finds each move's receiving plans among the plans "still running" after
+    it. Written as "not ceased or ceased later", that condition made DuckDB compare every move
+    with every plan (a nested loop: 7 s at 1,000,000 children, four times that at twice the
+    children); as one comparison it pairs them by child and council first. The plan DuckDB
+    makes of the model as this run compiled it must hold no nested-loop join."""
+    import json
+
+    from pipelines.config import DBT_PROJECT_DIR
+
+    _, _, warehouse = default_build
+    macros = DBT_PROJECT_DIR / "macros" / "rules.sql"
+    compiled = [
+        path
+        for path in (DBT_PROJECT_DIR / "target").glob("*/compiled/send/models/marts/*.sql")
+        if path.name == "fct_council_moves.sql"
+        and path.stat().st_mtime >= macros.stat().st_mtime
+    ]
+    assert compiled, "the run compiled fct_council_moves"
+    sql = max(compiled, key=lambda path: path.stat().st_mtime).read_text()
+    with open_database(warehouse / "restricted.duckdb", read_only=True) as con:
+        plan = json.loads(con.execute(f"explain (format json) {sql}").fetchall()[0][1])
+
+    def operators(node):
+        yield node["name"]
+        for child in node.get("children", []):
+            yield from operators(child)
+
+    names = [name for node in plan for name in operators(node)]
+    assert "HASH_JOIN" in names
+    assert "BLOCKWISE_NL_JOIN" not in names
+
+
 def test_placements_and_top_up_lines_carry_the_school_phase_and_where_the_child_lives(
     default_build,
 ):
