@@ -853,8 +853,7 @@ def test_moves_meet_the_receiving_councils_plans_by_hash_not_by_every_pair(defau
     compiled = [
         path
         for path in (DBT_PROJECT_DIR / "target").glob("*/compiled/send/models/marts/*.sql")
-        if path.name == "fct_council_moves.sql"
-        and path.stat().st_mtime >= macros.stat().st_mtime
+        if path.name == "fct_council_moves.sql" and path.stat().st_mtime >= macros.stat().st_mtime
     ]
     assert compiled, "the run compiled fct_council_moves"
     sql = max(compiled, key=lambda path: path.stat().st_mtime).read_text()
