@@ -3,6 +3,7 @@ before the assets import it."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.metadata
 import os
@@ -95,21 +96,42 @@ def _newest_source_mtime(project_dir: Path) -> float:
     return max((f.stat().st_mtime for f in files if f.is_file()), default=0.0)
 
 
+def _manifest_is_current(manifest: Path) -> bool:
+    return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(DBT_PROJECT_DIR)
+
+
 def prepare_manifest(force: bool = False) -> Path:
     """Parse the dbt project when its manifest is missing or older than any model or seed.
 
     The command line, the tests and CI call this first; under `dagster dev` this module does.
+    Processes that start together after a model changed (test workers, a run beside the UI)
+    parse one at a time: the others wait on a lock and then find the manifest current. Each
+    parse writes to a folder of its own and the manifest is renamed into place, so no reader
+    ever sees half a manifest (dbt writes it in pieces; one left so broke every import).
     """
     manifest = send_dbt_project.manifest_path
-    if (
-        force
-        or not manifest.exists()
-        or manifest.stat().st_mtime < _newest_source_mtime(DBT_PROJECT_DIR)
-    ):
-        # parsing renders the profile, which names the warehouse (it does not open it)
-        with dbt_environment(get_settings()):
-            dbt = SendDbtCli(project_dir=send_dbt_project)
-            dbt.cli(["parse", "--quiet"], target_path=send_dbt_project.target_path).wait()
+    if not force and _manifest_is_current(manifest):
+        return manifest
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with open(manifest.parent / ".manifest.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if force or not _manifest_is_current(manifest):
+            own = manifest.parent / f"parse-{uuid.uuid4().hex[:12]}"
+            own.mkdir()
+            try:
+                # dbt parses only what changed since the last parse, kept beside the manifest
+                last = manifest.parent / PARTIAL_PARSE_FILE
+                if last.exists():
+                    shutil.copyfile(last, own / PARTIAL_PARSE_FILE)
+                # parsing renders the profile, which names the warehouse (it does not open it)
+                with dbt_environment(get_settings()):
+                    dbt = SendDbtCli(project_dir=send_dbt_project)
+                    dbt.cli(["parse", "--quiet"], target_path=own).wait()
+                if (own / PARTIAL_PARSE_FILE).exists():
+                    os.replace(own / PARTIAL_PARSE_FILE, last)
+                os.replace(own / manifest.name, manifest)
+            finally:
+                shutil.rmtree(own, ignore_errors=True)
     return manifest
 
 

@@ -56,3 +56,30 @@ def test_loading_the_definitions_does_not_load_the_validation_library():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "[]"
+
+
+def test_processes_that_find_the_manifest_stale_parse_it_one_at_a_time():
+    """Test workers or a run beside the UI, started after a model changed, each find the dbt
+    manifest stale. One parses while the others wait on its lock (dbt writes the manifest in
+    pieces: two at once left a broken one that failed every later import), and the manifest
+    is renamed into place whole."""
+    import fcntl
+    import json
+    import threading
+
+    from pipelines.project import prepare_manifest
+
+    manifest = prepare_manifest()
+    before = manifest.stat().st_mtime_ns
+    parsed = threading.Event()
+    second = threading.Thread(target=lambda: (prepare_manifest(force=True), parsed.set()))
+    with open(manifest.parent / ".manifest.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a first process parsing
+        second.start()
+        # longer than a parse takes here (about 5 s): without the lock it would be done
+        assert not parsed.wait(timeout=12)
+        assert manifest.stat().st_mtime_ns == before
+    second.join(timeout=300)
+    assert parsed.is_set()
+    assert manifest.stat().st_mtime_ns > before
+    assert json.loads(manifest.read_text())["nodes"]
