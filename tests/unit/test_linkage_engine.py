@@ -1032,7 +1032,8 @@ def test_true_pairs_missed_between_children_are_counted_by_their_own_pairs(estim
     prepare(con, "q_records", "q_prepared", config)
     con.execute(
         "create table q.prepared as select row_number() over () as rid, *,"
-        " 0.001 as tf_fn, 0.001 as tf_sn, [0.001] as tf_sn_tokens, false as is_new"
+        " 0.001 as tf_fn, 0.001 as tf_sn, [0.001] as tf_sn_tokens, [0.001] as tf_fn_tokens,"
+        " false as is_new"
         " from q_prepared"
     )
     con.execute(
@@ -1365,9 +1366,10 @@ def test_a_rare_twin_like_combination_borrows_its_share_from_its_forename_level(
 def _match_weights(con, dependencies: dict[str, float], pairs: list[dict]) -> list[float]:
     """The match weight of each pair given as its levels (`{comparison: level}`, the others
     null), its left record's term frequencies (`tf_fn`, `tf_sn`) and its rarest shared
-    surname token's (`tf_surname_shared_token`, null unless given), with the estimated
+    tokens' (`tf_surname_shared_token` and the like, null unless given), with the estimated
     parameters and these dependency corrections."""
     from pipelines.linkage.compare import weight_sql
+    from pipelines.linkage.levels import pair_tf_columns
     from pipelines.linkage.parameters import load
 
     config = load_config()
@@ -1378,8 +1380,11 @@ def _match_weights(con, dependencies: dict[str, float], pairs: list[dict]) -> li
         columns = ", ".join(f"{pair[c.name]} as g_{c.name}" for c in config.comparisons)
         rows.append(
             f"select {index} as rid_l, 0 as rid_r, 1 as passes, {columns}, "
-            f"null::varchar as twins, {pair['tf_fn']} as tf_fn, {pair['tf_sn']} as tf_sn, "
-            f"{pair.get('tf_surname_shared_token', 'null')}::double as tf_surname_shared_token"
+            f"null::varchar as twins, {pair['tf_fn']} as tf_fn, {pair['tf_sn']} as tf_sn"
+            + "".join(
+                f", {pair.get(column, 'null')}::double as {column}"
+                for column in pair_tf_columns(config)[2:].split(", ")
+            )
         )
     con.execute(f"create or replace temp table weighed_pairs as {' union all '.join(rows)}")
     weights = dict(
@@ -1494,12 +1499,14 @@ def test_a_corrected_typo_never_weakens_a_pair(estimated):
     assert exact == pytest.approx(typed)
 
 
-def test_a_shared_family_name_token_weighs_by_its_rarity(estimated):
+def test_a_shared_name_token_weighs_by_its_rarity(estimated):
     """A double family name sharing one token with the other record's name (a part of a double
-    surname, a patronymic) is at the `shared_token` level. A shared Khan, held by one record in
-    a hundred, is a common coincidence; a shared Okonkwo, held by one in a hundred thousand, is
-    not: the level weighs log2(m / share) of the rarest token the two names share, from the
-    pair's own column, as the exact level weighs its value's share."""
+    surname, a patronymic) is at the surname's `shared_token` level; a given name among the
+    other record's given names (a middle name used) at the forename's `other_name` level. A
+    shared Khan, held by one record in a hundred, is a common coincidence; a shared Okonkwo,
+    held by one in a hundred thousand, is not: the level weighs log2(m / share) of the rarest
+    token the two names share, from the pair's own column, as the exact level weighs its
+    value's share. A shared Grace and a shared Chiamaka likewise."""
     from pipelines.linkage.compare import weight_sql
     from pipelines.linkage.engine import _with_frequencies
     from pipelines.linkage.levels import gamma_sql, register_macros
@@ -1518,6 +1525,11 @@ def test_a_shared_family_name_token_weighs_by_its_rarity(estimated):
         # both tokens shared, written the other way round: the rarer one counts
         ("both:1", "city", "Aisha", "Khan-Okonkwo", "2014-02-03", "F", "NG5 1AB", None, None),
         ("both:2", "icb", "Aisha", "Okonkwo Khan", "2014-02-03", "F", "NG7 2CD", None, None),
+        # the same for a given name: a middle name used on the other record (other_name)
+        ("grace:1", "city", "Amara Grace", "Okafor", "2014-02-03", "F", "NG5 1AB", None, None),
+        ("grace:2", "icb", "Grace", "Okafor", "2014-02-03", "F", "NG7 2CD", None, None),
+        ("chia:1", "city", "Amara Chiamaka", "Okafor", "2014-02-03", "F", "NG5 1AB", None, None),
+        ("chia:2", "icb", "Chiamaka", "Okafor", "2014-02-03", "F", "NG7 2CD", None, None),
     ]
     _table(con, "t_records", rows)
     prepare(con, "t_records", "t_input", config)
@@ -1525,7 +1537,9 @@ def test_a_shared_family_name_token_weighs_by_its_rarity(estimated):
         """create table t_frequencies as select * from (values
             ('name_tokens', 'KHAN', 0.01), ('name_tokens', 'OKONKWO', 0.00001),
             ('name_tokens', 'AISHA', 0.01), ('name_tokens', 'BEGUM', 0.01),
-            ('name_tokens', 'ADEYEMI', 0.001)) v(column_name, value, frequency)"""
+            ('name_tokens', 'ADEYEMI', 0.001), ('name_tokens', 'GRACE', 0.01),
+            ('name_tokens', 'CHIAMAKA', 0.00001), ('name_tokens', 'AMARA', 0.001),
+            ('name_tokens', 'OKAFOR', 0.001)) v(column_name, value, frequency)"""
     )
     numbered = "select row_number() over (order by record_id) as rid, * from t_input"
     con.execute(
@@ -1540,17 +1554,23 @@ def test_a_shared_family_name_token_weighs_by_its_rarity(estimated):
     )
     con.execute(f"create table t_gammas as {gamma_sql('t_pairs', 't_prepared', config)}")
     scored = con.sql(
-        f"""select split_part(p.record_id, ':', 1) as pair, s.g_surname,
-            s.tf_surname_shared_token, s.match_weight
+        f"""select split_part(p.record_id, ':', 1) as pair, s.g_surname, s.g_forename,
+            s.tf_surname_shared_token, s.tf_forename_other_name, s.match_weight
         from ({weight_sql("t_gammas", config, parameters)}) s
         join t_prepared p on p.rid = s.rid_l"""
     ).pl()
     by_pair = {row["pair"]: row for row in scored.iter_rows(named=True)}
     surname = config.comparison("surname")
     shared = [level.label for level in surname.levels].index("shared_token")
-    assert {row["g_surname"] for row in by_pair.values()} == {shared}
+    assert {by_pair[p]["g_surname"] for p in ("khan", "okon", "both")} == {shared}
     assert by_pair["khan"]["tf_surname_shared_token"] == pytest.approx(0.01)
     assert by_pair["okon"]["tf_surname_shared_token"] == pytest.approx(0.00001)
     assert by_pair["both"]["tf_surname_shared_token"] == pytest.approx(0.00001)
     rarer = by_pair["okon"]["match_weight"] - by_pair["khan"]["match_weight"]
+    assert rarer == pytest.approx(math.log2(0.01 / 0.00001))
+    forename = config.comparison("forename")
+    other_name = [level.label for level in forename.levels].index("other_name")
+    assert {by_pair[p]["g_forename"] for p in ("grace", "chia")} == {other_name}
+    assert by_pair["grace"]["tf_forename_other_name"] == pytest.approx(0.01)
+    rarer = by_pair["chia"]["match_weight"] - by_pair["grace"]["match_weight"]
     assert rarer == pytest.approx(math.log2(0.01 / 0.00001))
