@@ -108,23 +108,30 @@ def pair_tf_column(comparison: Comparison, index: int) -> str:
     return f"tf_{comparison.name}_{comparison.levels[index].label}"
 
 
-def _pair_tf(comparison: Comparison, index: int, level_sql: str) -> str:
-    """SQL over a pair's records: for a pair at a `tf_tokens` level, the share of records
-    holding the rarest token of either record's `tokens` found in the other's `found_in`."""
+def _pair_tf(comparison: Comparison, index: int) -> str:
+    """SQL over a pair's records and its level column `g_<comparison>` (an alias of the same
+    select list): for a pair at a `tf_tokens` level, the share of records holding the rarest
+    token of either record's `tokens` found in the other's `found_in`."""
     tokens, found_in = comparison.levels[index].tf_tokens
     sides = [
         f"list_filter({a}.tf_{tokens}, lambda f, i: list_contains({b}.{found_in}, {a}.{tokens}[i]))"
         for a, b in (("l", "r"), ("r", "l"))
     ]
     return (
-        f"cast(case when {level_sql} = {index} then list_min(list_concat({', '.join(sides)})) "
+        f"cast(case when g_{comparison.name} = {index} "
+        f"then list_min(list_concat({', '.join(sides)})) "
         f"end as double) as {pair_tf_column(comparison, index)}"
     )
 
 
+def pair_tf_names(config: LinkageConfig) -> list[str]:
+    """The scored pair's frequency column of each `tf_tokens` level (see `pair_tf_column`)."""
+    return [pair_tf_column(c, i) for c, i in token_tf_levels(config)]
+
+
 def pair_tf_columns(config: LinkageConfig) -> str:
-    """ ", <column>" for each `tf_tokens` level's column (see `pair_tf_column`)."""
-    return "".join(f", {pair_tf_column(c, i)}" for c, i in token_tf_levels(config))
+    """ ", <column>" for each of `pair_tf_names`, to follow a select list."""
+    return "".join(f", {name}" for name in pair_tf_names(config))
 
 
 def level_patterns(pairs: str, records: str, config: LinkageConfig) -> str:
@@ -197,9 +204,7 @@ def gamma_sql(pairs: str, records: str, config: LinkageConfig) -> str:
     ordered = ", ".join(f"g_{c.name}" for c in config.comparisons)
     tf = "".join(f", tf_{column}" for column in tf_columns(config))
     if not named:
-        tfs = "".join(
-            f", {_pair_tf(c, i, gamma_expression(c))}" for c, i in token_tf_levels(config)
-        )
+        tfs = "".join(f", {_pair_tf(c, i)}" for c, i in token_tf_levels(config))
         return f"""
             select rid_l, rid_r, passes, {ordered}, {twins_column(config, [])}{tf}{pair_tf}
             from (
@@ -211,10 +216,9 @@ def gamma_sql(pairs: str, records: str, config: LinkageConfig) -> str:
             )"""
     read = sorted(set().union(*(columns_read(c) for c in named)))
     name_gammas = ", ".join(f"{gamma_expression(c)} as g_{c.name}" for c in named)
-    # (a name comparison's tf_tokens level: its frequency is the two names', computed here)
-    name_gammas += "".join(
-        f", {_pair_tf(c, i, gamma_expression(c))}" for c, i in token_tf_levels(config)
-    )
+    # (a name comparison's tf_tokens level: its frequency is the two names', computed here
+    # from the level just named)
+    name_gammas += "".join(f", {_pair_tf(c, i)}" for c, i in token_tf_levels(config))
     other_gammas = "".join(f", {gamma_expression(c)} as g_{c.name}" for c in others)
     return f"""
         with records_named as materialized (

@@ -540,7 +540,7 @@ def test_each_level_weighs_its_estimated_weight(estimated):
     level (a term-frequency level: of the value's share; a shared-token level: of its pair's
     rarest shared token's share), and the null level weighs nothing."""
     from pipelines.linkage.compare import weight_expressions
-    from pipelines.linkage.levels import pair_tf_columns
+    from pipelines.linkage.levels import pair_tf_names
     from pipelines.linkage.parameters import load
 
     con, _ = estimated
@@ -548,7 +548,7 @@ def test_each_level_weighs_its_estimated_weight(estimated):
     parameters = load(con, "identity.parameters", config)
     expressions = weight_expressions(config, parameters)
     share = 0.01
-    pair_shares = "".join(f", {share} as {c}" for c in pair_tf_columns(config)[2:].split(", "))
+    pair_shares = "".join(f", {share} as {c}" for c in pair_tf_names(config))
     assert "tf_surname_shared_token" in pair_shares
     for comparison in config.comparisons:
         for level in range(-1, len(comparison.levels)):
@@ -1369,7 +1369,7 @@ def _match_weights(con, dependencies: dict[str, float], pairs: list[dict]) -> li
     tokens' (`tf_surname_shared_token` and the like, null unless given), with the estimated
     parameters and these dependency corrections."""
     from pipelines.linkage.compare import weight_sql
-    from pipelines.linkage.levels import pair_tf_columns
+    from pipelines.linkage.levels import pair_tf_names
     from pipelines.linkage.parameters import load
 
     config = load_config()
@@ -1383,7 +1383,7 @@ def _match_weights(con, dependencies: dict[str, float], pairs: list[dict]) -> li
             f"null::varchar as twins, {pair['tf_fn']} as tf_fn, {pair['tf_sn']} as tf_sn"
             + "".join(
                 f", {pair.get(column, 'null')}::double as {column}"
-                for column in pair_tf_columns(config)[2:].split(", ")
+                for column in pair_tf_names(config)
             )
         )
     con.execute(f"create or replace temp table weighed_pairs as {' union all '.join(rows)}")
