@@ -426,9 +426,48 @@ def blocking_figures(data: DataSet, truth: pl.DataFrame, clusters: dict) -> dict
                 f"from read_parquet('{data.truth}')"
             )
             figures.update(fault_figures(true_pairs_compared(con), clusters))
+        if "twin_of" in truth.columns and truth["twin_of"].null_count() < truth.height:
+            figures["twin_like"] = twin_like_figures(con, data)
         return figures
     finally:
         con.close()
+
+
+def twin_like_figures(con: duckdb.DuckDBPyConnection, data: DataSet) -> list[dict]:
+    """The scored pairs that look like twins and whose identifiers do not settle them, by the
+    forename's level: how many are one child's two records and how many are twins, and how many
+    of each the engine put in one child. What the pair's own fields can tell: where one child
+    outnumbers twins at a level, refusing that level's pairs loses more true pairs than it
+    keeps twins apart."""
+    from pipelines.linkage.config import load_config
+
+    forename = next(c for c in load_config().comparisons if c.name == "forename")
+    labels = {i: level.label for i, level in enumerate(forename.levels)}
+    con.execute(
+        "create or replace table twins as select record_id, true_id, twin_of "
+        f"from read_parquet('{data.truth}')"
+    )
+    rows = con.sql(
+        """with records as (
+            select p.rid, t.true_id, t.twin_of, c.child_key
+            from identity.prepared p
+            join twins t using (record_id)
+            join identity.crosswalk c using (record_id)
+        )
+        select s.g_forename as level, count(*) as pairs,
+            count(*) filter (where l.true_id = r.true_id) as one_child,
+            count(*) filter (where l.twin_of = r.true_id) as twins,
+            count(*) filter (where l.true_id = r.true_id and l.child_key = r.child_key)
+                as one_child_linked,
+            count(*) filter (where l.twin_of = r.true_id and l.child_key = r.child_key)
+                as twins_linked
+        from identity.scored_pairs s
+        join records l on l.rid = s.rid_l
+        join records r on r.rid = s.rid_r
+        where s.twin_like
+        group by all order by level"""
+    ).pl()
+    return [{**row, "level": labels.get(row["level"], "null")} for row in rows.to_dicts()]
 
 
 # --- tables ---------------------------------------------------------------------------------
@@ -629,6 +668,28 @@ def set_tables(name: str, figures: dict) -> list[str]:
             lines += md_table(
                 [title, "true pairs", "blocking recall"] + [f"{e} recall" for e in engines], rows
             )
+    twin_like = (blocking or {}).get("twin_like")
+    if twin_like:
+        lines += [
+            "Scored pairs that look like twins and whose identifiers do not settle them"
+            " (engine), by the forename's level: one child's two records or twins, and how many"
+            " of each the engine put in one child:",
+            "",
+        ]
+        lines += md_table(
+            ["forename level", "pairs", "one child", "twins", "one child, linked", "twins, linked"],
+            [
+                [
+                    row["level"],
+                    row["pairs"],
+                    row["one_child"],
+                    row["twins"],
+                    row["one_child_linked"],
+                    row["twins_linked"],
+                ]
+                for row in twin_like
+            ],
+        )
     return lines
 
 

@@ -1285,6 +1285,25 @@ def test_known_children_are_merged_only_by_a_reviewer(estimated, base_rows):
     assert queued and all(p >= load_config().thresholds.link_probability for *_, p in queued)
     proposal = queued[0][:2]
     assert "split:new" in proposal
+    # The queue is the evidence of every undecided uncertain pair and every proposed merge:
+    # the pairs it takes from the scored pairs before joining the evidence on are all of them.
+    t = load_config().thresholds
+    expected = con.execute(
+        f"""select e.*, m.record_id_l is not null as proposed from identity.evidence e
+        left join identity.proposed_merges m using (record_id_l, record_id_r)
+        where e.reviewer_decision is null and (m.record_id_l is not null
+            or e.probability >= {t.review_low} and e.probability < {t.review_high})
+        order by all"""
+    ).fetchall()
+    assert any(row[-1] for row in expected) and not all(row[-1] for row in expected)
+    assert (
+        expected
+        == con.execute(
+            """select * exclude (review_reason),
+            review_reason = 'proposed merge of two known children'
+        from identity.review_queue order by all"""
+        ).fetchall()
+    )
     # A reviewer confirms: the merge happens and is recorded.
     con.execute(
         "create or replace table decisions as select ? as record_id_l, ? as record_id_r, "
