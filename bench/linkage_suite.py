@@ -427,13 +427,13 @@ def blocking_figures(data: DataSet, truth: pl.DataFrame, clusters: dict) -> dict
             )
             figures.update(fault_figures(true_pairs_compared(con), clusters))
         if "twin_of" in truth.columns and truth["twin_of"].null_count() < truth.height:
-            figures["twin_like"] = twin_like_figures(con, data)
+            figures["twin_like"] = twin_like_figures(con, truth)
         return figures
     finally:
         con.close()
 
 
-def twin_like_figures(con: duckdb.DuckDBPyConnection, data: DataSet) -> list[dict]:
+def twin_like_figures(con: duckdb.DuckDBPyConnection, truth: pl.DataFrame) -> list[dict]:
     """The scored pairs that look like twins and whose identifiers do not settle them, by the
     forename's level: how many are one child's two records and how many are twins, and how many
     of each the engine put in one child. What the pair's own fields can tell: where one child
@@ -443,10 +443,7 @@ def twin_like_figures(con: duckdb.DuckDBPyConnection, data: DataSet) -> list[dic
 
     forename = next(c for c in load_config().comparisons if c.name == "forename")
     labels = {i: level.label for i, level in enumerate(forename.levels)}
-    con.execute(
-        "create or replace table twins as select record_id, true_id, twin_of "
-        f"from read_parquet('{data.truth}')"
-    )
+    con.register("twins", truth.select("record_id", "true_id", "twin_of"))
     rows = con.sql(
         """with records as (
             select p.rid, t.true_id, t.twin_of, c.child_key

@@ -809,9 +809,9 @@ def _write_evidence(con, schema: str, config: LinkageConfig, params: model.Param
         where s.probability >= {t.review_low!r} or cl.child_key = cr.child_key
             or d.decision is not null"""
     )
-    # The queue's pairs are taken from the scored pairs before the evidence is joined on: the
-    # uncertain ones and the proposed merges, a few thousand of millions (the evidence of every
-    # scored pair, filtered after, took 3.5 s at 2,000,000 records).
+    # The queue's pairs (the uncertain ones and the proposed merges, undecided) are taken from
+    # the scored pairs before the evidence is joined on: a few thousand of millions (the
+    # evidence of every scored pair, filtered after, took 3.5 s at 2,000,000 records).
     uncertain = f"s.probability >= {t.review_low!r} and s.probability < {t.review_high!r}"
     queued = f"""(
         select s.* from {schema}.scored_pairs s where {uncertain}
@@ -832,8 +832,6 @@ def _write_evidence(con, schema: str, config: LinkageConfig, params: model.Param
         from ({_evidence_sql(schema, config, params, queued)}) e
         left join {schema}.proposed_merges m using (record_id_l, record_id_r)
         where e.reviewer_decision is null
-          and (e.probability >= {t.review_low!r} and e.probability < {t.review_high!r}
-               or m.record_id_l is not null)
         order by m.record_id_l is null, abs(e.probability - {t.link_probability!r}),
             e.record_id_l, e.record_id_r"""
     )
