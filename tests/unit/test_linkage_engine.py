@@ -311,6 +311,54 @@ CASES = [
         "H892555010072",
         None,
     ),
+    # another child's UPN on one record whose forename is misspelt: Oilver, one edit from the
+    # common Oliver and written nowhere else, is a misspelling, so still one child
+    (
+        "wrongtypo:1",
+        "city",
+        "Oliver",
+        "Pembridgeworth",
+        "2010-06-15",
+        "M",
+        "NG3 4TB",
+        "R892555050111",
+        None,
+    ),
+    (
+        "wrongtypo:2",
+        "county",
+        "Oilver",
+        "Pembridgeworth",
+        "2010-06-15",
+        "M",
+        "NG3 4TB",
+        "U892555050122",
+        None,
+    ),
+    # twins with their own UPNs and two names one edit apart that are both names (neither far
+    # rarer than the other): two children
+    (
+        "rtwin:a",
+        "city",
+        "Kaden",
+        "Ulverstone",
+        "2016-03-02",
+        "M",
+        "NG11 7PQ",
+        "C892555060131",
+        None,
+    ),
+    (
+        "rtwin:b",
+        "county",
+        "Jaden",
+        "Ulverstone",
+        "2016-03-02",
+        "M",
+        "NG11 7PQ",
+        "E892555060142",
+        None,
+    ),
     # another child's UPN on one record, and the family name changed on another that carries
     # the child's own UPN: the forename, birth date and address still say one child
     (
@@ -579,6 +627,8 @@ def test_hand_made_cases(estimated):
     assert len({keys[f"ktypo:{i}"] for i in range(1, 4)}) == 1
     assert len({keys[f"kswap:{i}"] for i in range(1, 4)}) == 1
     assert keys["jtwin:a1"] == keys["jtwin:a2"] != keys["jtwin:b"]
+    assert keys["wrongtypo:1"] == keys["wrongtypo:2"]
+    assert keys["rtwin:a"] != keys["rtwin:b"]
     cases = (
         "nick",
         "swap",
