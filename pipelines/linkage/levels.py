@@ -27,9 +27,10 @@ from pipelines.linkage.prepare import NAME_COLUMNS
 # mistake could turn into each other (one digit, day and month swapped, one part wrong).
 # `identifier_slip(a, b, a_valid, b_valid)`: one identifier a keying slip away from the other,
 # and not both passing their check (two valid identifiers that differ are two identifiers).
-# `misspelt(a, b, freq_a, freq_b)`: two names one edit apart of which the rarer is written at
-# most a twentieth as often as the other (a frequency unknown counts as none): a misspelling
-# of one name (Jakc beside Jack), not two names (twins Jack and Jake, both common).
+# `miswritten(a, b, freq_a, freq_b)`: two forms of one name, one edit apart or one the start of
+# the other (an initial, a shortened name), the rarer written at most a twentieth as often as
+# the other (a frequency unknown counts as none): Jakc, Alex or A beside Alexander or Jack, not
+# two names (twins Jack and Jake, Leo and Leon, both common).
 MACROS = """
 create or replace temp macro within_one_edit(a, b) as
     case
@@ -56,8 +57,8 @@ create or replace temp macro dates_related(a, b) as
     or list_has_any(dob_parts(a), dob_parts(b));
 create or replace temp macro identifier_slip(a, b, a_valid, b_valid) as
     within_one_edit(a, b) and not (a_valid and b_valid);
-create or replace temp macro misspelt(a, b, freq_a, freq_b) as
-    within_one_edit(a, b)
+create or replace temp macro miswritten(a, b, freq_a, freq_b) as
+    (within_one_edit(a, b) or is_prefix(a, b))
     and least(coalesce(freq_a, 0), coalesce(freq_b, 0))
         < 0.05 * greatest(coalesce(freq_a, 0), coalesce(freq_b, 0));
 create or replace temp macro is_prefix(a, b) as

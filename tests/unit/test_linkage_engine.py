@@ -335,6 +335,54 @@ CASES = [
         "U892555050122",
         None,
     ),
+    # another child's UPN on one record whose forename is shortened (Alex for Alexander)
+    (
+        "wrongshort:1",
+        "city",
+        "Alexander",
+        "Quillerby",
+        "2009-04-30",
+        "M",
+        "NG5 2HX",
+        "N892555070151",
+        None,
+    ),
+    (
+        "wrongshort:2",
+        "icb",
+        "Alex",
+        "Quillerby",
+        "2009-04-30",
+        "M",
+        "NG5 2HX",
+        "Q892555070162",
+        None,
+    ),
+    # another child's UPN on one record, and the family has moved to another district: the
+    # names are too rare for a namesake born that day, and the pair's own evidence, the two
+    # UPNs included, still says one child
+    (
+        "wrongdist:1",
+        "city",
+        "Matilda",
+        "Fenwickstone",
+        "2014-08-19",
+        "F",
+        "NG7 3LB",
+        "Z892555080171",
+        None,
+    ),
+    (
+        "wrongdist:2",
+        "county",
+        "Matilda",
+        "Fenwickstone",
+        "2014-08-19",
+        "F",
+        "NG18 4RT",
+        "B892555080182",
+        None,
+    ),
     # twins with their own UPNs and two names one edit apart that are both names (neither far
     # rarer than the other): two children
     (
@@ -628,6 +676,8 @@ def test_hand_made_cases(estimated):
     assert len({keys[f"kswap:{i}"] for i in range(1, 4)}) == 1
     assert keys["jtwin:a1"] == keys["jtwin:a2"] != keys["jtwin:b"]
     assert keys["wrongtypo:1"] == keys["wrongtypo:2"]
+    assert keys["wrongshort:1"] == keys["wrongshort:2"]
+    assert keys["wrongdist:1"] == keys["wrongdist:2"]
     assert keys["rtwin:a"] != keys["rtwin:b"]
     cases = (
         "nick",
