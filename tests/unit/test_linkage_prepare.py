@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import duckdb
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.linkage import blocking, levels
 from pipelines.linkage.cluster import connected_components
@@ -164,6 +168,50 @@ def test_within_one_edit():
     }
     for (a, b), expected in cases.items():
         assert con.execute("select within_one_edit(?, ?)", [a, b]).fetchall()[0][0] is expected
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance <= 1, written plainly."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = sorted((a, b), key=len)
+    return len(long_) - len(short) == 1 and any(
+        long_[:i] + long_[i + 1 :] == short for i in range(len(long_))
+    )
+
+
+_NAME = st.text(alphabet="ABEJKLMO", min_size=1, max_size=7)
+_FREQUENCY = st.one_of(st.none(), st.floats(min_value=1e-7, max_value=0.05))
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=_NAME, b=_NAME, freq_a=_FREQUENCY, freq_b=_FREQUENCY)
+def test_miswritten_is_a_rare_form_one_edit_away_or_a_start(a, b, freq_a, freq_b):
+    """Two forms of one name: one edit apart or one the start of the other, the rarer written at
+    most a twentieth as often (an unknown frequency counts as none); symmetric."""
+    con = _macros()
+    fa, fb = freq_a or 0.0, freq_b or 0.0
+    expected = (_one_edit(a, b) or a.startswith(b) or b.startswith(a)) and min(fa, fb) < 0.05 * max(
+        fa, fb
+    )
+    query = "select miswritten(?, ?, ?::double, ?::double)"
+    assert con.execute(query, [a, b, freq_a, freq_b]).fetchone()[0] is expected
+    assert con.execute(query, [b, a, freq_b, freq_a]).fetchone()[0] is expected
+
+
+@functools.cache
+def _macros() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    levels.register_macros(con)
+    return con
 
 
 def test_blocking_finds_swapped_names_and_dates():
