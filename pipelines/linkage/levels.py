@@ -57,15 +57,15 @@ create or replace temp macro dates_related(a, b) as
     or list_has_any(dob_parts(a), dob_parts(b));
 create or replace temp macro identifier_slip(a, b, a_valid, b_valid) as
     within_one_edit(a, b) and not (a_valid and b_valid);
-create or replace temp macro miswritten(a, b, freq_a, freq_b) as
-    (within_one_edit(a, b) or is_prefix(a, b))
-    and least(coalesce(freq_a, 0), coalesce(freq_b, 0))
-        < 0.05 * greatest(coalesce(freq_a, 0), coalesce(freq_b, 0));
 create or replace temp macro is_prefix(a, b) as
     case
         when length(a) <= length(b) then starts_with(b, a)
         else starts_with(a, b)
     end;
+create or replace temp macro miswritten(a, b, freq_a, freq_b) as
+    (within_one_edit(a, b) or is_prefix(a, b))
+    and least(coalesce(freq_a, 0), coalesce(freq_b, 0))
+        < 0.05 * greatest(coalesce(freq_a, 0), coalesce(freq_b, 0));
 """
 
 
