@@ -63,9 +63,8 @@ todo as (
     {% endif %}
 ),
 
--- Every attribute's votes in one long table, and every winner in one aggregate over it: eight
--- aggregates joined back on the child held eight hash tables of every child at once, more than
--- 4 GB at 2,000,000 children.
+-- Every attribute's votes in one long table: eight aggregates joined back on the child held eight
+-- hash tables of every child at once, more than 4 GB at 2,000,000 children.
 votes as (
     {% for attribute in attributes %}
     select
@@ -78,18 +77,29 @@ votes as (
     {% endfor %}
 ),
 
+-- Each attribute's winner per child first, over groups of a few values, then one row per child:
+-- eight ordered aggregates per child (one for each attribute, filtered) sorted every child's
+-- votes eight times and spilled at 2,000,000 children (17.3 s against 11.7 s this way).
+winners as (
+    select
+        child_key,
+        attribute,
+        {{ first_by('value', [('votes', 'desc'), ('priority', 'asc'), ('value', 'asc')]) }} as value
+    from votes
+    group by child_key, attribute
+),
+
 best as (
     select
         child_key,
         {% for attribute in attributes %}
         {%- set winner -%}
-            {{ first_by('value', [('votes', 'desc'), ('priority', 'asc'), ('value', 'asc')]) }}
-            filter (where attribute = '{{ attribute }}')
+            max(value) filter (where attribute = '{{ attribute }}')
         {%- endset %}
         {% if attribute == 'dob' %}cast({{ winner }} as date){% else %}{{ winner }}{% endif %}
             as {{ attribute }}{% if not loop.last %},{% endif %}
         {% endfor %}
-    from votes
+    from winners
     group by child_key
 ),
 
