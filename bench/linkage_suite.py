@@ -441,8 +441,8 @@ def twin_like_figures(con: duckdb.DuckDBPyConnection, truth: pl.DataFrame) -> li
     keeps twins apart."""
     from pipelines.linkage.config import load_config
 
-    forename = next(c for c in load_config().comparisons if c.name == "forename")
-    labels = {i: level.label for i, level in enumerate(forename.levels)}
+    levels = load_config().comparison("forename").levels
+    labels = {i: level.label for i, level in enumerate(levels)}
     con.register("twins", truth.select("record_id", "true_id", "twin_of"))
     rows = con.sql(
         """with records as (
@@ -673,19 +673,10 @@ def set_tables(name: str, figures: dict) -> list[str]:
             " of each the engine put in one child:",
             "",
         ]
+        keys = ("level", "pairs", "one_child", "twins", "one_child_linked", "twins_linked")
         lines += md_table(
             ["forename level", "pairs", "one child", "twins", "one child, linked", "twins, linked"],
-            [
-                [
-                    row["level"],
-                    row["pairs"],
-                    row["one_child"],
-                    row["twins"],
-                    row["one_child_linked"],
-                    row["twins_linked"],
-                ]
-                for row in twin_like
-            ],
+            [[row[key] for key in keys] for row in twin_like],
         )
     return lines
 
